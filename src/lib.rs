@@ -1,0 +1,10 @@
+//! fanout: a deterministic discrete-event simulator of social-feed fan-out.
+//!
+//! See README.md for the commands and DESIGN.md (in the project's shared
+//! notes) for the contracts.
+
+pub mod error;
+pub mod model;
+pub mod queuecmd;
+pub mod scenario;
+pub mod sim;

@@ -1,0 +1,255 @@
+//! The validated parameters of one simulation, free of any file format.
+//!
+//! `scenario/` turns a TOML file plus `--set` overrides into these structs in
+//! one step and checks every value; the model trusts them. Defaults live in
+//! `scenario/`, next to the documentation of each key.
+
+use crate::sim::dist::ServiceDist;
+use crate::sim::time::SimDuration;
+
+/// Everything one run needs, after parsing, overrides and validation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scenario {
+    /// Short name printed in every report row (the file stem unless set).
+    pub name: String,
+    /// The one seed every random stream of the run is derived from.
+    pub seed: u64,
+    /// Simulated time measured, after the warm-up.
+    pub duration: SimDuration,
+    /// Simulated time run before measuring, so queues reach steady state.
+    pub warmup: SimDuration,
+    /// Strategies to simulate, in report order, without duplicates.
+    pub strategies: Vec<StrategyKind>,
+    /// Who exists and who follows whom.
+    pub population: PopulationConfig,
+    /// What users do: posts, reads, scheduled events.
+    pub workload: WorkloadConfig,
+    /// The machines and the network.
+    pub cluster: ClusterConfig,
+    /// Per-strategy knobs.
+    pub strategy: StrategyConfig,
+}
+
+/// The three strategies of DDIA ch. 1, and the names users type for them.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum StrategyKind {
+    /// Approach 1: a post is one insert; a read merges the followees' tweets.
+    FanoutOnRead,
+    /// Approach 2: a post is pushed to every follower's cached timeline.
+    FanoutOnWrite,
+    /// Push for most accounts, pull for celebrities at read time.
+    Hybrid,
+}
+
+impl StrategyKind {
+    /// Every strategy, in the order reports list them.
+    pub const ALL: [StrategyKind; 3] = [
+        StrategyKind::FanoutOnRead,
+        StrategyKind::FanoutOnWrite,
+        StrategyKind::Hybrid,
+    ];
+
+    /// The canonical name used in reports and CSV (`fanout-on-read`, ...).
+    pub fn name(self) -> &'static str {
+        match self {
+            StrategyKind::FanoutOnRead => "fanout-on-read",
+            StrategyKind::FanoutOnWrite => "fanout-on-write",
+            StrategyKind::Hybrid => "hybrid",
+        }
+    }
+
+    /// Accepts the canonical names and the short forms `read`, `write`, `hybrid`.
+    pub fn parse(text: &str) -> Option<StrategyKind> {
+        match text.trim() {
+            "fanout-on-read" | "read" => Some(StrategyKind::FanoutOnRead),
+            "fanout-on-write" | "write" => Some(StrategyKind::FanoutOnWrite),
+            "hybrid" => Some(StrategyKind::Hybrid),
+            _ => None,
+        }
+    }
+}
+
+/// The follower graph and how active each user is.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PopulationConfig {
+    /// Number of users (graph nodes).
+    pub users: u32,
+    /// Follower (in-degree) distribution.
+    pub followers: FollowerConfig,
+    /// Exponent of the power law that weights who follows: a user's expected
+    /// followee count is proportional to a weight drawn with density
+    /// proportional to w^-exponent (Kwak et al. 2010 fit 2.28).
+    pub followee_exponent: f64,
+    /// Tweet rate of a user is proportional to (1 + followers)^x; 0 is uniform.
+    /// Sysomos 2009 (100 followers: 2.4 tweets/day, 1,800: 10.2) gives x = 0.5.
+    pub author_activity_exponent: f64,
+    /// Read rate of a user is proportional to (1 + followees)^x; 0 is uniform.
+    pub reader_activity_exponent: f64,
+}
+
+/// Zipf-distributed follower counts: P(k) proportional to k^-exponent on
+/// 1..=max+1, minus one, so counts run from 0 to `max`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FollowerConfig {
+    /// The Zipf exponent in force (solved from `mean` when that was given).
+    pub exponent: f64,
+    /// The target mean the exponent was solved for, if one was given.
+    pub mean: Option<f64>,
+    /// The largest follower count any account may have (at most users - 1).
+    pub max: u32,
+}
+
+/// Arrival processes of posts and reads.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WorkloadConfig {
+    /// Average tweet rate, posts per simulated second (DDIA: 4.6k).
+    pub tweets_per_sec: f64,
+    /// Average home-timeline read rate per simulated second (DDIA: 300k).
+    pub reads_per_sec: f64,
+    /// How the rates vary over time.
+    pub profile: RateProfile,
+    /// Scheduled events: a given account tweets, or a burst of load.
+    pub events: Vec<ScheduledEvent>,
+}
+
+/// How the rates of posts and reads vary with simulated time.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RateProfile {
+    /// The configured rates throughout.
+    Constant,
+    /// A raised cosine from the configured rates (at t = 0) up to
+    /// `peak_factor` times them (at half a period) and back.
+    Diurnal {
+        /// Length of one cycle.
+        period: SimDuration,
+        /// Peak rate over the configured rate (Twitter: 12k / 4.6k = 2.6).
+        peak_factor: f64,
+    },
+}
+
+/// Something that happens at a given simulated time (measured from the start
+/// of the run, warm-up included).
+#[derive(Clone, Debug, PartialEq)]
+pub enum ScheduledEvent {
+    /// One account posts one tweet at `at`.
+    Tweet {
+        /// When, from the start of the run.
+        at: SimDuration,
+        /// Who.
+        account: AccountRef,
+    },
+    /// Rates of posts and reads are multiplied by `factor` during the interval.
+    Burst {
+        /// Start, from the start of the run.
+        at: SimDuration,
+        /// Length of the burst.
+        duration: SimDuration,
+        /// Rate multiplier (> 0).
+        factor: f64,
+    },
+}
+
+/// A way to name one account in a scenario.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum AccountRef {
+    /// The account with the n-th most followers (1 is the largest).
+    Rank(u32),
+    /// The account with this user id (0-based).
+    Id(u32),
+}
+
+/// The machines of the feed backend and the network between them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClusterConfig {
+    /// Delays between tiers.
+    pub network: NetworkConfig,
+    /// Tweets sharded by author.
+    pub tweet_store: StoreConfig,
+    /// Home timelines sharded by reader, replicated.
+    pub timeline_cache: CacheConfig,
+    /// The pool that pushes tweets into timelines.
+    pub fanout_workers: WorkerConfig,
+    /// Cost at the client of merging pulled tweets, per tweet merged.
+    pub merge_per_item: SimDuration,
+}
+
+/// Network delay model: every request travels `one_way` to a tier and
+/// `one_way` back, plus a random `jitter` drawn once per round trip.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NetworkConfig {
+    /// Fixed propagation and serialisation delay of one hop.
+    pub one_way: SimDuration,
+    /// Random extra delay of a round trip (queueing in switches, retransmits).
+    pub jitter: ServiceDist,
+}
+
+/// How long a request takes to serve: mean = per_request + per_item * items,
+/// shaped by a unit-mean distribution.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ServiceConfig {
+    /// Fixed part of the mean, paid once per request.
+    pub per_request: SimDuration,
+    /// Part of the mean paid per item (tweet fetched, timeline entry written).
+    pub per_item: SimDuration,
+    /// Shape of the distribution around the mean (its `mean` is ignored).
+    pub shape: ServiceDist,
+}
+
+/// A sharded tier of identical stations.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TierConfig {
+    /// Number of shards (one queueing station each, per replica).
+    pub shards: u32,
+    /// Servers (threads, cores) per shard.
+    pub servers: u32,
+    /// Most requests waiting at one shard; more are dropped. `None`: unbounded.
+    pub queue_limit: Option<u32>,
+}
+
+/// The tweet store, sharded by author.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StoreConfig {
+    /// Shards and servers.
+    pub tier: TierConfig,
+    /// Cost of inserting one tweet.
+    pub write: ServiceConfig,
+    /// Cost of fetching recent tweets; items = authors fetched in one request.
+    pub read: ServiceConfig,
+}
+
+/// The home-timeline cache, sharded by reader, with every timeline replicated.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CacheConfig {
+    /// Shards and servers (per replica).
+    pub tier: TierConfig,
+    /// Copies of each timeline (Twitter: 3); a write goes to all, a read to one.
+    pub replicas: u32,
+    /// Length cap of a timeline (Twitter: 800 entries).
+    pub max_entries: u32,
+    /// Cost of reading one timeline; items = `max_entries` (timelines are full
+    /// in steady state).
+    pub read: ServiceConfig,
+    /// Cost of one pipelined insert request; items = timelines written.
+    pub write: ServiceConfig,
+}
+
+/// The fan-out worker pool.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WorkerConfig {
+    /// Number of workers (servers of one station).
+    pub workers: u32,
+    /// Most destinations in one pipelined insert request (Twitter: 4,000).
+    pub batch: u32,
+    /// Worker cost per batch (per_request) and per destination (per_item).
+    pub service: ServiceConfig,
+    /// Most jobs waiting for a worker; more are dropped. `None`: unbounded.
+    pub queue_limit: Option<u32>,
+}
+
+/// Knobs of individual strategies.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StrategyConfig {
+    /// Accounts with at least this many followers are pulled at read time
+    /// under `hybrid`, not pushed.
+    pub celebrity_threshold: u32,
+}

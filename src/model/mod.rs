@@ -1,0 +1,5 @@
+//! The feed backend: the follower graph, the workload, the cluster of queueing
+//! stations and the strategies. Knows tweets and shards, not files or flags.
+
+pub mod config;
+pub mod graph;

@@ -1,0 +1,4 @@
+//! (placeholder: being written)
+/// Placeholder.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ServiceDist;
