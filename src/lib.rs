@@ -5,6 +5,7 @@
 
 pub mod error;
 pub mod model;
+pub mod output;
 pub mod queuecmd;
 pub mod scenario;
 pub mod sim;

@@ -1,0 +1,139 @@
+//! Writing result files safely.
+//!
+//! Every output is written to a temporary file beside its target and renamed
+//! over it only when complete, so an existing file is never left truncated
+//! and a failed run leaves no half-written file. A path of `-` is standard
+//! output. Paths are checked before a simulation starts, so a typo in a
+//! directory name is reported at once, not after an hour.
+
+use crate::error::{FanoutError, Result};
+use std::fs;
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+/// True when `path` means standard output.
+pub fn is_stdout(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+/// Checks, before any work, that `path` can be written: its directory exists
+/// and is a directory, and the path itself is not a directory. `flag` names
+/// the option in the error (`--csv`).
+pub fn check_writable(flag: &str, path: &Path) -> Result<()> {
+    if is_stdout(path) {
+        return Ok(());
+    }
+    if path.is_dir() {
+        return Err(FanoutError::input(format!(
+            "{flag} {}: is a directory; give a file path, or - for standard output",
+            path.display()
+        )));
+    }
+    let dir = parent_dir(path);
+    if !dir.is_dir() {
+        return Err(FanoutError::input(format!(
+            "{flag} {}: directory '{}' does not exist",
+            path.display(),
+            dir.display()
+        )));
+    }
+    // Probe with a real temporary file: permissions, read-only mounts and
+    // full disks all show up here rather than after the run.
+    match tempfile_in(&dir) {
+        Ok((file, tmp)) => {
+            drop(file);
+            let _ = fs::remove_file(tmp);
+            Ok(())
+        }
+        Err(e) => Err(FanoutError::input(format!(
+            "{flag} {}: cannot write in directory '{}': {e}",
+            path.display(),
+            dir.display()
+        ))),
+    }
+}
+
+/// Writes an output through `body`: to standard output for `-`, else to a
+/// temporary file renamed over `path` once `body` and the flush succeed.
+pub fn write_atomic<F>(path: &Path, body: F) -> Result<()>
+where
+    F: FnOnce(&mut dyn Write) -> io::Result<()>,
+{
+    if is_stdout(path) {
+        let stdout = io::stdout();
+        let mut lock = stdout.lock();
+        return body(&mut lock)
+            .and_then(|_| lock.flush())
+            .map_err(|e| FanoutError::failure(format!("writing to standard output: {e}")));
+    }
+    let dir = parent_dir(path);
+    let (file, tmp) = tempfile_in(&dir).map_err(|e| {
+        FanoutError::failure(format!("{}: cannot create a temporary file: {e}", path.display()))
+    })?;
+    let mut w = BufWriter::new(file);
+    let written = body(&mut w)
+        .and_then(|_| w.flush())
+        .and_then(|_| w.get_ref().sync_all());
+    drop(w);
+    if let Err(e) = written {
+        let _ = fs::remove_file(&tmp);
+        return Err(FanoutError::failure(format!("{}: {e}", path.display())));
+    }
+    fs::rename(&tmp, path).map_err(|e| {
+        let _ = fs::remove_file(&tmp);
+        FanoutError::failure(format!("{}: cannot replace the file: {e}", path.display()))
+    })
+}
+
+fn parent_dir(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// Creates a new, uniquely named hidden file in `dir`.
+fn tempfile_in(dir: &Path) -> io::Result<(fs::File, PathBuf)> {
+    let pid = std::process::id();
+    for attempt in 0..1000u32 {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or(0);
+        let tmp = dir.join(format!(".fanout-{pid}-{nanos}-{attempt}.tmp"));
+        match fs::OpenOptions::new().write(true).create_new(true).open(&tmp) {
+            Ok(f) => return Ok((f, tmp)),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(io::Error::other("could not find a free temporary file name"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_whole_file_or_leaves_old_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("out.csv");
+        write_atomic(&p, |w| w.write_all(b"old\n")).unwrap();
+        let failed = write_atomic(&p, |w| {
+            w.write_all(b"half")?;
+            Err(io::Error::other("boom"))
+        });
+        assert!(failed.is_err());
+        assert_eq!(fs::read_to_string(&p).unwrap(), "old\n");
+        let leftovers: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(leftovers.len(), 1, "temporary file left behind");
+    }
+
+    #[test]
+    fn missing_directory_is_reported_up_front() {
+        let e = check_writable("--csv", Path::new("/no/such/dir/out.csv")).unwrap_err();
+        assert_eq!(e.exit_code(), 2);
+        assert!(e.to_string().contains("--csv /no/such/dir/out.csv"), "{e}");
+        assert!(check_writable("--csv", Path::new("-")).is_ok());
+    }
+}
