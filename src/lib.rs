@@ -4,8 +4,10 @@
 //! notes) for the contracts.
 
 pub mod error;
+pub mod metrics;
 pub mod model;
 pub mod output;
 pub mod queuecmd;
+pub mod report;
 pub mod scenario;
 pub mod sim;

@@ -68,7 +68,10 @@ where
     }
     let dir = parent_dir(path);
     let (file, tmp) = tempfile_in(&dir).map_err(|e| {
-        FanoutError::failure(format!("{}: cannot create a temporary file: {e}", path.display()))
+        FanoutError::failure(format!(
+            "{}: cannot create a temporary file: {e}",
+            path.display()
+        ))
     })?;
     let mut w = BufWriter::new(file);
     let written = body(&mut w)
@@ -101,13 +104,19 @@ fn tempfile_in(dir: &Path) -> io::Result<(fs::File, PathBuf)> {
             .map(|d| d.subsec_nanos())
             .unwrap_or(0);
         let tmp = dir.join(format!(".fanout-{pid}-{nanos}-{attempt}.tmp"));
-        match fs::OpenOptions::new().write(true).create_new(true).open(&tmp) {
+        match fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+        {
             Ok(f) => return Ok((f, tmp)),
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
             Err(e) => return Err(e),
         }
     }
-    Err(io::Error::other("could not find a free temporary file name"))
+    Err(io::Error::other(
+        "could not find a free temporary file name",
+    ))
 }
 
 #[cfg(test)]

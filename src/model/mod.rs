@@ -3,3 +3,6 @@
 
 pub mod config;
 pub mod graph;
+pub mod sim;
+pub mod strategy;
+pub mod workload;

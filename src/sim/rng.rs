@@ -78,7 +78,10 @@ mod tests {
         let base = draws(stream(7, "posts"));
         assert_ne!(base, draws(stream(7, "reads")));
         assert_ne!(base, draws(stream(8, "posts")));
-        assert_ne!(draws(substream(7, "shard", 1)), draws(substream(7, "shard", 2)));
+        assert_ne!(
+            draws(substream(7, "shard", 1)),
+            draws(substream(7, "shard", 2))
+        );
     }
 
     #[test]

@@ -218,7 +218,8 @@ impl Add<SimDuration> for SimTime {
     type Output = SimTime;
     /// Panics on overflow (584 years of simulated time).
     fn add(self, d: SimDuration) -> SimTime {
-        self.checked_add(d).expect("simulated time overflowed u64 nanoseconds")
+        self.checked_add(d)
+            .expect("simulated time overflowed u64 nanoseconds")
     }
 }
 
@@ -232,7 +233,8 @@ impl Add for SimDuration {
     type Output = SimDuration;
     /// Panics on overflow.
     fn add(self, d: SimDuration) -> SimDuration {
-        self.checked_add(d).expect("simulated duration overflowed u64 nanoseconds")
+        self.checked_add(d)
+            .expect("simulated duration overflowed u64 nanoseconds")
     }
 }
 
@@ -252,12 +254,24 @@ mod tests {
     #[test]
     fn parses_the_documented_forms() {
         assert_eq!(SimDuration::parse("60s"), Ok(SimDuration::from_secs(60)));
-        assert_eq!(SimDuration::parse("250ms"), Ok(SimDuration::from_millis(250)));
+        assert_eq!(
+            SimDuration::parse("250ms"),
+            Ok(SimDuration::from_millis(250))
+        );
         assert_eq!(SimDuration::parse("40us"), Ok(SimDuration::from_micros(40)));
-        assert_eq!(SimDuration::parse("1.5s"), Ok(SimDuration::from_millis(1500)));
+        assert_eq!(
+            SimDuration::parse("1.5s"),
+            Ok(SimDuration::from_millis(1500))
+        );
         assert_eq!(SimDuration::parse("2m"), Ok(SimDuration::from_secs(120)));
-        assert_eq!(SimDuration::parse("12h"), Ok(SimDuration::from_secs(43_200)));
-        assert_eq!(SimDuration::parse("100ns"), Ok(SimDuration::from_nanos(100)));
+        assert_eq!(
+            SimDuration::parse("12h"),
+            Ok(SimDuration::from_secs(43_200))
+        );
+        assert_eq!(
+            SimDuration::parse("100ns"),
+            Ok(SimDuration::from_nanos(100))
+        );
         assert_eq!(SimDuration::parse("1_000ms"), Ok(SimDuration::from_secs(1)));
     }
 
@@ -288,6 +302,9 @@ mod tests {
         assert_eq!(t - SimTime::from_nanos(2), SimDuration::from_nanos(10));
         assert_eq!(SimDuration::try_from_secs_f64(-1.0), None);
         assert_eq!(SimDuration::try_from_secs_f64(f64::NAN), None);
-        assert_eq!(SimDuration::from_secs_f64_saturating(1e30), SimDuration::MAX);
+        assert_eq!(
+            SimDuration::from_secs_f64_saturating(1e30),
+            SimDuration::MAX
+        );
     }
 }

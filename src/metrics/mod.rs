@@ -1,0 +1,185 @@
+//! What a simulation measures: counters, HDR latency histograms and per-tier
+//! queueing statistics, over the measured window (after warm-up).
+//!
+//! Latencies are recorded in nanoseconds with 3 significant digits (Gil
+//! Tene's HdrHistogram), so p99.9 of a run is exact to 0.1% however long the
+//! tail; percentiles are never averaged across runs, only histograms merged.
+
+use crate::model::config::StrategyKind;
+use crate::sim::station::StationStats;
+use crate::sim::time::SimDuration;
+use hdrhistogram::Histogram;
+
+/// Largest latency a histogram holds: 24 simulated hours. Larger values are
+/// clamped to it and counted in [`Latency::clamped`].
+pub const MAX_LATENCY_NS: u64 = 24 * 3600 * 1_000_000_000;
+
+/// A latency distribution in nanoseconds.
+#[derive(Clone, Debug)]
+pub struct Latency {
+    hist: Histogram<u64>,
+    /// Values above [`MAX_LATENCY_NS`], recorded as that maximum.
+    pub clamped: u64,
+}
+
+impl Default for Latency {
+    fn default() -> Self {
+        Latency {
+            hist: Histogram::new_with_bounds(1, MAX_LATENCY_NS, 3)
+                .expect("static histogram bounds are valid"),
+            clamped: 0,
+        }
+    }
+}
+
+impl Latency {
+    /// Records one latency.
+    pub fn record(&mut self, d: SimDuration) {
+        let mut ns = d.as_nanos().max(1);
+        if ns > MAX_LATENCY_NS {
+            ns = MAX_LATENCY_NS;
+            self.clamped += 1;
+        }
+        // In bounds by construction, so this cannot fail.
+        let _ = self.hist.record(ns);
+    }
+    /// Number of values recorded.
+    pub fn count(&self) -> u64 {
+        self.hist.len()
+    }
+    /// The q-quantile (0..=1) in milliseconds; NaN when empty.
+    pub fn quantile_ms(&self, q: f64) -> f64 {
+        if self.hist.is_empty() {
+            return f64::NAN;
+        }
+        self.hist.value_at_quantile(q) as f64 * 1e-6
+    }
+    /// The largest value in milliseconds; NaN when empty.
+    pub fn max_ms(&self) -> f64 {
+        if self.hist.is_empty() {
+            return f64::NAN;
+        }
+        self.hist.max() as f64 * 1e-6
+    }
+    /// The mean in milliseconds; NaN when empty.
+    pub fn mean_ms(&self) -> f64 {
+        if self.hist.is_empty() {
+            return f64::NAN;
+        }
+        self.hist.mean() * 1e-6
+    }
+    /// The underlying histogram (for exporters).
+    pub fn histogram(&self) -> &Histogram<u64> {
+        &self.hist
+    }
+    /// Adds another distribution's values.
+    pub fn merge(&mut self, other: &Latency) {
+        let _ = self.hist.add(&other.hist);
+        self.clamped += other.clamped;
+    }
+}
+
+/// One tier of the cluster, all its shards (and replicas) merged.
+#[derive(Clone, Debug)]
+pub struct TierReport {
+    /// Tier name: `store`, `cache` or `workers`.
+    pub name: &'static str,
+    /// Number of stations (shards x replicas).
+    pub stations: u32,
+    /// All stations' statistics summed.
+    pub total: StationStats,
+    /// Highest utilisation of any single station (the hot shard).
+    pub max_station_utilisation: f64,
+}
+
+impl TierReport {
+    /// Mean utilisation of the tier's servers over the window.
+    pub fn utilisation(&self) -> f64 {
+        self.total.utilisation()
+    }
+}
+
+/// Everything one (scenario, strategy, seed) run measured.
+#[derive(Clone, Debug)]
+pub struct Report {
+    /// Scenario name.
+    pub scenario: String,
+    /// Strategy simulated.
+    pub strategy: StrategyKind,
+    /// The seed every stream was derived from.
+    pub seed: u64,
+    /// Length of the measured window in simulated seconds.
+    pub sim_seconds: f64,
+    /// Users in the graph.
+    pub users: u32,
+    /// Posts issued in the window.
+    pub posts: u64,
+    /// Home-timeline reads issued in the window.
+    pub reads: u64,
+    /// Sum of the authors' follower counts over the posts in the window.
+    pub fanout_sum: u64,
+    /// Home-timeline entries inserted for posts in the window, every replica.
+    pub timeline_writes: u64,
+    /// Fetches of one author's recent tweets from the store, for reads in the window.
+    pub store_reads: u64,
+    /// Read response times (request sent to merged answer received).
+    pub read_latency: Latency,
+    /// Post response times (request sent to acknowledgement).
+    pub post_latency: Latency,
+    /// Per tweet: post request until in every pushed follower's timeline.
+    pub delivery_latency: Latency,
+    /// Reads refused by a full queue somewhere.
+    pub dropped_reads: u64,
+    /// Posts refused by a full store queue.
+    pub dropped_posts: u64,
+    /// Fan-out jobs refused by a full worker queue (their deliveries are lost).
+    pub dropped_fanouts: u64,
+    /// Timeline inserts refused by a full cache queue.
+    pub dropped_timeline_writes: u64,
+    /// Most follower timelines waiting to be written at once.
+    pub peak_fanout_backlog: u64,
+    /// Tweet store, timeline cache and fan-out workers.
+    pub tiers: Vec<TierReport>,
+    /// Events the engine processed (the simulator's own work).
+    pub events: u64,
+    /// Wall-clock seconds the simulation took (not a pure function of the input).
+    pub wall_seconds: f64,
+}
+
+impl Report {
+    /// Posts per simulated second.
+    pub fn tweets_per_sec(&self) -> f64 {
+        self.posts as f64 / self.sim_seconds
+    }
+    /// Reads per simulated second.
+    pub fn reads_per_sec(&self) -> f64 {
+        self.reads as f64 / self.sim_seconds
+    }
+    /// Mean follower count of the authors of the measured posts.
+    pub fn mean_fanout_per_tweet(&self) -> f64 {
+        if self.posts == 0 {
+            return 0.0;
+        }
+        self.fanout_sum as f64 / self.posts as f64
+    }
+    /// Timeline entries inserted per simulated second.
+    pub fn timeline_writes_per_sec(&self) -> f64 {
+        self.timeline_writes as f64 / self.sim_seconds
+    }
+    /// Store fetches per simulated second.
+    pub fn store_reads_per_sec(&self) -> f64 {
+        self.store_reads as f64 / self.sim_seconds
+    }
+    /// The tier with this name, if simulated.
+    pub fn tier(&self, name: &str) -> Option<&TierReport> {
+        self.tiers.iter().find(|t| t.name == name)
+    }
+    /// Simulated seconds (warm-up and drain included) per wall second.
+    pub fn events_per_wall_second(&self) -> f64 {
+        if self.wall_seconds > 0.0 {
+            self.events as f64 / self.wall_seconds
+        } else {
+            0.0
+        }
+    }
+}

@@ -1,0 +1,705 @@
+//! One simulation: a feed backend under one strategy, driven by the event loop.
+//!
+//! The cluster (DDIA ch. 1's Twitter example, with Krikorian's 2012 figures
+//! for the timeline cache):
+//!
+//! - a tweet store sharded by author, one FIFO station per shard;
+//! - a home-timeline cache sharded by reader, `replicas` copies of every shard,
+//!   one station per (shard, replica); a read goes to one replica, a write to all;
+//! - a pool of fan-out workers, one station whose servers are the workers;
+//!   a job inserts a tweet into its followers' timelines, pipelining up to
+//!   `batch` destinations of one cache shard per request;
+//! - a network: every hop costs a fixed `one_way` delay, and each round trip a
+//!   random jitter.
+//!
+//! Every station computes a job's start and departure on arrival (Lindley's
+//! recursion, c servers, FIFO), so no event is spent on a departure that
+//! nothing reacts to. That needs arrivals at each station in time order: all
+//! requests leave at an event's time and travel the same fixed one-way delay
+//! to the station, and the random part of the network delay is added on the
+//! way back, after the queue (it changes response times, not arrival order).
+//! A read is then one event however many shards it scatters to; a post is
+//! one event, plus one when the store write completes and one per batch
+//! when it is pushed.
+//!
+//! Requests are measured by the time they are issued: a read, post or tweet
+//! issued in the window [warm-up, warm-up + duration) is counted, even if it
+//! completes after the window; the run drains until every job is done.
+
+use crate::metrics::{Latency, Report, TierReport};
+use crate::model::config::{AccountRef, Scenario, ScheduledEvent, ServiceConfig, StrategyKind};
+use crate::model::graph::Graph;
+use crate::model::strategy::{self, Strategy};
+use crate::model::workload::{Arrivals, RateShape, UserSampler};
+use crate::sim::queue::EventQueue;
+use crate::sim::rng::{self, SimRng};
+use crate::sim::station::{Station, StationStats};
+use crate::sim::time::{SimDuration, SimTime};
+use rand::RngExt;
+use std::time::Instant;
+
+/// What is built once per scenario and shared, read-only, by every
+/// simulation of it: the graph and the samplers of authors and readers.
+pub struct World {
+    /// The follower graph.
+    pub graph: Graph,
+    authors: UserSampler,
+    readers: UserSampler,
+}
+
+impl World {
+    /// Builds the graph and samplers of a scenario.
+    pub fn build(scenario: &Scenario) -> Result<World, String> {
+        let p = &scenario.population;
+        let graph = Graph::build(&crate::model::graph::GraphParams {
+            users: p.users,
+            follower_exponent: p.followers.exponent,
+            follower_max: p.followers.max,
+            followee_exponent: p.followee_exponent,
+            seed: rng::derive_seed(scenario.seed, "graph", 0),
+        })?;
+        Self::from_graph(scenario, graph)
+    }
+
+    /// Wraps an already built graph (tests and benchmarks reuse one).
+    pub fn from_graph(scenario: &Scenario, graph: Graph) -> Result<World, String> {
+        let p = &scenario.population;
+        let authors = UserSampler::authors(&graph, p.author_activity_exponent)?;
+        let readers = UserSampler::readers(&graph, p.reader_activity_exponent)?;
+        Ok(World {
+            graph,
+            authors,
+            readers,
+        })
+    }
+
+    /// The user an [`AccountRef`] names, if it exists.
+    pub fn resolve_account(&self, account: AccountRef) -> Option<u32> {
+        match account {
+            AccountRef::Rank(r) => self.graph.by_rank(r),
+            AccountRef::Id(id) => (id < self.graph.users()).then_some(id),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Event {
+    /// The next post of the Poisson process.
+    Post,
+    /// The next read of the Poisson process.
+    Read,
+    /// A scheduled tweet by this account.
+    ScheduledTweet(u32),
+    /// The store acknowledged the tweet of this fan-out job.
+    StoreWritten(u32),
+    /// A worker sends the next batch of this job.
+    Batch(u32),
+}
+
+/// One pipelined insert request: destinations on one cache shard.
+#[derive(Clone, Copy, Debug)]
+struct BatchPlan {
+    shard: u32,
+    size: u32,
+    worker_cost: SimDuration,
+}
+
+/// A tweet being pushed to its followers' timelines.
+#[derive(Debug, Default)]
+struct Job {
+    author: u32,
+    posted: SimTime,
+    in_window: bool,
+    batches: Vec<BatchPlan>,
+    next: usize,
+    dispatch_at: SimTime,
+    delivered: SimTime,
+}
+
+/// A tier of identical stations and the costs of its operations.
+struct Tier {
+    stations: Vec<Station>,
+    rng: SimRng,
+}
+
+impl Tier {
+    fn new(
+        count: u32,
+        servers: u32,
+        limit: Option<u32>,
+        window: (SimTime, SimTime),
+        rng: SimRng,
+    ) -> Tier {
+        let stations = (0..count)
+            .map(|_| {
+                let mut s = Station::new(servers, limit);
+                s.set_window(window.0, window.1);
+                s
+            })
+            .collect();
+        Tier { stations, rng }
+    }
+
+    fn report(&self, name: &'static str) -> TierReport {
+        let mut total: Option<StationStats> = None;
+        let mut max_util: f64 = 0.0;
+        for s in &self.stations {
+            let st = s.stats();
+            max_util = max_util.max(st.utilisation());
+            match total.as_mut() {
+                None => total = Some(st),
+                Some(t) => t.merge(&st),
+            }
+        }
+        TierReport {
+            name,
+            stations: self.stations.len() as u32,
+            total: total.expect("a tier has at least one station"),
+            max_station_utilisation: max_util,
+        }
+    }
+}
+
+/// Mean service time of a request of `items` items.
+fn service_mean(cfg: &ServiceConfig, items: u64) -> SimDuration {
+    cfg.per_request.saturating_add(SimDuration::from_nanos(
+        cfg.per_item.as_nanos().saturating_mul(items),
+    ))
+}
+
+fn sample(cfg: &ServiceConfig, items: u64, rng: &mut SimRng) -> SimDuration {
+    cfg.shape.sample_with_mean(service_mean(cfg, items), rng)
+}
+
+/// The state of one running simulation.
+struct Simulation<'a> {
+    scenario: &'a Scenario,
+    world: &'a World,
+    strategy: Box<dyn Strategy>,
+    queue: EventQueue<Event>,
+    shape: RateShape,
+    posts: Arrivals,
+    reads: Arrivals,
+    author_rng: SimRng,
+    reader_rng: SimRng,
+    net_rng: SimRng,
+    replica_rng: SimRng,
+    store: Tier,
+    cache: Tier,
+    workers: Tier,
+    jobs: Vec<Job>,
+    free_jobs: Vec<u32>,
+    /// Per store/cache shard counts of the request being built, and the
+    /// shards touched, reused across events so the hot path never allocates.
+    shard_counts: Vec<u32>,
+    touched: Vec<u32>,
+    backlog: u64,
+    window_start: SimTime,
+    window_end: SimTime,
+    report: Report,
+}
+
+/// Runs one strategy on a scenario's world and returns what it measured.
+///
+/// `progress` is called now and then with the simulated time reached and the
+/// events processed so far (for a progress bar); it must not affect results.
+pub fn simulate(
+    scenario: &Scenario,
+    world: &World,
+    kind: StrategyKind,
+    progress: &mut dyn FnMut(SimTime, u64),
+) -> Report {
+    let started = Instant::now();
+    let mut sim = Simulation::new(scenario, world, kind);
+    sim.run(progress);
+    let mut report = sim.finish();
+    report.wall_seconds = started.elapsed().as_secs_f64();
+    report
+}
+
+impl<'a> Simulation<'a> {
+    fn new(scenario: &'a Scenario, world: &'a World, kind: StrategyKind) -> Self {
+        let seed = scenario.seed;
+        let window_start = SimTime::ZERO + scenario.warmup;
+        let window_end = window_start + scenario.duration;
+        let window = (window_start, window_end);
+        let c = &scenario.cluster;
+        let store = Tier::new(
+            c.tweet_store.tier.shards,
+            c.tweet_store.tier.servers,
+            c.tweet_store.tier.queue_limit,
+            window,
+            rng::stream(seed, "store-service"),
+        );
+        let cache = Tier::new(
+            c.timeline_cache.tier.shards * c.timeline_cache.replicas,
+            c.timeline_cache.tier.servers,
+            c.timeline_cache.tier.queue_limit,
+            window,
+            rng::stream(seed, "cache-service"),
+        );
+        let workers = Tier::new(
+            1,
+            c.fanout_workers.workers,
+            c.fanout_workers.queue_limit,
+            window,
+            rng::stream(seed, "worker-service"),
+        );
+        let shards = c.tweet_store.tier.shards.max(c.timeline_cache.tier.shards) as usize;
+        Simulation {
+            scenario,
+            world,
+            strategy: strategy::build(kind, &scenario.strategy),
+            queue: EventQueue::new(),
+            shape: RateShape::new(&scenario.workload),
+            posts: Arrivals::new(
+                scenario.workload.tweets_per_sec,
+                rng::stream(seed, "post-arrivals"),
+            ),
+            reads: Arrivals::new(
+                scenario.workload.reads_per_sec,
+                rng::stream(seed, "read-arrivals"),
+            ),
+            author_rng: rng::stream(seed, "authors"),
+            reader_rng: rng::stream(seed, "readers"),
+            net_rng: rng::stream(seed, "network"),
+            replica_rng: rng::stream(seed, "replica-choice"),
+            store,
+            cache,
+            workers,
+            jobs: Vec::new(),
+            free_jobs: Vec::new(),
+            shard_counts: vec![0; shards],
+            touched: Vec::with_capacity(shards),
+            backlog: 0,
+            window_start,
+            window_end,
+            report: Report {
+                scenario: scenario.name.clone(),
+                strategy: kind,
+                seed,
+                sim_seconds: scenario.duration.as_secs_f64(),
+                users: world.graph.users(),
+                posts: 0,
+                reads: 0,
+                fanout_sum: 0,
+                timeline_writes: 0,
+                store_reads: 0,
+                read_latency: Latency::default(),
+                post_latency: Latency::default(),
+                delivery_latency: Latency::default(),
+                dropped_reads: 0,
+                dropped_posts: 0,
+                dropped_fanouts: 0,
+                dropped_timeline_writes: 0,
+                peak_fanout_backlog: 0,
+                tiers: Vec::new(),
+                events: 0,
+                wall_seconds: 0.0,
+            },
+        }
+    }
+
+    fn schedule(&mut self, at: SimTime, event: Event) {
+        // Every event is scheduled at or after the current time by
+        // construction; a failure here is a bug in this file, not bad input.
+        self.queue
+            .schedule(at, event)
+            .expect("the model scheduled an event in the past");
+    }
+
+    fn run(&mut self, progress: &mut dyn FnMut(SimTime, u64)) {
+        let end = self.window_end;
+        if let Some(t) = self.posts.next(SimTime::ZERO, &self.shape, end) {
+            self.schedule(t, Event::Post);
+        }
+        if let Some(t) = self.reads.next(SimTime::ZERO, &self.shape, end) {
+            self.schedule(t, Event::Read);
+        }
+        for e in &self.scenario.workload.events {
+            if let ScheduledEvent::Tweet { at, account } = e {
+                // Validation resolved accounts against the graph already; an
+                // account that does not exist is skipped, never guessed.
+                if let Some(id) = self.world.resolve_account(*account) {
+                    let at = SimTime::ZERO + *at;
+                    if at < end {
+                        self.schedule(at, Event::ScheduledTweet(id));
+                    }
+                }
+            }
+        }
+        while let Some((now, event)) = self.queue.pop() {
+            match event {
+                Event::Post => {
+                    let author = self.world.authors.sample(&mut self.author_rng);
+                    self.post(now, author);
+                    if let Some(t) = self.posts.next(now, &self.shape, end) {
+                        self.schedule(t, Event::Post);
+                    }
+                }
+                Event::Read => {
+                    let reader = self.world.readers.sample(&mut self.reader_rng);
+                    self.read(now, reader);
+                    if let Some(t) = self.reads.next(now, &self.shape, end) {
+                        self.schedule(t, Event::Read);
+                    }
+                }
+                Event::ScheduledTweet(author) => self.post(now, author),
+                Event::StoreWritten(job) => self.start_fanout(now, job),
+                Event::Batch(job) => self.send_batch(now, job),
+            }
+            if self.queue.popped() & 0xF_FFFF == 0 {
+                progress(now, self.queue.popped());
+            }
+        }
+        progress(self.queue.now(), self.queue.popped());
+    }
+
+    fn in_window(&self, t: SimTime) -> bool {
+        t >= self.window_start && t < self.window_end
+    }
+
+    /// Fixed one-way delay of every hop.
+    fn one_way(&self) -> SimDuration {
+        self.scenario.cluster.network.one_way
+    }
+
+    /// Delay of a response on its way back: one hop plus the round trip's jitter.
+    fn back(&mut self) -> SimDuration {
+        let net = &self.scenario.cluster.network;
+        net.one_way + net.jitter.sample(&mut self.net_rng)
+    }
+
+    fn post(&mut self, now: SimTime, author: u32) {
+        let in_window = self.in_window(now);
+        let graph = &self.world.graph;
+        let followers = graph.follower_count(author);
+        if in_window {
+            self.report.posts += 1;
+            self.report.fanout_sum += u64::from(followers);
+        }
+        let store_cfg = &self.scenario.cluster.tweet_store;
+        let shard = (author % store_cfg.tier.shards) as usize;
+        let service = sample(&store_cfg.write, 1, &mut self.store.rng);
+        let arrival = now + self.one_way();
+        let Some(visit) = self.store.stations[shard].submit(arrival, service) else {
+            if in_window {
+                self.report.dropped_posts += 1;
+            }
+            return;
+        };
+        let ack = visit.depart + self.back();
+        if in_window {
+            self.report.post_latency.record(ack - now);
+        }
+        if followers > 0 && self.strategy.pushes(graph, author) {
+            let job = self.new_job(author, now, in_window);
+            self.schedule(visit.depart, Event::StoreWritten(job));
+        } else if in_window {
+            // Pulled (or followed by nobody): readable once in the store.
+            self.report.delivery_latency.record(visit.depart - now);
+        }
+    }
+
+    fn new_job(&mut self, author: u32, posted: SimTime, in_window: bool) -> u32 {
+        let id = match self.free_jobs.pop() {
+            Some(id) => id,
+            None => {
+                self.jobs.push(Job::default());
+                (self.jobs.len() - 1) as u32
+            }
+        };
+        let job = &mut self.jobs[id as usize];
+        job.author = author;
+        job.posted = posted;
+        job.in_window = in_window;
+        job.batches.clear();
+        job.next = 0;
+        job.delivered = posted;
+        id
+    }
+
+    /// The store has the tweet: plan its batches and queue it for a worker.
+    fn start_fanout(&mut self, now: SimTime, id: u32) {
+        let c = &self.scenario.cluster;
+        let cache_shards = c.timeline_cache.tier.shards;
+        let batch = c.fanout_workers.batch;
+        let author = self.jobs[id as usize].author;
+        let followers = self.world.graph.followers(author);
+        for &f in followers {
+            let s = (f % cache_shards) as usize;
+            if self.shard_counts[s] == 0 {
+                self.touched.push(s as u32);
+            }
+            self.shard_counts[s] += 1;
+        }
+        let mut batches = std::mem::take(&mut self.jobs[id as usize].batches);
+        let mut total = SimDuration::ZERO;
+        for &s in &self.touched {
+            let mut left = self.shard_counts[s as usize];
+            self.shard_counts[s as usize] = 0;
+            while left > 0 {
+                let size = left.min(batch);
+                left -= size;
+                let cost = sample(
+                    &c.fanout_workers.service,
+                    u64::from(size),
+                    &mut self.workers.rng,
+                );
+                total = total.saturating_add(cost);
+                batches.push(BatchPlan {
+                    shard: s,
+                    size,
+                    worker_cost: cost,
+                });
+            }
+        }
+        self.touched.clear();
+        let destinations = followers.len() as u64;
+        let in_window = self.jobs[id as usize].in_window;
+        let arrival = now + self.one_way();
+        match self.workers.stations[0].submit(arrival, total) {
+            None => {
+                if in_window {
+                    self.report.dropped_fanouts += 1;
+                }
+                self.jobs[id as usize].batches = batches;
+                self.free_jobs.push(id);
+            }
+            Some(visit) => {
+                self.backlog += destinations;
+                if self.in_window(now) {
+                    self.report.peak_fanout_backlog =
+                        self.report.peak_fanout_backlog.max(self.backlog);
+                }
+                let first = visit.start + batches[0].worker_cost;
+                let job = &mut self.jobs[id as usize];
+                job.batches = batches;
+                job.dispatch_at = first;
+                self.schedule(first, Event::Batch(id));
+            }
+        }
+    }
+
+    /// A worker sends one pipelined insert to every replica of one cache shard.
+    fn send_batch(&mut self, now: SimTime, id: u32) {
+        let cache_cfg = &self.scenario.cluster.timeline_cache;
+        let replicas = cache_cfg.replicas;
+        let job = &self.jobs[id as usize];
+        let plan = job.batches[job.next];
+        let in_window = job.in_window;
+        let mut delivered = job.delivered;
+        let arrival = now + self.one_way();
+        for r in 0..replicas {
+            let station = (plan.shard * replicas + r) as usize;
+            let service = sample(&cache_cfg.write, u64::from(plan.size), &mut self.cache.rng);
+            match self.cache.stations[station].submit(arrival, service) {
+                Some(v) => {
+                    delivered = delivered.max(v.depart);
+                    if in_window {
+                        self.report.timeline_writes += u64::from(plan.size);
+                    }
+                }
+                None => {
+                    if in_window {
+                        self.report.dropped_timeline_writes += u64::from(plan.size);
+                    }
+                }
+            }
+        }
+        self.backlog -= u64::from(plan.size);
+        let job = &mut self.jobs[id as usize];
+        job.delivered = delivered;
+        job.next += 1;
+        if job.next < job.batches.len() {
+            job.dispatch_at += job.batches[job.next].worker_cost;
+            let at = job.dispatch_at;
+            self.schedule(at, Event::Batch(id));
+        } else {
+            if in_window {
+                let latency = delivered - job.posted;
+                self.report.delivery_latency.record(latency);
+            }
+            self.free_jobs.push(id);
+        }
+    }
+
+    fn read(&mut self, now: SimTime, reader: u32) {
+        let in_window = self.in_window(now);
+        let arrival = now + self.one_way();
+        let mut done = now;
+        let mut dropped = false;
+        let cluster = &self.scenario.cluster;
+        if self.strategy.reads_cache() {
+            let cache_cfg = &cluster.timeline_cache;
+            let replica = self.replica_rng.random_range(0..cache_cfg.replicas);
+            let station =
+                ((reader % cache_cfg.tier.shards) * cache_cfg.replicas + replica) as usize;
+            let service = sample(
+                &cache_cfg.read,
+                u64::from(cache_cfg.max_entries),
+                &mut self.cache.rng,
+            );
+            match self.cache.stations[station].submit(arrival, service) {
+                Some(v) => done = done.max(v.depart + self.back()),
+                None => dropped = true,
+            }
+        }
+        let graph = &self.world.graph;
+        let pulls = self.strategy.pulls(graph, reader);
+        if !pulls.is_empty() {
+            let store_cfg = &cluster.tweet_store;
+            let shards = store_cfg.tier.shards;
+            for &f in pulls {
+                let s = (f % shards) as usize;
+                if self.shard_counts[s] == 0 {
+                    self.touched.push(s as u32);
+                }
+                self.shard_counts[s] += 1;
+            }
+            for i in 0..self.touched.len() {
+                let s = self.touched[i] as usize;
+                let items = u64::from(self.shard_counts[s]);
+                self.shard_counts[s] = 0;
+                let service = sample(&store_cfg.read, items, &mut self.store.rng);
+                match self.store.stations[s].submit(arrival, service) {
+                    Some(v) => {
+                        let back = self.back();
+                        done = done.max(v.depart + back);
+                    }
+                    None => dropped = true,
+                }
+            }
+            self.touched.clear();
+            let merge = cluster
+                .merge_per_item
+                .as_nanos()
+                .saturating_mul(pulls.len() as u64);
+            done += SimDuration::from_nanos(merge);
+            if in_window {
+                self.report.store_reads += pulls.len() as u64;
+            }
+        }
+        if in_window {
+            self.report.reads += 1;
+            if dropped {
+                self.report.dropped_reads += 1;
+            } else {
+                self.report.read_latency.record(done - now);
+            }
+        }
+    }
+
+    fn finish(mut self) -> Report {
+        self.report.tiers = vec![
+            self.store.report("store"),
+            self.cache.report("cache"),
+            self.workers.report("workers"),
+        ];
+        self.report.events = self.queue.popped();
+        self.report
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::model::config::*;
+    use crate::sim::dist::{ServiceDist, Shape};
+
+    fn svc(per_request_us: u64, per_item_ns: u64) -> ServiceConfig {
+        ServiceConfig {
+            per_request: SimDuration::from_micros(per_request_us),
+            per_item: SimDuration::from_nanos(per_item_ns),
+            shape: ServiceDist::new(SimDuration::from_secs(1), Shape::LogNormal { cv: 1.0 })
+                .unwrap(),
+        }
+    }
+
+    /// A small scenario in the shape of the DDIA example.
+    pub(crate) fn small(users: u32, tweets: f64, reads: f64) -> Scenario {
+        Scenario {
+            name: "test".into(),
+            seed: 7,
+            duration: SimDuration::from_secs(5),
+            warmup: SimDuration::from_secs(1),
+            strategies: StrategyKind::ALL.to_vec(),
+            population: PopulationConfig {
+                users,
+                followers: FollowerConfig {
+                    exponent: 1.6,
+                    mean: None,
+                    max: users - 1,
+                },
+                followee_exponent: 2.28,
+                author_activity_exponent: 0.0,
+                reader_activity_exponent: 0.0,
+            },
+            workload: WorkloadConfig {
+                tweets_per_sec: tweets,
+                reads_per_sec: reads,
+                profile: RateProfile::Constant,
+                events: vec![],
+            },
+            cluster: ClusterConfig {
+                network: NetworkConfig {
+                    one_way: SimDuration::from_micros(100),
+                    jitter: ServiceDist::exp(SimDuration::from_micros(100)),
+                },
+                tweet_store: StoreConfig {
+                    tier: TierConfig {
+                        shards: 8,
+                        servers: 8,
+                        queue_limit: None,
+                    },
+                    write: svc(200, 0),
+                    read: svc(20, 2000),
+                },
+                timeline_cache: CacheConfig {
+                    tier: TierConfig {
+                        shards: 8,
+                        servers: 1,
+                        queue_limit: None,
+                    },
+                    replicas: 3,
+                    max_entries: 800,
+                    read: svc(20, 25),
+                    write: svc(10, 2000),
+                },
+                fanout_workers: WorkerConfig {
+                    workers: 8,
+                    batch: 4000,
+                    service: svc(50, 3000),
+                    queue_limit: None,
+                },
+                merge_per_item: SimDuration::from_nanos(100),
+            },
+            strategy: StrategyConfig {
+                celebrity_threshold: 200,
+            },
+        }
+    }
+
+    fn run(s: &Scenario, world: &World, kind: StrategyKind) -> Report {
+        simulate(s, world, kind, &mut |_, _| {})
+    }
+
+    #[test]
+    fn strategies_do_what_they_say() {
+        let s = small(5_000, 200.0, 2_000.0);
+        let world = World::build(&s).unwrap();
+        let read = run(&s, &world, StrategyKind::FanoutOnRead);
+        let write = run(&s, &world, StrategyKind::FanoutOnWrite);
+        let hybrid = run(&s, &world, StrategyKind::Hybrid);
+        assert_eq!(read.timeline_writes, 0);
+        assert!(read.store_reads > 0);
+        assert_eq!(write.store_reads, 0);
+        assert!(write.timeline_writes > 0);
+        assert!(hybrid.timeline_writes < write.timeline_writes);
+        assert!(hybrid.store_reads > 0 && hybrid.store_reads < read.store_reads);
+        // Common random numbers: the same posts and reads under every strategy.
+        assert_eq!(read.posts, write.posts);
+        assert_eq!(read.reads, hybrid.reads);
+        assert!(read.read_latency.quantile_ms(0.5) > write.read_latency.quantile_ms(0.5));
+    }
+}

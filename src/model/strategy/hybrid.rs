@@ -1,0 +1,38 @@
+//! Hybrid (DDIA ch. 1; Krikorian, "Timelines at Scale", 2012): accounts with
+//! at least `celebrity_threshold` followers are not fanned out; a read fetches
+//! the cached timeline and pulls the celebrities the reader follows from the
+//! store, merging the two. A global follower-count threshold is the coarse
+//! special case of Feeding Frenzy's per-edge push/pull rule (REFERENCE.md §4).
+//!
+//! Threshold 0 makes every account a celebrity (fan-out-on-read's pulls, no
+//! timeline writes); a threshold above every follower count makes hybrid
+//! push everything (fan-out-on-write's writes, no pulls).
+
+use super::Strategy;
+use crate::model::config::StrategyKind;
+use crate::model::graph::Graph;
+
+/// Push ordinary accounts, pull celebrities.
+#[derive(Clone, Copy, Debug)]
+pub struct Hybrid {
+    /// Accounts with at least this many followers are pulled, not pushed.
+    pub celebrity_threshold: u32,
+}
+
+impl Strategy for Hybrid {
+    fn kind(&self) -> StrategyKind {
+        StrategyKind::Hybrid
+    }
+    fn pushes(&self, graph: &Graph, author: u32) -> bool {
+        graph.follower_count(author) < self.celebrity_threshold
+    }
+    fn pulls<'g>(&self, graph: &'g Graph, reader: u32) -> &'g [u32] {
+        // Followees are sorted by follower count, largest first, so the
+        // celebrities a reader follows are a prefix of the list.
+        let followees = graph.followees(reader);
+        &followees[..graph.celebrity_prefix(reader, self.celebrity_threshold)]
+    }
+    fn reads_cache(&self) -> bool {
+        true
+    }
+}
