@@ -3,11 +3,14 @@
 //! See README.md for the commands and DESIGN.md (in the project's shared
 //! notes) for the contracts.
 
+pub mod cli;
 pub mod error;
 pub mod metrics;
 pub mod model;
 pub mod output;
+pub mod progress;
 pub mod queuecmd;
 pub mod report;
 pub mod scenario;
 pub mod sim;
+pub mod sweep;

@@ -1,1 +1,36 @@
-fn main() {}
+//! Thin entry point: parse flags, run the command, map errors to exit codes
+//! (0 success, 2 bad input, 1 other failure, 130 interrupted).
+
+use clap::Parser;
+use clap::error::ErrorKind;
+use fanout::cli::{Cli, dispatch};
+
+fn main() {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+                let _ = e.print();
+                std::process::exit(0);
+            }
+            if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+                let _ = e.print();
+                std::process::exit(2);
+            }
+            // clap's message spans several lines (error, usage, tip); the
+            // contract is one line naming the flag, the value and what is
+            // allowed, so keep the error part and fold it.
+            let text = e.to_string();
+            let head = text.split("\n\nUsage:").next().unwrap_or(&text);
+            let line: Vec<&str> = head.split_whitespace().collect();
+            let line = line.join(" ");
+            let line = line.strip_prefix("error: ").unwrap_or(&line);
+            eprintln!("fanout: {line} (see 'fanout --help')");
+            std::process::exit(2);
+        }
+    };
+    if let Err(e) = dispatch(cli) {
+        eprintln!("fanout: {e}");
+        std::process::exit(e.exit_code());
+    }
+}

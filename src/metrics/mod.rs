@@ -10,6 +10,10 @@ use crate::sim::station::StationStats;
 use crate::sim::time::SimDuration;
 use hdrhistogram::Histogram;
 
+pub mod series;
+
+pub use series::{SeriesRow, TimeSeries};
+
 /// Largest latency a histogram holds: 24 simulated hours. Larger values are
 /// clamped to it and counted in [`Latency::clamped`].
 pub const MAX_LATENCY_NS: u64 = 24 * 3600 * 1_000_000_000;
@@ -71,6 +75,11 @@ impl Latency {
     /// The underlying histogram (for exporters).
     pub fn histogram(&self) -> &Histogram<u64> {
         &self.hist
+    }
+    /// Forgets every value (to reuse the allocation for the next interval).
+    pub fn reset(&mut self) {
+        self.hist.reset();
+        self.clamped = 0;
     }
     /// Adds another distribution's values.
     pub fn merge(&mut self, other: &Latency) {
@@ -140,6 +149,8 @@ pub struct Report {
     pub peak_fanout_backlog: u64,
     /// Tweet store, timeline cache and fan-out workers.
     pub tiers: Vec<TierReport>,
+    /// Interval rows, when a time series was asked for.
+    pub series: Vec<SeriesRow>,
     /// Events the engine processed (the simulator's own work).
     pub events: u64,
     /// Wall-clock seconds the simulation took (not a pure function of the input).

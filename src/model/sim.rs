@@ -26,7 +26,7 @@
 //! issued in the window [warm-up, warm-up + duration) is counted, even if it
 //! completes after the window; the run drains until every job is done.
 
-use crate::metrics::{Latency, Report, TierReport};
+use crate::metrics::{Latency, Report, TierReport, TimeSeries};
 use crate::model::config::{AccountRef, Scenario, ScheduledEvent, ServiceConfig, StrategyKind};
 use crate::model::graph::Graph;
 use crate::model::strategy::{self, Strategy};
@@ -80,6 +80,41 @@ impl World {
             AccountRef::Id(id) => (id < self.graph.users()).then_some(id),
         }
     }
+}
+
+/// One line per scheduled event, for the time series' `event` column.
+fn describe_events(scenario: &Scenario, world: &World) -> Vec<(SimTime, String)> {
+    let mut out: Vec<(SimTime, String)> = scenario
+        .workload
+        .events
+        .iter()
+        .map(|e| match e {
+            ScheduledEvent::Tweet { at, account } => {
+                let who = match account {
+                    AccountRef::Rank(r) => format!("rank {r}"),
+                    AccountRef::Id(id) => format!("user {id}"),
+                };
+                let followers = world
+                    .resolve_account(*account)
+                    .map(|u| world.graph.follower_count(u))
+                    .unwrap_or(0);
+                (
+                    SimTime::ZERO + *at,
+                    format!("tweet by {who} ({followers} followers)"),
+                )
+            }
+            ScheduledEvent::Burst {
+                at,
+                duration,
+                factor,
+            } => (
+                SimTime::ZERO + *at,
+                format!("burst x{factor} for {duration}"),
+            ),
+        })
+        .collect();
+    out.sort_by_key(|(t, _)| *t);
+    out
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -171,6 +206,13 @@ fn sample(cfg: &ServiceConfig, items: u64, rng: &mut SimRng) -> SimDuration {
     cfg.shape.sample_with_mean(service_mean(cfg, items), rng)
 }
 
+/// What to record beyond the summary.
+#[derive(Clone, Debug, Default)]
+pub struct SimOptions {
+    /// Record a time series with rows of this length.
+    pub timeseries: Option<SimDuration>,
+}
+
 /// The state of one running simulation.
 struct Simulation<'a> {
     scenario: &'a Scenario,
@@ -194,6 +236,9 @@ struct Simulation<'a> {
     shard_counts: Vec<u32>,
     touched: Vec<u32>,
     backlog: u64,
+    series: Option<TimeSeries>,
+    /// Scheduled events, described, by start time (for the time series).
+    labels: Vec<(SimTime, String)>,
     window_start: SimTime,
     window_end: SimTime,
     report: Report,
@@ -207,10 +252,12 @@ pub fn simulate(
     scenario: &Scenario,
     world: &World,
     kind: StrategyKind,
+    options: &SimOptions,
     progress: &mut dyn FnMut(SimTime, u64),
 ) -> Report {
     let started = Instant::now();
     let mut sim = Simulation::new(scenario, world, kind);
+    sim.series = options.timeseries.map(TimeSeries::new);
     sim.run(progress);
     let mut report = sim.finish();
     report.wall_seconds = started.elapsed().as_secs_f64();
@@ -272,6 +319,8 @@ impl<'a> Simulation<'a> {
             shard_counts: vec![0; shards],
             touched: Vec::with_capacity(shards),
             backlog: 0,
+            series: None,
+            labels: describe_events(scenario, world),
             window_start,
             window_end,
             report: Report {
@@ -294,6 +343,7 @@ impl<'a> Simulation<'a> {
                 dropped_timeline_writes: 0,
                 peak_fanout_backlog: 0,
                 tiers: Vec::new(),
+                series: Vec::new(),
                 events: 0,
                 wall_seconds: 0.0,
             },
@@ -329,6 +379,9 @@ impl<'a> Simulation<'a> {
             }
         }
         while let Some((now, event)) = self.queue.pop() {
+            if self.series.as_ref().is_some_and(|s| now >= s.boundary()) {
+                self.roll_series(now);
+            }
             match event {
                 Event::Post => {
                     let author = self.world.authors.sample(&mut self.author_rng);
@@ -353,6 +406,41 @@ impl<'a> Simulation<'a> {
             }
         }
         progress(self.queue.now(), self.queue.popped());
+        let last = self.queue.now().max(self.window_end);
+        if self.series.as_ref().is_some_and(|s| last >= s.boundary()) {
+            self.roll_series(last);
+        }
+    }
+
+    /// Closes every time-series interval that ends at or before `now`.
+    fn roll_series(&mut self, now: SimTime) {
+        let Some(series) = self.series.as_mut() else {
+            return;
+        };
+        while now >= series.boundary() {
+            let peaks = [
+                Self::tier_peak(&mut self.store),
+                Self::tier_peak(&mut self.cache),
+                Self::tier_peak(&mut self.workers),
+            ];
+            let end = series.boundary();
+            let event = self
+                .labels
+                .iter()
+                .filter(|(at, _)| *at < end && *at >= series.interval_start())
+                .map(|(_, l)| l.as_str())
+                .collect::<Vec<_>>()
+                .join("; ");
+            series.close(self.backlog, peaks, event);
+        }
+    }
+
+    fn tier_peak(tier: &mut Tier) -> u64 {
+        tier.stations
+            .iter_mut()
+            .map(|s| s.take_interval_peak())
+            .max()
+            .unwrap_or(0)
     }
 
     fn in_window(&self, t: SimTime) -> bool {
@@ -374,6 +462,9 @@ impl<'a> Simulation<'a> {
         let in_window = self.in_window(now);
         let graph = &self.world.graph;
         let followers = graph.follower_count(author);
+        if let Some(s) = self.series.as_mut() {
+            s.post();
+        }
         if in_window {
             self.report.posts += 1;
             self.report.fanout_sum += u64::from(followers);
@@ -395,9 +486,14 @@ impl<'a> Simulation<'a> {
         if followers > 0 && self.strategy.pushes(graph, author) {
             let job = self.new_job(author, now, in_window);
             self.schedule(visit.depart, Event::StoreWritten(job));
-        } else if in_window {
+        } else {
             // Pulled (or followed by nobody): readable once in the store.
-            self.report.delivery_latency.record(visit.depart - now);
+            if in_window {
+                self.report.delivery_latency.record(visit.depart - now);
+            }
+            if let Some(s) = self.series.as_mut() {
+                s.delivery(visit.depart - now);
+            }
         }
     }
 
@@ -499,6 +595,9 @@ impl<'a> Simulation<'a> {
                     if in_window {
                         self.report.timeline_writes += u64::from(plan.size);
                     }
+                    if let Some(s) = self.series.as_mut() {
+                        s.timeline_writes(u64::from(plan.size));
+                    }
                 }
                 None => {
                     if in_window {
@@ -516,9 +615,12 @@ impl<'a> Simulation<'a> {
             let at = job.dispatch_at;
             self.schedule(at, Event::Batch(id));
         } else {
+            let latency = delivered - job.posted;
             if in_window {
-                let latency = delivered - job.posted;
                 self.report.delivery_latency.record(latency);
+            }
+            if let Some(s) = self.series.as_mut() {
+                s.delivery(latency);
             }
             self.free_jobs.push(id);
         }
@@ -579,6 +681,12 @@ impl<'a> Simulation<'a> {
             if in_window {
                 self.report.store_reads += pulls.len() as u64;
             }
+            if let Some(s) = self.series.as_mut() {
+                s.store_reads(pulls.len() as u64);
+            }
+        }
+        if let Some(s) = self.series.as_mut() {
+            s.read((!dropped).then(|| done - now));
         }
         if in_window {
             self.report.reads += 1;
@@ -597,6 +705,11 @@ impl<'a> Simulation<'a> {
             self.workers.report("workers"),
         ];
         self.report.events = self.queue.popped();
+        self.report.series = self
+            .series
+            .take()
+            .map(TimeSeries::into_rows)
+            .unwrap_or_default();
         self.report
     }
 }
@@ -681,7 +794,7 @@ pub(crate) mod tests {
     }
 
     fn run(s: &Scenario, world: &World, kind: StrategyKind) -> Report {
-        simulate(s, world, kind, &mut |_, _| {})
+        simulate(s, world, kind, &SimOptions::default(), &mut |_, _| {})
     }
 
     #[test]

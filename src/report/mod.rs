@@ -6,9 +6,15 @@
 //! the numbers agree across formats by construction. Floats are printed
 //! with a fixed number of decimals, so identical inputs give identical bytes.
 
+pub mod hdr;
+pub mod plot;
+mod series;
+mod sweep_table;
 mod table;
 
-pub use table::Table;
+pub use series::TimeSeriesCsv;
+pub use sweep_table::SweepTable;
+pub use table::{Table, thousands};
 
 use crate::metrics::Report;
 use std::io::{self, Write};

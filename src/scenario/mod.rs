@@ -1,1 +1,220 @@
-//! (placeholder: being written)
+//! The scenario file format: TOML text plus `--set` overrides, validated into
+//! a [`Scenario`](crate::model::config::Scenario) in one step.
+//!
+//! Every key is optional; the defaults (all in `keys.rs`) reproduce DDIA's
+//! Twitter example. [`known_keys`] lists every key with its type, default,
+//! allowed values and meaning; docs/scenario.md is the same table in prose.
+//!
+//! Errors are [`FanoutError::Input`] (exit status 2), one line naming the
+//! source, the dotted key, the bad value and what is allowed:
+//!
+//! ```text
+//! scenarios/x.toml: workload.tweets_per_sec = -5: must be a finite number > 0 and at most 1e8 (posts per simulated second)
+//! ```
+//!
+//! Numbers: an integer is accepted wherever a float is; a float with an
+//! integral value (`1e6`) is accepted wherever an integer is. Durations are
+//! strings with a unit (`"250ms"`). Events are numbered from 0, in messages
+//! and in `--set` paths (`workload.events[0].at`).
+
+mod describe;
+mod keys;
+mod path;
+mod resolve;
+
+pub use describe::describe;
+
+use crate::error::{FanoutError, Result};
+use crate::model::config::Scenario;
+use toml::{Table, Value};
+
+/// One key of the format, for documentation, messages and `fanout check`.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct KeyDoc {
+    /// Dotted path; `[]` stands for any index (`workload.events[].at`).
+    pub key: &'static str,
+    /// Value type: `integer`, `float`, `string`, `duration`, `array of strings`, `array of tables`.
+    pub kind: &'static str,
+    /// TOML text of the default, or a description in parentheses when the
+    /// default is computed or absent (`(file stem)`, `(required)`).
+    pub default: &'static str,
+    /// What is allowed; completes "must be ..." in error messages.
+    pub allowed: &'static str,
+    /// One-line meaning, with the source of the default where there is one.
+    pub doc: &'static str,
+}
+
+/// Every key path the format knows, in documentation order.
+pub fn known_keys() -> &'static [KeyDoc] {
+    &keys::KEYS
+}
+
+/// A scenario as parsed TOML, before validation; `--set` and sweeps edit it.
+#[derive(Clone, Debug)]
+pub struct RawScenario {
+    /// The parsed document.
+    table: Table,
+    /// Where it came from (a path, for messages), on one line.
+    source: String,
+    /// Paths assigned by `--set`, so messages can say so.
+    overrides: Vec<String>,
+}
+
+impl RawScenario {
+    /// Reads and parses a scenario file; the path is the source in messages.
+    pub fn from_file(path: &std::path::Path) -> Result<RawScenario> {
+        let source = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            FanoutError::input(path::one_line(&format!("{source}: cannot read: {e}")))
+        })?;
+        RawScenario::from_str(&text, &source)
+    }
+
+    /// Parses scenario text; `source` names it in messages (a path, `-`).
+    /// A syntax error is one line: `SOURCE: line L, column C: <what>`.
+    #[allow(clippy::should_implement_trait)]
+    pub fn from_str(text: &str, source: &str) -> Result<RawScenario> {
+        let source = path::one_line(source);
+        match text.parse::<Table>() {
+            Ok(table) => Ok(RawScenario {
+                table,
+                source,
+                overrides: Vec::new(),
+            }),
+            Err(e) => {
+                let at = match e.span() {
+                    Some(span) => {
+                        let (line, col) = line_col(text, span.start);
+                        format!("line {line}, column {col}: ")
+                    }
+                    None => String::new(),
+                };
+                let what = e.message().trim().trim_end_matches('.');
+                Err(FanoutError::input(path::one_line(&format!(
+                    "{source}: {at}invalid TOML: {what}"
+                ))))
+            }
+        }
+    }
+
+    /// Applies `KEY=VALUE` from `--set` (see [`RawScenario::set_value`]).
+    pub fn set(&mut self, assignment: &str) -> Result<()> {
+        match assignment.split_once('=') {
+            Some((key, value)) if !key.trim().is_empty() => self.set_value(key, value),
+            _ => Err(FanoutError::input(path::one_line(&format!(
+                "{}: --set {assignment}: expected KEY=VALUE, as in --set workload.tweets_per_sec=12000 or --set duration=30s",
+                self.source
+            )))),
+        }
+    }
+
+    /// Sets the dotted `key` (`workload.tweets_per_sec`,
+    /// `workload.events[0].at`) to `value`, read as a TOML value (`12000`,
+    /// `1.5`, `"x"`, `[1, 2]`, `{ dist = "exp", mean = "1ms" }`) or, when it is
+    /// not valid TOML, as a bare string (so `duration=30s` works). Missing
+    /// tables are created; index `n` of an array with `n` entries appends.
+    /// The key must be one the format knows; the value is checked by
+    /// [`RawScenario::resolve`].
+    pub fn set_value(&mut self, key: &str, value: &str) -> Result<()> {
+        let fail = |why: String| {
+            FanoutError::input(path::one_line(&format!(
+                "{}: --set {}={}: {why}",
+                self.source,
+                key.trim(),
+                value.trim()
+            )))
+        };
+        let segs = path::parse_path(key).map_err(|why| {
+            fail(format!(
+                "{why}; a key is a dotted path such as workload.tweets_per_sec or workload.events[0].at"
+            ))
+        })?;
+        check_known(&segs).map_err(fail)?;
+        let text = value.trim();
+        let parsed = text
+            .parse::<Value>()
+            .unwrap_or_else(|_| Value::String(text.to_string()));
+        let mut table = self.table.clone();
+        path::insert(&mut table, &segs, parsed).map_err(fail)?;
+        self.table = table;
+        self.overrides.push(path::actual(&segs));
+        Ok(())
+    }
+
+    /// Validates every key and value and builds the scenario.
+    pub fn resolve(&self) -> Result<Scenario> {
+        resolve::resolve(self)
+    }
+
+    /// Where the scenario came from, as given (a file path).
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    /// The free-text `description`, if it is given and is a string.
+    pub fn description(&self) -> Option<&str> {
+        self.table.get("description").and_then(Value::as_str)
+    }
+
+    /// True when `path` (or a table around it, or a key inside it) was set by `--set`.
+    fn set_by_flag(&self, path: &str) -> bool {
+        let inside = |outer: &str, inner: &str| {
+            inner == outer
+                || (inner.starts_with(outer)
+                    && matches!(inner.as_bytes().get(outer.len()), Some(b'.') | Some(b'[')))
+        };
+        self.overrides
+            .iter()
+            .any(|o| inside(o, path) || inside(path, o))
+    }
+}
+
+/// Refuses a `--set` path the format does not know, naming the first unknown part.
+fn check_known(segs: &[path::Seg]) -> std::result::Result<(), String> {
+    let mut norm = String::new();
+    for (i, seg) in segs.iter().enumerate() {
+        let section = norm.clone();
+        norm = path::join(&norm, &seg.name);
+        let name_known = keys::find(&norm).is_some() || keys::is_section(&norm);
+        if !name_known {
+            let shown = path::actual(&segs[..=i]);
+            let prefix = path::actual(&segs[..i]);
+            return Err(path::unknown_key(&shown, &prefix, &section, &seg.name));
+        }
+        if seg.index.is_some() {
+            if norm != keys::EVENTS {
+                return Err(format!(
+                    "'{}' is not an array, so it cannot be indexed",
+                    path::join(&path::actual(&segs[..i]), &seg.name)
+                ));
+            }
+            norm.push_str("[]");
+        } else if i + 1 < segs.len() && !keys::is_section(&norm) {
+            let hint = if norm == keys::EVENTS {
+                "; name one event, as in workload.events[0].at"
+            } else {
+                ""
+            };
+            return Err(format!(
+                "'{}' is a value, not a table, so it has no keys inside{hint}",
+                path::actual(&segs[..=i])
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, before[start..].chars().count() + 1)
+}
+
+#[cfg(test)]
+mod tests;

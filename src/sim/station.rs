@@ -7,6 +7,7 @@ pub struct Visit {
     pub depart: SimTime,
 }
 pub struct Station {
+    ipeak: u64,
     free: Vec<u64>,
     limit: Option<u32>,
     starts: VecDeque<u64>,
@@ -67,6 +68,7 @@ impl StationStats {
 impl Station {
     pub fn new(servers: u32, limit: Option<u32>) -> Station {
         Station {
+            ipeak: 0,
             free: vec![0; servers as usize],
             limit,
             starts: VecDeque::new(),
@@ -100,6 +102,7 @@ impl Station {
         self.last = a;
         let w = self.waiting_at(arrival) as u64;
         let inw = a >= self.ws && a < self.we;
+        self.ipeak = self.ipeak.max(w);
         if inw {
             self.st.arrivals += 1;
             self.st.peak_waiting = self.st.peak_waiting.max(w);
@@ -136,6 +139,9 @@ impl Station {
             start: SimTime::from_nanos(start),
             depart: SimTime::from_nanos(dep),
         })
+    }
+    pub fn take_interval_peak(&mut self) -> u64 {
+        std::mem::take(&mut self.ipeak)
     }
     pub fn stats(&self) -> StationStats {
         self.st.clone()

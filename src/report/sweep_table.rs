@@ -1,0 +1,114 @@
+//! The terminal table of a sweep: one line per (point, strategy), each metric
+//! as the mean across seeds and, with two or more seeds, the half-width of
+//! its 95% confidence interval (Student's t; see `crate::sweep`).
+
+use super::{Exporter, Row};
+use crate::metrics::Report;
+use crate::sweep::mean_ci95;
+use std::io::{self, Write};
+
+/// Sweep results, aggregated across seeds.
+pub struct SweepTable;
+
+type Metric = (&'static str, fn(&Report) -> f64, usize);
+
+const METRICS: [Metric; 6] = [
+    ("timeline writes/s", |r| r.timeline_writes_per_sec(), 0),
+    ("store reads/s", |r| r.store_reads_per_sec(), 0),
+    ("read p50 ms", |r| r.read_latency.quantile_ms(0.5), 3),
+    ("read p99 ms", |r| r.read_latency.quantile_ms(0.99), 3),
+    ("read p99.9 ms", |r| r.read_latency.quantile_ms(0.999), 3),
+    (
+        "delivery p99 ms",
+        |r| r.delivery_latency.quantile_ms(0.99),
+        3,
+    ),
+];
+
+fn cell(values: &[f64], decimals: usize) -> String {
+    let (mean, half) = mean_ci95(values);
+    if !mean.is_finite() {
+        return "-".into();
+    }
+    if half.is_finite() {
+        format!("{mean:.decimals$} ±{half:.decimals$}")
+    } else {
+        format!("{mean:.decimals$}")
+    }
+}
+
+impl Exporter for SweepTable {
+    fn export(&self, rows: &[Row], out: &mut dyn Write) -> io::Result<()> {
+        let Some(first) = rows.first() else {
+            return writeln!(out, "(no results)");
+        };
+        // Groups keep first-seen order, which is the sweep's point order.
+        let mut groups: Vec<(String, &'static str, Vec<&Report>)> = Vec::new();
+        for row in rows {
+            let point = row
+                .point
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join(" ");
+            let strategy = row.report.strategy.name();
+            match groups
+                .iter_mut()
+                .find(|(p, s, _)| *p == point && *s == strategy)
+            {
+                Some(g) => g.2.push(&row.report),
+                None => groups.push((point, strategy, vec![&row.report])),
+            }
+        }
+        let seeds = groups.iter().map(|g| g.2.len()).max().unwrap_or(1);
+        writeln!(
+            out,
+            "sweep of scenario {}: {} simulated s measured per run, {} seed{} per point{}",
+            first.report.scenario,
+            first.report.sim_seconds,
+            seeds,
+            if seeds == 1 { "" } else { "s" },
+            if seeds > 1 {
+                " (mean ±95% CI half-width)"
+            } else {
+                ""
+            }
+        )?;
+        let mut header = vec!["point".to_string(), "strategy".to_string()];
+        header.extend(METRICS.iter().map(|m| m.0.to_string()));
+        let mut lines = vec![header];
+        for (point, strategy, reports) in &groups {
+            let mut line = vec![point.clone(), strategy.to_string()];
+            for (_, f, d) in METRICS {
+                let values: Vec<f64> = reports.iter().map(|r| f(r)).collect();
+                line.push(cell(&values, d));
+            }
+            lines.push(line);
+        }
+        let widths: Vec<usize> = (0..lines[0].len())
+            .map(|i| {
+                lines
+                    .iter()
+                    .map(|l| l[i].chars().count())
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        for line in &lines {
+            let mut text = String::new();
+            for (i, (c, w)) in line.iter().zip(&widths).enumerate() {
+                let pad = w - c.chars().count();
+                if i < 2 {
+                    text.push_str(c);
+                    text.push_str(&" ".repeat(pad));
+                } else {
+                    text.push_str(&" ".repeat(pad));
+                    text.push_str(c);
+                }
+                text.push_str("  ");
+            }
+            writeln!(out, "{}", text.trim_end())?;
+        }
+        Ok(())
+    }
+}

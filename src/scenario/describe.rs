@@ -1,0 +1,194 @@
+//! The resolved parameters as (dotted key, value with unit) pairs.
+
+use crate::model::config::{
+    AccountRef, RateProfile, Scenario, ScheduledEvent, ServiceConfig, TierConfig,
+};
+use crate::sim::dist::{ServiceDist, Shape};
+
+/// Resolved parameters as (dotted key, value with unit) pairs, in the order
+/// of docs/scenario.md, for `fanout check` and reports. Keys are those of
+/// the file format (`workload.events[0].at`); keys that do not apply (a
+/// diurnal period under a constant profile, `cv` of an exponential) are left
+/// out. The description is not part of a `Scenario`; see
+/// [`RawScenario::description`](super::RawScenario::description).
+pub fn describe(s: &Scenario) -> Vec<(String, String)> {
+    let mut out = Out(Vec::new());
+    out.put("name", &s.name);
+    out.put("seed", s.seed);
+    out.put("duration", s.duration);
+    out.put("warmup", s.warmup);
+    let names: Vec<&str> = s.strategies.iter().map(|k| k.name()).collect();
+    out.put("strategies", names.join(", "));
+
+    let p = &s.population;
+    out.put("population.users", format!("{} users", p.users));
+    out.put("population.followee_exponent", p.followee_exponent);
+    out.put(
+        "population.author_activity_exponent",
+        p.author_activity_exponent,
+    );
+    out.put(
+        "population.reader_activity_exponent",
+        p.reader_activity_exponent,
+    );
+    let solved = if p.followers.mean.is_some() {
+        " (solved from the mean)"
+    } else {
+        ""
+    };
+    out.put(
+        "population.followers.exponent",
+        format!("{}{solved}", short(p.followers.exponent)),
+    );
+    out.put(
+        "population.followers.mean",
+        match p.followers.mean {
+            Some(m) => format!("{m} followers"),
+            None => "none (the exponent is given)".to_string(),
+        },
+    );
+    out.put(
+        "population.followers.max",
+        format!("{} followers", p.followers.max),
+    );
+
+    let w = &s.workload;
+    out.put(
+        "workload.tweets_per_sec",
+        format!("{} tweets/s", w.tweets_per_sec),
+    );
+    out.put(
+        "workload.reads_per_sec",
+        format!("{} reads/s", w.reads_per_sec),
+    );
+    match &w.profile {
+        RateProfile::Constant => out.put("workload.profile", "constant"),
+        RateProfile::Diurnal {
+            period,
+            peak_factor,
+        } => {
+            out.put("workload.profile", "diurnal");
+            out.put("workload.diurnal_period", period);
+            out.put("workload.peak_factor", format!("{peak_factor}x"));
+        }
+    }
+    for (i, e) in w.events.iter().enumerate() {
+        let key = |k: &str| format!("workload.events[{i}].{k}");
+        match e {
+            ScheduledEvent::Tweet { at, account } => {
+                out.put(&key("kind"), "tweet");
+                out.put(&key("at"), at);
+                match account {
+                    AccountRef::Rank(r) => out.put(&key("rank"), r),
+                    AccountRef::Id(id) => out.put(&key("id"), id),
+                }
+            }
+            ScheduledEvent::Burst {
+                at,
+                duration,
+                factor,
+            } => {
+                out.put(&key("kind"), "burst");
+                out.put(&key("at"), at);
+                out.put(&key("duration"), duration);
+                out.put(&key("factor"), format!("{factor}x"));
+            }
+        }
+    }
+
+    let c = &s.cluster;
+    out.put("cluster.network.one_way", c.network.one_way);
+    out.shape("cluster.network.jitter", &c.network.jitter, true);
+    out.tier("cluster.tweet_store", &c.tweet_store.tier);
+    out.service("cluster.tweet_store.write", &c.tweet_store.write);
+    out.service("cluster.tweet_store.read", &c.tweet_store.read);
+    let cache = &c.timeline_cache;
+    out.tier("cluster.timeline_cache", &cache.tier);
+    out.put(
+        "cluster.timeline_cache.replicas",
+        format!("{} copies", cache.replicas),
+    );
+    out.put(
+        "cluster.timeline_cache.max_entries",
+        format!("{} entries", cache.max_entries),
+    );
+    out.service("cluster.timeline_cache.read", &cache.read);
+    out.service("cluster.timeline_cache.write", &cache.write);
+    let f = &c.fanout_workers;
+    out.put(
+        "cluster.fanout_workers.workers",
+        format!("{} workers", f.workers),
+    );
+    out.put(
+        "cluster.fanout_workers.batch",
+        format!("{} destinations", f.batch),
+    );
+    out.put(
+        "cluster.fanout_workers.queue_limit",
+        queue_limit(f.queue_limit),
+    );
+    out.service("cluster.fanout_workers.service", &f.service);
+    out.put("cluster.client.merge_per_item", c.merge_per_item);
+    out.put(
+        "strategy.hybrid.celebrity_threshold",
+        format!("{} followers", s.strategy.celebrity_threshold),
+    );
+    out.0
+}
+
+/// A float with at most six decimals, trailing zeros dropped (`1.9`, `2.071234`).
+fn short(x: f64) -> String {
+    let s = format!("{x:.6}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    s.to_string()
+}
+
+fn queue_limit(q: Option<u32>) -> String {
+    match q {
+        None => "unbounded".to_string(),
+        Some(n) => format!("{n} requests"),
+    }
+}
+
+struct Out(Vec<(String, String)>);
+
+impl Out {
+    fn put(&mut self, key: &str, value: impl ToString) {
+        self.0.push((key.to_string(), value.to_string()));
+    }
+
+    /// `dist`, then `mean` when `with_mean` (jitter), then `cv` or `alpha`.
+    fn shape(&mut self, base: &str, d: &ServiceDist, with_mean: bool) {
+        let key = |k: &str| format!("{base}.{k}");
+        let name = match d.shape() {
+            Shape::Const => "const",
+            Shape::Exp => "exp",
+            Shape::LogNormal { .. } => "lognormal",
+            Shape::Pareto { .. } => "pareto",
+        };
+        self.put(&key("dist"), name);
+        if with_mean {
+            self.put(&key("mean"), d.mean());
+        }
+        match d.shape() {
+            Shape::LogNormal { cv } => self.put(&key("cv"), cv),
+            Shape::Pareto { alpha } => self.put(&key("alpha"), alpha),
+            Shape::Const | Shape::Exp => {}
+        }
+    }
+
+    fn tier(&mut self, base: &str, t: &TierConfig) {
+        self.put(&format!("{base}.shards"), format!("{} shards", t.shards));
+        self.put(
+            &format!("{base}.servers"),
+            format!("{} per shard", t.servers),
+        );
+        self.put(&format!("{base}.queue_limit"), queue_limit(t.queue_limit));
+    }
+
+    fn service(&mut self, base: &str, s: &ServiceConfig) {
+        self.put(&format!("{base}.per_request"), s.per_request);
+        self.put(&format!("{base}.per_item"), s.per_item);
+        self.shape(base, &s.shape, false);
+    }
+}

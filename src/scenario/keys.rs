@@ -1,0 +1,549 @@
+//! Every key of the scenario format: type, default, allowed values, meaning.
+//!
+//! ======================================================================
+//! THE DEFAULTS LIVE HERE, AND ONLY HERE.
+//! ======================================================================
+//! `default` is the TOML text of the value used when the key is absent
+//! (`"60s"`, `4600.0`, `1_000_000`); the resolver parses it like a value
+//! from the file. A default in parentheses, such as `(file stem)`, is not a
+//! literal: the resolver computes it (see `COMPUTED`). To recalibrate, edit
+//! the literal here; docs/scenario.md repeats this table (a test compares).
+//!
+//! `allowed` completes the sentence "must be ..." in error messages, so the
+//! messages, `fanout check` and the docs say the same thing.
+
+use super::KeyDoc;
+
+/// Keys whose default is computed or absent rather than a TOML literal.
+pub(crate) const COMPUTED: &[&str] = &[
+    "name",
+    "description",
+    "population.followers.mean",
+    "population.followers.max",
+    "workload.events[].kind",
+    "workload.events[].at",
+    "workload.events[].rank",
+    "workload.events[].id",
+    "workload.events[].duration",
+    "workload.events[].factor",
+];
+
+/// The key that holds the list of scheduled events (an array of tables).
+pub(crate) const EVENTS: &str = "workload.events";
+
+macro_rules! key {
+    ($key:expr, $kind:expr, $default:expr, $allowed:expr, $doc:expr) => {
+        KeyDoc {
+            key: $key,
+            kind: $kind,
+            default: $default,
+            allowed: $allowed,
+            doc: $doc,
+        }
+    };
+}
+
+macro_rules! service_keys {
+    ($base:literal, $req:literal, $item:literal, $cv:literal, $what:literal) => {
+        [
+            key!(
+                concat!($base, ".per_request"),
+                "duration",
+                $req,
+                "a duration >= 0 with a unit, as in \"20us\"",
+                concat!("Mean service time paid once per request: ", $what, ".")
+            ),
+            key!(
+                concat!($base, ".per_item"),
+                "duration",
+                $item,
+                "a duration >= 0 with a unit, as in \"2us\"",
+                concat!(
+                    "Mean service time added per item of the request: ",
+                    $what,
+                    "."
+                )
+            ),
+            key!(
+                concat!($base, ".dist"),
+                "string",
+                "\"lognormal\"",
+                "one of \"const\", \"exp\", \"lognormal\", \"pareto\"",
+                "Shape of the service time around its mean."
+            ),
+            key!(
+                concat!($base, ".cv"),
+                "float",
+                $cv,
+                "a finite number > 0 and at most 100; only with dist = \"lognormal\"",
+                "Coefficient of variation (std dev / mean) of a log-normal service time."
+            ),
+            key!(
+                concat!($base, ".alpha"),
+                "float",
+                "2.5",
+                "a finite number > 1 and at most 100; only with dist = \"pareto\"",
+                "Tail index of a Pareto service time (smaller is heavier)."
+            ),
+        ]
+    };
+}
+
+const TOP: [KeyDoc; 6] = [
+    key!(
+        "name",
+        "string",
+        "(file stem)",
+        "a non-empty string of at most 100 characters without control characters",
+        "Short name printed in every report row."
+    ),
+    key!(
+        "description",
+        "string",
+        "(none)",
+        "a string",
+        "Free text shown by `fanout check`."
+    ),
+    key!(
+        "seed",
+        "integer",
+        "1",
+        "an integer from 0 to 18446744073709551615 (above 2^63 - 1, write it as a string)",
+        "The seed every random stream of a run is derived from; every output row carries it."
+    ),
+    key!(
+        "duration",
+        "duration",
+        "\"60s\"",
+        "a duration > 0 with a unit, as in \"60s\"; warmup + duration at most 8760h",
+        "Simulated time measured, after the warm-up."
+    ),
+    key!(
+        "warmup",
+        "duration",
+        "\"5s\"",
+        "a duration >= 0 with a unit, as in \"5s\"",
+        "Simulated time run before measuring, so queues reach steady state."
+    ),
+    key!(
+        "strategies",
+        "array of strings",
+        "[\"fanout-on-read\", \"fanout-on-write\", \"hybrid\"]",
+        "a non-empty list of distinct names from \"fanout-on-read\" (or \"read\"), \"fanout-on-write\" (or \"write\"), \"hybrid\"",
+        "Strategies to simulate, in report order (DDIA ch. 1: approach 1, approach 2, hybrid)."
+    ),
+];
+
+const POPULATION: [KeyDoc; 7] = [
+    key!(
+        "population.users",
+        "integer",
+        "1_000_000",
+        "an integer from 1 to 200000000",
+        "Number of users (graph nodes); Twitter 2012 had 150M active, scaled down by default."
+    ),
+    key!(
+        "population.followee_exponent",
+        "float",
+        "2.28",
+        "a finite number > 1",
+        "Power-law exponent of followee counts (Kwak et al. 2010 fit 2.28)."
+    ),
+    key!(
+        "population.author_activity_exponent",
+        "float",
+        "0.5",
+        "a number from 0 to 3",
+        "A user's tweet rate is proportional to (1 + followers)^x; 0 is uniform (Sysomos 2009 gives 0.5)."
+    ),
+    key!(
+        "population.reader_activity_exponent",
+        "float",
+        "0.0",
+        "a number from 0 to 3",
+        "A user's read rate is proportional to (1 + followees)^x; 0 is uniform."
+    ),
+    key!(
+        "population.followers.exponent",
+        "float",
+        "1.9",
+        "a finite number > 0 and at most 10; give exponent or mean, not both",
+        "Zipf exponent of follower counts: P(k) ~ (k + 1)^-exponent on 0..=max."
+    ),
+    key!(
+        "population.followers.mean",
+        "float",
+        "(none)",
+        "a finite number > 0 that counts 0..=max can average; give exponent or mean, not both",
+        "Target mean follower count; the exponent is solved for it (Kwak et al. 2010: 1.47B edges / 41.7M users = 35)."
+    ),
+    key!(
+        "population.followers.max",
+        "integer",
+        "(min(users - 1, 30000000))",
+        "an integer from 0 to population.users - 1",
+        "Largest follower count of any account (DDIA: the largest accounts have over 30 million)."
+    ),
+];
+
+const WORKLOAD: [KeyDoc; 12] = [
+    key!(
+        "workload.tweets_per_sec",
+        "float",
+        "4600.0",
+        "a finite number > 0 and at most 1e8 (posts per simulated second)",
+        "Average tweet rate (DDIA: 4.6k posts/s on average)."
+    ),
+    key!(
+        "workload.reads_per_sec",
+        "float",
+        "300000.0",
+        "a finite number >= 0 and at most 1e9 (home-timeline reads per simulated second)",
+        "Average home-timeline read rate (DDIA: 300k reads/s)."
+    ),
+    key!(
+        "workload.profile",
+        "string",
+        "\"constant\"",
+        "one of \"constant\", \"diurnal\"",
+        "How the rates vary: constant, or a raised cosine up to peak_factor at half a period."
+    ),
+    key!(
+        "workload.diurnal_period",
+        "duration",
+        "\"24h\"",
+        "a duration > 0 with a unit, as in \"24h\"; only with profile = \"diurnal\"",
+        "Length of one diurnal cycle."
+    ),
+    key!(
+        "workload.peak_factor",
+        "float",
+        "2.6",
+        "a number from 1 to 100; only with profile = \"diurnal\"",
+        "Diurnal peak rate over the average (DDIA: over 12k/s at peak over 4.6k/s = 2.6)."
+    ),
+    key!(
+        EVENTS,
+        "array of tables",
+        "[]",
+        "zero or more [[workload.events]] tables",
+        "Scheduled events: one account tweets, or a burst of load."
+    ),
+    key!(
+        "workload.events[].kind",
+        "string",
+        "(required)",
+        "one of \"tweet\", \"burst\"",
+        "\"tweet\": one account posts once at `at`; \"burst\": rates are multiplied by `factor` during [at, at + duration)."
+    ),
+    key!(
+        "workload.events[].at",
+        "duration",
+        "(required)",
+        "a duration >= 0 with a unit, before the end of the run (warmup + duration)",
+        "When the event happens, from the start of the run (warm-up included)."
+    ),
+    key!(
+        "workload.events[].rank",
+        "integer",
+        "(tweet: rank or id)",
+        "an integer from 1 to population.users; only with kind = \"tweet\", and not with id",
+        "The account with the n-th most followers tweets (1 = the largest)."
+    ),
+    key!(
+        "workload.events[].id",
+        "integer",
+        "(tweet: rank or id)",
+        "an integer from 0 to population.users - 1; only with kind = \"tweet\", and not with rank",
+        "The account with this user id tweets."
+    ),
+    key!(
+        "workload.events[].duration",
+        "duration",
+        "(required for burst)",
+        "a duration > 0 with a unit; only with kind = \"burst\"",
+        "Length of the burst."
+    ),
+    key!(
+        "workload.events[].factor",
+        "float",
+        "(required for burst)",
+        "a finite number > 0 and at most 1000; only with kind = \"burst\"",
+        "Multiplier of the post and read rates during the burst (Twitter's record: 143k/s against 5.7k/s, about 25)."
+    ),
+];
+
+const NETWORK: [KeyDoc; 5] = [
+    key!(
+        "cluster.network.one_way",
+        "duration",
+        "\"100us\"",
+        "a duration >= 0 with a unit, as in \"100us\"",
+        "Fixed delay of one hop; a request pays it there and back."
+    ),
+    key!(
+        "cluster.network.jitter.dist",
+        "string",
+        "\"exp\"",
+        "one of \"const\", \"exp\", \"lognormal\", \"pareto\"",
+        "Shape of the random extra delay of a round trip."
+    ),
+    key!(
+        "cluster.network.jitter.mean",
+        "duration",
+        "\"100us\"",
+        "a duration >= 0 with a unit; \"0s\" means no jitter",
+        "Mean random extra delay of a round trip."
+    ),
+    key!(
+        "cluster.network.jitter.cv",
+        "float",
+        "1.0",
+        "a finite number > 0 and at most 100; only with dist = \"lognormal\"",
+        "Coefficient of variation of a log-normal jitter."
+    ),
+    key!(
+        "cluster.network.jitter.alpha",
+        "float",
+        "2.5",
+        "a finite number > 1 and at most 100; only with dist = \"pareto\"",
+        "Tail index of a Pareto jitter."
+    ),
+];
+
+const fn tier_keys(servers_default: &'static str, what: &'static str) -> [KeyDoc; 3] {
+    [
+        key!(
+            "",
+            "integer",
+            "16",
+            "an integer from 1 to 100000",
+            "Shards, one queueing station each (per replica)."
+        ),
+        key!(
+            "",
+            "integer",
+            servers_default,
+            "an integer from 1 to 10000",
+            what
+        ),
+        key!(
+            "",
+            "integer",
+            "0",
+            "an integer from 0 (unbounded) to 4294967295",
+            "Most requests waiting at one shard; more are dropped. 0 = unbounded."
+        ),
+    ]
+}
+
+/// Sets the key paths of a tier's three keys (const fns cannot concat).
+const fn named(mut t: [KeyDoc; 3], keys: [&'static str; 3]) -> [KeyDoc; 3] {
+    t[0].key = keys[0];
+    t[1].key = keys[1];
+    t[2].key = keys[2];
+    t
+}
+
+const STORE_TIER: [KeyDoc; 3] = named(
+    tier_keys("16", "Servers (threads) per tweet-store shard."),
+    [
+        "cluster.tweet_store.shards",
+        "cluster.tweet_store.servers",
+        "cluster.tweet_store.queue_limit",
+    ],
+);
+const STORE_WRITE: [KeyDoc; 5] = service_keys!(
+    "cluster.tweet_store.write",
+    "\"200us\"",
+    "\"0us\"",
+    "1.0",
+    "inserting one tweet"
+);
+const STORE_READ: [KeyDoc; 5] = service_keys!(
+    "cluster.tweet_store.read",
+    "\"20us\"",
+    "\"2us\"",
+    "1.0",
+    "fetching recent tweets; items = authors fetched"
+);
+
+const CACHE_TIER: [KeyDoc; 3] = named(
+    tier_keys(
+        "1",
+        "Servers per timeline-cache shard (Redis is single-threaded: 1).",
+    ),
+    [
+        "cluster.timeline_cache.shards",
+        "cluster.timeline_cache.servers",
+        "cluster.timeline_cache.queue_limit",
+    ],
+);
+const CACHE_MORE: [KeyDoc; 2] = [
+    key!(
+        "cluster.timeline_cache.replicas",
+        "integer",
+        "3",
+        "an integer from 1 to 16",
+        "Copies of each home timeline; a write goes to all, a read to one (Krikorian 2012: 3)."
+    ),
+    key!(
+        "cluster.timeline_cache.max_entries",
+        "integer",
+        "800",
+        "an integer from 1 to 1000000",
+        "Length cap of a home timeline (Krikorian 2012: 800 entries)."
+    ),
+];
+const CACHE_READ: [KeyDoc; 5] = service_keys!(
+    "cluster.timeline_cache.read",
+    "\"20us\"",
+    "\"25ns\"",
+    "0.5",
+    "reading one timeline; items = max_entries"
+);
+const CACHE_WRITE: [KeyDoc; 5] = service_keys!(
+    "cluster.timeline_cache.write",
+    "\"10us\"",
+    "\"2us\"",
+    "0.5",
+    "one pipelined insert; items = timelines written"
+);
+
+const WORKERS: [KeyDoc; 3] = [
+    key!(
+        "cluster.fanout_workers.workers",
+        "integer",
+        "16",
+        "an integer from 1 to 1000000",
+        "Fan-out workers (servers of one station)."
+    ),
+    key!(
+        "cluster.fanout_workers.batch",
+        "integer",
+        "4000",
+        "an integer from 1 to 4294967295",
+        "Most destinations in one pipelined insert (Krikorian 2012: 4k)."
+    ),
+    key!(
+        "cluster.fanout_workers.queue_limit",
+        "integer",
+        "0",
+        "an integer from 0 (unbounded) to 4294967295",
+        "Most fan-out jobs waiting for a worker; more are dropped. 0 = unbounded."
+    ),
+];
+const WORKER_SERVICE: [KeyDoc; 5] = service_keys!(
+    "cluster.fanout_workers.service",
+    "\"50us\"",
+    "\"3us\"",
+    "0.5",
+    "worker time per batch; items = destinations"
+);
+
+const REST: [KeyDoc; 2] = [
+    key!(
+        "cluster.client.merge_per_item",
+        "duration",
+        "\"100ns\"",
+        "a duration >= 0 with a unit, as in \"100ns\"",
+        "Client cost of merging pulled tweets, per tweet merged."
+    ),
+    key!(
+        "strategy.hybrid.celebrity_threshold",
+        "integer",
+        "10_000",
+        "an integer from 0 to 4294967295",
+        "Under hybrid, accounts with at least this many followers are pulled at read time, not pushed."
+    ),
+];
+
+const fn concat_all<const N: usize>(parts: &[&[KeyDoc]]) -> [KeyDoc; N] {
+    let mut out = [key!("", "", "", "", ""); N];
+    let mut n = 0;
+    let mut p = 0;
+    while p < parts.len() {
+        let mut i = 0;
+        while i < parts[p].len() {
+            out[n] = parts[p][i];
+            n += 1;
+            i += 1;
+        }
+        p += 1;
+    }
+    assert!(n == N, "KEYS length mismatch");
+    out
+}
+
+const COUNT: usize = TOP.len()
+    + POPULATION.len()
+    + WORKLOAD.len()
+    + NETWORK.len()
+    + STORE_TIER.len()
+    + STORE_WRITE.len()
+    + STORE_READ.len()
+    + CACHE_TIER.len()
+    + CACHE_MORE.len()
+    + CACHE_READ.len()
+    + CACHE_WRITE.len()
+    + WORKERS.len()
+    + WORKER_SERVICE.len()
+    + REST.len();
+
+/// The table, in the order of the documentation.
+pub(crate) static KEYS: [KeyDoc; COUNT] = concat_all(&[
+    &TOP,
+    &POPULATION,
+    &WORKLOAD,
+    &NETWORK,
+    &STORE_TIER,
+    &STORE_WRITE,
+    &STORE_READ,
+    &CACHE_TIER,
+    &CACHE_MORE,
+    &CACHE_READ,
+    &CACHE_WRITE,
+    &WORKERS,
+    &WORKER_SERVICE,
+    &REST,
+]);
+
+/// The entry for a normalised key path (`workload.events[].at`).
+pub(crate) fn find(norm: &str) -> Option<&'static KeyDoc> {
+    KEYS.iter().find(|k| k.key == norm)
+}
+
+/// True when `norm` names a table of the format (`cluster`,
+/// `cluster.tweet_store.write`, `workload.events[]`), i.e. a proper prefix of
+/// some key.
+pub(crate) fn is_section(norm: &str) -> bool {
+    !norm.is_empty()
+        && KEYS.iter().any(|k| {
+            k.key.len() > norm.len()
+                && k.key.starts_with(norm)
+                && matches!(k.key.as_bytes()[norm.len()], b'.')
+        })
+}
+
+/// The names directly inside a section (`""` is the top level), in table
+/// order, without duplicates; subsections are included by name.
+pub(crate) fn children(section: &str) -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = Vec::new();
+    for k in KEYS.iter() {
+        let rest = if section.is_empty() {
+            Some(k.key)
+        } else {
+            k.key
+                .strip_prefix(section)
+                .and_then(|r| r.strip_prefix('.'))
+        };
+        if let Some(rest) = rest {
+            let name = rest.split('.').next().unwrap_or(rest);
+            let name = name.strip_suffix("[]").unwrap_or(name);
+            if !name.is_empty() && !out.contains(&name) {
+                out.push(name);
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,632 @@
+//! Validation: from the raw TOML table to the model's `Scenario`.
+//!
+//! First every key is checked against the table of keys (unknown keys and
+//! misplaced values), then each value in the order of `Scenario`'s fields.
+//! The first problem is reported; nothing here panics on any input.
+
+use super::path::{self, render};
+use super::{RawScenario, keys};
+use crate::error::{FanoutError, Result};
+use crate::model::config::{
+    AccountRef, CacheConfig, ClusterConfig, FollowerConfig, NetworkConfig, PopulationConfig,
+    RateProfile, Scenario, ScheduledEvent, ServiceConfig, StoreConfig, StrategyConfig,
+    StrategyKind, TierConfig, WorkerConfig, WorkloadConfig,
+};
+use crate::model::graph;
+use crate::sim::dist::{ServiceDist, Shape};
+use crate::sim::time::SimDuration;
+use std::fmt::Display;
+use toml::{Table, Value};
+
+/// Longest run, warm-up included: one simulated year.
+const MAX_RUN: SimDuration = SimDuration::from_secs(8760 * 3600);
+/// Default cap of follower counts when users allow more (DDIA: over 30M).
+const DEFAULT_MAX_FOLLOWERS: u32 = 30_000_000;
+/// Longest `name`, in characters.
+const MAX_NAME: usize = 100;
+
+pub(crate) fn resolve(raw: &RawScenario) -> Result<Scenario> {
+    let r = Reader { raw };
+    r.walk(&raw.table, "", "")?;
+    let name = r.name()?;
+    if let Some(v) = r.given("description")
+        && !v.is_str()
+    {
+        return Err(r.must("description", v));
+    }
+    let seed = r.seed()?;
+    let duration = r.duration("duration", |d| d > SimDuration::ZERO)?;
+    let warmup = r.duration("warmup", |_| true)?;
+    let end = match warmup.checked_add(duration) {
+        Some(end) if end <= MAX_RUN => end,
+        _ => {
+            let v = r.value("duration")?.unwrap_or(Value::Integer(0));
+            return Err(r.bad(
+                "duration",
+                &v,
+                format!(
+                    "warmup + duration must be at most 8760h (a simulated year); warmup is {warmup}"
+                ),
+            ));
+        }
+    };
+    let strategies = r.strategies()?;
+    let population = r.population()?;
+    let workload = r.workload(population.users, end)?;
+    let cluster = r.cluster()?;
+    let strategy = StrategyConfig {
+        celebrity_threshold: r.uint("strategy.hybrid.celebrity_threshold", 0, u32::MAX.into())?
+            as u32,
+    };
+    Ok(Scenario {
+        name,
+        seed,
+        duration,
+        warmup,
+        strategies,
+        population,
+        workload,
+        cluster,
+        strategy,
+    })
+}
+
+/// A float from an integer or a float.
+fn as_f64(v: &Value) -> Option<f64> {
+    match v {
+        Value::Integer(i) => Some(*i as f64),
+        Value::Float(f) => Some(*f),
+        _ => None,
+    }
+}
+
+/// An integer from an integer or a float with an integral value (exact
+/// below 2^53).
+fn as_int(v: &Value) -> Option<i128> {
+    const EXACT: f64 = 9_007_199_254_740_992.0;
+    match v {
+        Value::Integer(i) => Some(i128::from(*i)),
+        Value::Float(f) if f.is_finite() && f.fract() == 0.0 && f.abs() <= EXACT => {
+            Some(*f as i128)
+        }
+        _ => None,
+    }
+}
+
+struct Reader<'a> {
+    raw: &'a RawScenario,
+}
+
+impl Reader<'_> {
+    // ----- messages -------------------------------------------------------
+
+    /// `SOURCE: msg`, marked when `path` came from `--set`.
+    fn fail(&self, path: &str, msg: impl Display) -> FanoutError {
+        let mut m = format!("{}: {msg}", self.raw.source);
+        if self.raw.set_by_flag(path) {
+            m.push_str(" (from --set)");
+        }
+        FanoutError::Input(path::one_line(&m))
+    }
+
+    /// `SOURCE: path = value: what`.
+    fn bad(&self, path: &str, v: &Value, what: impl Display) -> FanoutError {
+        self.fail(path, format!("{path} = {}: {what}", render(v)))
+    }
+
+    /// `SOURCE: path = value: must be <allowed>`.
+    fn must(&self, path: &str, v: &Value) -> FanoutError {
+        self.bad(path, v, format!("must be {}", allowed(path)))
+    }
+
+    // ----- lookups --------------------------------------------------------
+
+    /// The value written in the file or by `--set`.
+    fn given(&self, path: &str) -> Option<&Value> {
+        path::lookup(&self.raw.table, path)
+    }
+
+    /// The given value, else the literal default; `None` when the key has
+    /// no literal default and is absent.
+    fn value(&self, path: &str) -> Result<Option<Value>> {
+        if let Some(v) = self.given(path) {
+            return Ok(Some(v.clone()));
+        }
+        let norm = path::normalize(path);
+        if keys::COMPUTED.contains(&norm.as_str()) {
+            return Ok(None);
+        }
+        let doc = keys::find(&norm)
+            .ok_or_else(|| FanoutError::failure(format!("internal: no key {norm}")))?;
+        doc.default.parse::<Value>().map(Some).map_err(|_| {
+            FanoutError::failure(format!(
+                "internal: the default of {norm} ({}) is not TOML",
+                doc.default
+            ))
+        })
+    }
+
+    /// The value, given or default; a missing required key is an error.
+    fn required(&self, path: &str) -> Result<Value> {
+        self.value(path)?.ok_or_else(|| {
+            self.fail(
+                path,
+                format!("{path} is missing: it must be given, as {}", allowed(path)),
+            )
+        })
+    }
+
+    // ----- typed values ---------------------------------------------------
+
+    fn float(&self, path: &str, ok: impl Fn(f64) -> bool) -> Result<f64> {
+        let v = self.required(path)?;
+        match as_f64(&v) {
+            Some(x) if ok(x) => Ok(x),
+            _ => Err(self.must(path, &v)),
+        }
+    }
+
+    fn uint(&self, path: &str, lo: u64, hi: u64) -> Result<u64> {
+        let v = self.required(path)?;
+        self.uint_of(path, &v, lo, hi, allowed(path))
+    }
+
+    fn uint_of(&self, path: &str, v: &Value, lo: u64, hi: u64, what: &str) -> Result<u64> {
+        match as_int(v) {
+            Some(x) if x >= i128::from(lo) && x <= i128::from(hi) => Ok(x as u64),
+            _ => Err(self.bad(path, v, format!("must be {what}"))),
+        }
+    }
+
+    fn duration(&self, path: &str, ok: impl Fn(SimDuration) -> bool) -> Result<SimDuration> {
+        let v = self.required(path)?;
+        match &v {
+            Value::String(s) => match SimDuration::parse(s) {
+                Ok(d) if ok(d) => Ok(d),
+                Ok(_) => Err(self.must(path, &v)),
+                Err(e) => Err(self.bad(path, &v, e)),
+            },
+            _ => Err(self.bad(
+                path,
+                &v,
+                format!(
+                    "must be {} (a duration is a quoted string with a unit)",
+                    allowed(path)
+                ),
+            )),
+        }
+    }
+
+    /// One of `options`, returned as its index.
+    fn choice(&self, path: &str, options: &[&str]) -> Result<usize> {
+        let v = self.required(path)?;
+        v.as_str()
+            .and_then(|s| options.iter().position(|o| *o == s))
+            .ok_or_else(|| self.must(path, &v))
+    }
+
+    /// Refuses `path` when given: it only applies in another case.
+    fn only_with(&self, path: &str, condition: &str) -> Result<()> {
+        match self.given(path) {
+            Some(v) => Err(self.bad(path, v, format!("only used with {condition}"))),
+            None => Ok(()),
+        }
+    }
+
+    // ----- key check ------------------------------------------------------
+
+    /// Refuses unknown keys, and values where a table belongs.
+    fn walk(&self, t: &Table, actual: &str, norm: &str) -> Result<()> {
+        for (k, v) in t {
+            let shown = path::join(actual, &path::render_key(k));
+            let nk = path::join(norm, k);
+            if nk == keys::EVENTS {
+                let Value::Array(items) = v else {
+                    return Err(self.must(&shown, v));
+                };
+                for (i, item) in items.iter().enumerate() {
+                    let at = format!("{shown}[{i}]");
+                    match item {
+                        Value::Table(et) => self.walk(et, &at, &format!("{nk}[]"))?,
+                        _ => {
+                            return Err(self.bad(
+                                &at,
+                                item,
+                                format!(
+                                    "must be a table with keys {}",
+                                    keys::children("workload.events[]").join(", ")
+                                ),
+                            ));
+                        }
+                    }
+                }
+            } else if keys::find(&nk).is_some() {
+                // A value; its type is checked when it is read.
+            } else if keys::is_section(&nk) {
+                let Value::Table(st) = v else {
+                    return Err(self.bad(
+                        &shown,
+                        v,
+                        format!(
+                            "must be a table with keys {} (a [{nk}] section or an inline {{ ... }})",
+                            keys::children(&nk).join(", ")
+                        ),
+                    ));
+                };
+                self.walk(st, &shown, &nk)?;
+            } else {
+                return Err(self.fail(&shown, path::unknown_key(&shown, actual, norm, k)));
+            }
+        }
+        Ok(())
+    }
+
+    // ----- top level ------------------------------------------------------
+
+    fn name(&self) -> Result<String> {
+        if let Some(v) = self.given("name") {
+            return match v.as_str() {
+                Some(s)
+                    if !s.trim().is_empty()
+                        && s.chars().count() <= MAX_NAME
+                        && !s.chars().any(char::is_control) =>
+                {
+                    Ok(s.to_string())
+                }
+                _ => Err(self.must("name", v)),
+            };
+        }
+        let stem = std::path::Path::new(&self.raw.source)
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let stem: String = stem
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(MAX_NAME)
+            .collect();
+        Ok(if stem.trim().is_empty() {
+            "scenario".to_string()
+        } else {
+            stem
+        })
+    }
+
+    fn seed(&self) -> Result<u64> {
+        let v = self.required("seed")?;
+        let seed = match &v {
+            Value::String(s) if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) => {
+                s.parse::<u64>().ok()
+            }
+            _ => as_int(&v).and_then(|x| u64::try_from(x).ok()),
+        };
+        seed.ok_or_else(|| self.must("seed", &v))
+    }
+
+    fn strategies(&self) -> Result<Vec<StrategyKind>> {
+        let key = "strategies";
+        let v = self.required(key)?;
+        let items: Vec<(String, Value)> = match &v {
+            Value::Array(a) => a
+                .iter()
+                .enumerate()
+                .map(|(i, x)| (format!("{key}[{i}]"), x.clone()))
+                .collect(),
+            // A comma-separated string, so `--set strategies=read,write` works.
+            Value::String(s) => s
+                .split(',')
+                .enumerate()
+                .map(|(i, x)| (format!("{key}[{i}]"), Value::String(x.trim().to_string())))
+                .collect(),
+            _ => return Err(self.must(key, &v)),
+        };
+        if items.is_empty() {
+            return Err(self.must(key, &v));
+        }
+        let mut out = Vec::new();
+        for (at, item) in &items {
+            let kind = item
+                .as_str()
+                .and_then(StrategyKind::parse)
+                .ok_or_else(|| self.bad(at, item, format!("must be {}", allowed(key))))?;
+            if out.contains(&kind) {
+                return Err(self.bad(
+                    key,
+                    &v,
+                    format!("lists {} twice; must be {}", kind.name(), allowed(key)),
+                ));
+            }
+            out.push(kind);
+        }
+        Ok(out)
+    }
+
+    // ----- population -----------------------------------------------------
+
+    fn population(&self) -> Result<PopulationConfig> {
+        let users = self.uint("population.users", 1, 200_000_000)? as u32;
+        let followee_exponent =
+            self.float("population.followee_exponent", |x| x > 1.0 && x.is_finite())?;
+        let in_0_3 = |x: f64| (0.0..=3.0).contains(&x);
+        let author_activity_exponent = self.float("population.author_activity_exponent", in_0_3)?;
+        let reader_activity_exponent = self.float("population.reader_activity_exponent", in_0_3)?;
+        let followers = self.followers(users)?;
+        Ok(PopulationConfig {
+            users,
+            followers,
+            followee_exponent,
+            author_activity_exponent,
+            reader_activity_exponent,
+        })
+    }
+
+    fn followers(&self, users: u32) -> Result<FollowerConfig> {
+        const EXP: &str = "population.followers.exponent";
+        const MEAN: &str = "population.followers.mean";
+        const MAX: &str = "population.followers.max";
+        let top = users - 1;
+        let max = match self.given(MAX) {
+            Some(v) => {
+                let what = format!("an integer from 0 to population.users - 1 = {top}");
+                let m = self.uint_of(MAX, v, 0, u32::MAX.into(), &what)? as u32;
+                if m > top {
+                    return Err(self.bad(
+                        MAX,
+                        v,
+                        format!("must be at most population.users - 1 = {top}"),
+                    ));
+                }
+                m
+            }
+            None => top.min(DEFAULT_MAX_FOLLOWERS),
+        };
+        match (self.given(EXP), self.given(MEAN)) {
+            (Some(e), Some(m)) => Err(self.fail(
+                "population.followers",
+                format!(
+                    "{EXP} = {} and {MEAN} = {}: give one or the other, not both (the exponent is solved from the mean)",
+                    render(e),
+                    render(m)
+                ),
+            )),
+            (_, Some(m)) => {
+                let mean = self.float(MEAN, |x| x > 0.0 && x.is_finite())?;
+                let exponent = graph::solve_exponent(mean, max).map_err(|e| {
+                    self.bad(
+                        MEAN,
+                        m,
+                        format!(
+                            "{} (with population.followers.max = {max})",
+                            e.trim_end_matches('.')
+                        ),
+                    )
+                })?;
+                Ok(FollowerConfig {
+                    exponent,
+                    mean: Some(mean),
+                    max,
+                })
+            }
+            _ => Ok(FollowerConfig {
+                exponent: self.float(EXP, |x| x > 0.0 && x <= 10.0)?,
+                mean: None,
+                max,
+            }),
+        }
+    }
+
+    // ----- workload -------------------------------------------------------
+
+    fn workload(&self, users: u32, end: SimDuration) -> Result<WorkloadConfig> {
+        let tweets_per_sec = self.float("workload.tweets_per_sec", |x| x > 0.0 && x <= 1e8)?;
+        let reads_per_sec = self.float("workload.reads_per_sec", |x| (0.0..=1e9).contains(&x))?;
+        let profile = match self.choice("workload.profile", &["constant", "diurnal"])? {
+            0 => {
+                let cond = "workload.profile = \"diurnal\" (the profile is \"constant\")";
+                self.only_with("workload.diurnal_period", cond)?;
+                self.only_with("workload.peak_factor", cond)?;
+                RateProfile::Constant
+            }
+            _ => RateProfile::Diurnal {
+                period: self.duration("workload.diurnal_period", |d| d > SimDuration::ZERO)?,
+                peak_factor: self.float("workload.peak_factor", |x| (1.0..=100.0).contains(&x))?,
+            },
+        };
+        let count = match self.given(keys::EVENTS) {
+            None => 0,
+            Some(Value::Array(a)) => a.len(),
+            Some(v) => return Err(self.must(keys::EVENTS, v)),
+        };
+        let events = (0..count)
+            .map(|i| self.event(i, users, end))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(WorkloadConfig {
+            tweets_per_sec,
+            reads_per_sec,
+            profile,
+            events,
+        })
+    }
+
+    fn event(&self, i: usize, users: u32, end: SimDuration) -> Result<ScheduledEvent> {
+        let base = format!("{}[{i}]", keys::EVENTS);
+        let key = |k: &str| format!("{base}.{k}");
+        let kind = self.choice(&key("kind"), &["tweet", "burst"])?;
+        let at_key = key("at");
+        let at = self.duration(&at_key, |_| true)?;
+        if at >= end {
+            let v = self.required(&at_key)?;
+            return Err(self.bad(
+                &at_key,
+                &v,
+                format!("must be before the end of the run, warmup + duration = {end}"),
+            ));
+        }
+        if kind == 0 {
+            let cond = format!("{base}.kind = \"burst\"");
+            self.only_with(&key("duration"), &cond)?;
+            self.only_with(&key("factor"), &cond)?;
+            let (rank_key, id_key) = (key("rank"), key("id"));
+            let account = match (self.given(&rank_key), self.given(&id_key)) {
+                (Some(r), Some(d)) => {
+                    return Err(self.fail(
+                        &base,
+                        format!(
+                            "{rank_key} = {} and {id_key} = {}: give rank or id, not both",
+                            render(r),
+                            render(d)
+                        ),
+                    ));
+                }
+                (Some(r), None) => {
+                    let what = format!("an integer from 1 to population.users = {users}");
+                    AccountRef::Rank(self.uint_of(&rank_key, r, 1, users.into(), &what)? as u32)
+                }
+                (None, Some(d)) => {
+                    let top = users - 1;
+                    let what = format!("an integer from 0 to population.users - 1 = {top}");
+                    AccountRef::Id(self.uint_of(&id_key, d, 0, top.into(), &what)? as u32)
+                }
+                (None, None) => {
+                    return Err(self.fail(
+                        &base,
+                        format!(
+                            "{base}: a tweet event needs rank (1 = the account with the most followers) or id (a user id)"
+                        ),
+                    ));
+                }
+            };
+            Ok(ScheduledEvent::Tweet { at, account })
+        } else {
+            let cond = format!("{base}.kind = \"tweet\"");
+            self.only_with(&key("rank"), &cond)?;
+            self.only_with(&key("id"), &cond)?;
+            let duration = self.duration(&key("duration"), |d| d > SimDuration::ZERO)?;
+            let factor = self.float(&key("factor"), |x| x > 0.0 && x <= 1000.0)?;
+            Ok(ScheduledEvent::Burst {
+                at,
+                duration,
+                factor,
+            })
+        }
+    }
+
+    // ----- cluster --------------------------------------------------------
+
+    fn cluster(&self) -> Result<ClusterConfig> {
+        let any = |_: SimDuration| true;
+        let network = NetworkConfig {
+            one_way: self.duration("cluster.network.one_way", any)?,
+            jitter: self.jitter("cluster.network.jitter")?,
+        };
+        let tweet_store = StoreConfig {
+            tier: self.tier("cluster.tweet_store")?,
+            write: self.service("cluster.tweet_store.write")?,
+            read: self.service("cluster.tweet_store.read")?,
+        };
+        let timeline_cache = CacheConfig {
+            tier: self.tier("cluster.timeline_cache")?,
+            replicas: self.uint("cluster.timeline_cache.replicas", 1, 16)? as u32,
+            max_entries: self.uint("cluster.timeline_cache.max_entries", 1, 1_000_000)? as u32,
+            read: self.service("cluster.timeline_cache.read")?,
+            write: self.service("cluster.timeline_cache.write")?,
+        };
+        let fanout_workers = WorkerConfig {
+            workers: self.uint("cluster.fanout_workers.workers", 1, 1_000_000)? as u32,
+            batch: self.uint("cluster.fanout_workers.batch", 1, u32::MAX.into())? as u32,
+            service: self.service("cluster.fanout_workers.service")?,
+            queue_limit: self.queue_limit("cluster.fanout_workers.queue_limit")?,
+        };
+        Ok(ClusterConfig {
+            network,
+            tweet_store,
+            timeline_cache,
+            fanout_workers,
+            merge_per_item: self.duration("cluster.client.merge_per_item", any)?,
+        })
+    }
+
+    fn queue_limit(&self, path: &str) -> Result<Option<u32>> {
+        let n = self.uint(path, 0, u32::MAX.into())? as u32;
+        Ok((n > 0).then_some(n))
+    }
+
+    fn tier(&self, base: &str) -> Result<TierConfig> {
+        Ok(TierConfig {
+            shards: self.uint(&format!("{base}.shards"), 1, 100_000)? as u32,
+            servers: self.uint(&format!("{base}.servers"), 1, 10_000)? as u32,
+            queue_limit: self.queue_limit(&format!("{base}.queue_limit"))?,
+        })
+    }
+
+    /// The shape of a service or jitter table: `dist`, with `cv` only for
+    /// lognormal and `alpha` only for pareto.
+    fn shape(&self, base: &str) -> Result<Shape> {
+        const DISTS: [&str; 4] = ["const", "exp", "lognormal", "pareto"];
+        let dist = self.choice(&format!("{base}.dist"), &DISTS)?;
+        let (cv_key, alpha_key) = (format!("{base}.cv"), format!("{base}.alpha"));
+        let is = format!("{base}.dist is \"{}\"", DISTS[dist]);
+        if dist != 2 {
+            self.only_with(&cv_key, &format!("dist = \"lognormal\" ({is})"))?;
+        }
+        if dist != 3 {
+            self.only_with(&alpha_key, &format!("dist = \"pareto\" ({is})"))?;
+        }
+        Ok(match dist {
+            0 => Shape::Const,
+            1 => Shape::Exp,
+            2 => Shape::LogNormal {
+                cv: self.float(&cv_key, |x| x > 0.0 && x <= 100.0)?,
+            },
+            _ => Shape::Pareto {
+                alpha: self.float(&alpha_key, |x| x > 1.0 && x <= 100.0)?,
+            },
+        })
+    }
+
+    /// A distribution of `mean` and the shape at `base`; the dist library's
+    /// own refusal is reported against `base.dist`.
+    fn dist(&self, base: &str, mean: SimDuration, shape: Shape) -> Result<ServiceDist> {
+        match shape {
+            Shape::Const => return Ok(ServiceDist::constant(mean)),
+            Shape::Exp => return Ok(ServiceDist::exp(mean)),
+            Shape::LogNormal { .. } | Shape::Pareto { .. } => {}
+        }
+        ServiceDist::new(mean, shape).map_err(|e| {
+            let key = format!("{base}.dist");
+            let v = self
+                .given(&key)
+                .cloned()
+                .unwrap_or(Value::String(String::new()));
+            self.bad(&key, &v, e)
+        })
+    }
+
+    fn service(&self, base: &str) -> Result<ServiceConfig> {
+        let any = |_: SimDuration| true;
+        let per_request = self.duration(&format!("{base}.per_request"), any)?;
+        let per_item = self.duration(&format!("{base}.per_item"), any)?;
+        let shape = self.shape(base)?;
+        Ok(ServiceConfig {
+            per_request,
+            per_item,
+            shape: self.dist(base, SimDuration::from_secs(1), shape)?,
+        })
+    }
+
+    fn jitter(&self, base: &str) -> Result<ServiceDist> {
+        let mean = self.duration(&format!("{base}.mean"), |_| true)?;
+        let shape = self.shape(base)?;
+        if mean == SimDuration::ZERO {
+            return Ok(ServiceDist::constant(SimDuration::ZERO));
+        }
+        self.dist(base, mean, shape)
+    }
+}
+
+/// The allowed text of the key at `path` (indices ignored).
+fn allowed(path: &str) -> &'static str {
+    let norm = path::normalize(path);
+    let norm = norm.strip_suffix("[]").unwrap_or(&norm);
+    keys::find(norm).map_or("a valid value (see docs/scenario.md)", |k| k.allowed)
+}

@@ -1,0 +1,96 @@
+//! Unit tests of the key table and the internals of `RawScenario`.
+
+use super::*;
+
+#[test]
+fn keys_are_unique_and_complete() {
+    let mut seen = std::collections::HashSet::new();
+    for k in known_keys() {
+        assert!(seen.insert(k.key), "{} is listed twice", k.key);
+        assert!(
+            !k.kind.is_empty() && !k.allowed.is_empty() && !k.doc.is_empty(),
+            "{}",
+            k.key
+        );
+    }
+    for c in keys::COMPUTED {
+        assert!(keys::find(c).is_some(), "COMPUTED names unknown key {c}");
+    }
+}
+
+#[test]
+fn every_literal_default_parses_and_computed_ones_are_marked() {
+    for k in known_keys() {
+        let computed = keys::COMPUTED.contains(&k.key);
+        assert_eq!(computed, k.default.starts_with('('), "{}", k.key);
+        if !computed {
+            assert!(
+                k.default.parse::<Value>().is_ok(),
+                "{}: {}",
+                k.key,
+                k.default
+            );
+        }
+    }
+}
+
+#[test]
+fn sections_and_children() {
+    assert!(keys::is_section("cluster"));
+    assert!(keys::is_section("cluster.tweet_store.write"));
+    assert!(keys::is_section("workload.events[]"));
+    assert!(!keys::is_section("workload.events"));
+    assert!(!keys::is_section("seed"));
+    assert!(!keys::is_section(""));
+    assert_eq!(
+        keys::children(""),
+        [
+            "name",
+            "description",
+            "seed",
+            "duration",
+            "warmup",
+            "strategies",
+            "population",
+            "workload",
+            "cluster",
+            "strategy"
+        ]
+    );
+    assert_eq!(
+        keys::children("population.followers"),
+        ["exponent", "mean", "max"]
+    );
+}
+
+#[test]
+fn line_and_column_count_characters() {
+    assert_eq!(line_col("ab\ncd", 0), (1, 1));
+    assert_eq!(line_col("ab\ncd", 4), (2, 2));
+    assert_eq!(line_col("é\nx", 1), (1, 1));
+    assert_eq!(line_col("ab", 99), (1, 3));
+}
+
+#[test]
+fn from_set_marks_paths_inside_and_around() {
+    let mut r = RawScenario::from_str("", "s.toml").unwrap();
+    r.set("workload.events[0]={kind=\"tweet\"}").unwrap();
+    assert!(r.set_by_flag("workload.events[0].at"));
+    assert!(r.set_by_flag("workload.events[0]"));
+    assert!(r.set_by_flag("workload.events"));
+    assert!(!r.set_by_flag("workload.events[1]"));
+    assert!(!r.set_by_flag("workload.tweets_per_sec"));
+}
+
+#[test]
+fn set_values_fall_back_to_bare_strings() {
+    let mut r = RawScenario::from_str("", "s.toml").unwrap();
+    r.set("duration=30s").unwrap();
+    r.set("name = my run ").unwrap();
+    r.set("seed=12").unwrap();
+    r.set("strategies=[\"read\"]").unwrap();
+    assert_eq!(r.table["duration"], Value::String("30s".into()));
+    assert_eq!(r.table["name"], Value::String("my run".into()));
+    assert_eq!(r.table["seed"], Value::Integer(12));
+    assert!(r.table["strategies"].is_array());
+}
