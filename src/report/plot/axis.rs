@@ -1,0 +1,534 @@
+//! Axes: choosing linear or log scale, a padded range, "nice" ticks and
+//! their labels, and drawing a panel's frame, grid and tick labels.
+
+use super::svg::{Anchor, GRID, GRID_MINOR, INK, MUTED, Rect, Stroke, Svg, TextStyle};
+
+/// A log scale is used when positive data spans more than this ratio
+/// (two decades): below it a linear axis reads more easily.
+pub const LOG_RATIO: f64 = 100.0;
+
+/// Fraction of a log axis's length kept below its lowest value for the
+/// `0` mark, when the data include zeros (fan-out-on-read writes nothing).
+pub const ZERO_GAP: f64 = 0.07;
+
+/// The note plots add when a log axis has a `0` mark.
+pub const ZERO_NOTE: &str = "0 is drawn at the mark labelled 0 at the foot of the log axis";
+
+/// One labelled tick.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Tick {
+    /// Data value.
+    pub value: f64,
+    /// Text under or beside the tick.
+    pub label: String,
+}
+
+/// A scale from data values to [0, 1], with its ticks.
+#[derive(Clone, Debug)]
+pub struct Axis {
+    /// Lowest value shown.
+    pub lo: f64,
+    /// Highest value shown.
+    pub hi: f64,
+    /// Logarithmic when true.
+    pub log: bool,
+    /// Labelled ticks, ascending.
+    pub ticks: Vec<Tick>,
+    /// Unlabelled minor ticks (log axes only).
+    pub minor: Vec<f64>,
+    /// True when some data were <= 0 on a log axis: they are drawn at a
+    /// tick labelled `0` at the foot of the axis, [`ZERO_GAP`] below the
+    /// lowest log value, and the plot says so in a note.
+    pub clamped: bool,
+    /// False when the axis had no finite data at all.
+    pub has_data: bool,
+}
+
+impl Axis {
+    /// An axis covering `values` (NaN and infinities ignored). Log scale
+    /// when the positive values span more than [`LOG_RATIO`] and `allow_log`;
+    /// a linear axis starts at zero when `from_zero` and the data are >= 0.
+    pub fn fit(values: &[f64], from_zero: bool, allow_log: bool) -> Axis {
+        let finite: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
+        let pos: Vec<f64> = finite.iter().copied().filter(|v| *v > 0.0).collect();
+        let pmin = pos.iter().copied().fold(f64::INFINITY, f64::min);
+        let pmax = pos.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        if allow_log && pos.len() >= 2 && pmax / pmin > LOG_RATIO {
+            let clamped = finite.iter().any(|v| *v <= 0.0);
+            return Axis::log(pmin, pmax, clamped);
+        }
+        if finite.is_empty() {
+            let mut a = Axis::linear(0.0, 1.0, true);
+            a.has_data = false;
+            return a;
+        }
+        let min = finite.iter().copied().fold(f64::INFINITY, f64::min);
+        let max = finite.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        Axis::linear(min, max, from_zero)
+    }
+
+    fn linear(mut min: f64, mut max: f64, from_zero: bool) -> Axis {
+        if from_zero && min >= 0.0 {
+            min = 0.0;
+        }
+        if max - min <= f64::EPSILON * max.abs().max(1.0) {
+            // One value: show it in the middle of a sensible range.
+            if max == 0.0 {
+                max = 1.0;
+            } else {
+                let pad = max.abs() * 0.1;
+                if !(from_zero && min == 0.0) {
+                    min -= pad;
+                }
+                max += pad;
+                if from_zero && min > 0.0 {
+                    min = 0.0;
+                }
+            }
+        }
+        let step = nice_step((max - min) / 5.0);
+        let lo_i = (min / step + 1e-9).floor() as i64;
+        let hi_i = (max / step - 1e-9).ceil() as i64;
+        let hi_i = hi_i.max(lo_i + 1);
+        let ticks = (lo_i..=hi_i)
+            .map(|i| {
+                let v = i as f64 * step;
+                Tick {
+                    value: v,
+                    label: fmt_tick(v, step),
+                }
+            })
+            .collect();
+        Axis {
+            lo: lo_i as f64 * step,
+            hi: hi_i as f64 * step,
+            log: false,
+            ticks,
+            minor: Vec::new(),
+            clamped: false,
+            has_data: true,
+        }
+    }
+
+    fn log(pmin: f64, pmax: f64, clamped: bool) -> Axis {
+        // Pad a little beyond the data, to a 1-2-5 boundary.
+        let lo = nice_125_floor(pmin / 1.2);
+        let hi = nice_125_ceil(pmax * 1.2);
+        let d0 = lo.log10().floor() as i32;
+        let d1 = hi.log10().ceil() as i32;
+        let in_range = |v: f64| v >= lo * (1.0 - 1e-9) && v <= hi * (1.0 + 1e-9);
+        let decades: Vec<f64> = (d0..=d1).map(pow10).filter(|v| in_range(*v)).collect();
+        let mut labelled: Vec<f64> = decades.clone();
+        if decades.len() < 4 {
+            // Few decades: label 2 and 5 as well, so the axis can be read.
+            for d in d0..=d1 {
+                for m in [2.0, 5.0] {
+                    let v = m * pow10(d);
+                    if in_range(v) {
+                        labelled.push(v);
+                    }
+                }
+            }
+        }
+        labelled.sort_by(f64::total_cmp);
+        if clamped {
+            labelled.insert(0, 0.0);
+        }
+        let mut minor = Vec::new();
+        for d in d0..=d1 {
+            for m in 2..=9 {
+                let v = m as f64 * pow10(d);
+                if in_range(v) && !labelled.iter().any(|l| (l / v - 1.0).abs() < 1e-9) {
+                    minor.push(v);
+                }
+            }
+        }
+        Axis {
+            lo,
+            hi,
+            log: true,
+            ticks: labelled
+                .into_iter()
+                .map(|v| Tick {
+                    value: v,
+                    label: if v == 0.0 {
+                        "0".into()
+                    } else {
+                        fmt_log_tick(v)
+                    },
+                })
+                .collect(),
+            minor,
+            clamped,
+            has_data: true,
+        }
+    }
+
+    /// Position of `v` in [0, 1] along the axis; values <= 0 on a log axis
+    /// go to 0 (the lower edge); NaN stays NaN.
+    pub fn frac(&self, v: f64) -> f64 {
+        if v.is_nan() {
+            return f64::NAN;
+        }
+        if self.log {
+            if v <= 0.0 {
+                return 0.0;
+            }
+            let f = (v.ln() - self.lo.ln()) / (self.hi.ln() - self.lo.ln());
+            if self.clamped {
+                ZERO_GAP + (1.0 - ZERO_GAP) * f
+            } else {
+                f
+            }
+        } else {
+            (v - self.lo) / (self.hi - self.lo)
+        }
+    }
+
+    /// " (log scale)" for log axes, to append to an axis title.
+    pub fn scale_note(&self) -> &'static str {
+        if self.log { ", log scale" } else { "" }
+    }
+}
+
+fn pow10(d: i32) -> f64 {
+    10f64.powi(d)
+}
+
+/// The smallest of 1, 2, 2.5, 5 x 10^k that is >= `raw`.
+pub fn nice_step(raw: f64) -> f64 {
+    if !(raw.is_finite() && raw > 0.0) {
+        return 1.0;
+    }
+    let e = raw.log10().floor() as i32;
+    let base = pow10(e);
+    for m in [1.0, 2.0, 2.5, 5.0, 10.0] {
+        if m * base >= raw * (1.0 - 1e-9) {
+            return m * base;
+        }
+    }
+    10.0 * base
+}
+
+fn nice_125_floor(v: f64) -> f64 {
+    let e = v.log10().floor() as i32;
+    let base = pow10(e);
+    for m in [5.0, 2.0, 1.0] {
+        if m * base <= v * (1.0 + 1e-9) {
+            return m * base;
+        }
+    }
+    base
+}
+
+fn nice_125_ceil(v: f64) -> f64 {
+    let e = v.log10().floor() as i32;
+    let base = pow10(e);
+    for m in [1.0, 2.0, 5.0, 10.0] {
+        if m * base >= v * (1.0 - 1e-9) {
+            return m * base;
+        }
+    }
+    10.0 * base
+}
+
+/// Label of a linear tick `v` on an axis of step `step`: as many decimals
+/// as the step needs, and `k`/`M` suffixes for large values.
+pub fn fmt_tick(v: f64, step: f64) -> String {
+    let (div, suffix) = if step >= 1e6 {
+        (1e6, "M")
+    } else if step >= 1e3 && step.max(v.abs()) >= 1e4 {
+        (1e3, "k")
+    } else {
+        (1.0, "")
+    };
+    let s = step / div;
+    // Fewest decimals that show the step exactly (0.25 -> 2, 2.5 -> 1).
+    let decimals = (0..=9usize)
+        .find(|d| {
+            let scaled = s * 10f64.powi(*d as i32);
+            (scaled - scaled.round()).abs() < 1e-6 * scaled.max(1.0)
+        })
+        .unwrap_or(9);
+    let x = v / div;
+    if x.abs() < s * 1e-9 {
+        return "0".into();
+    }
+    format!("{x:.decimals$}{suffix}")
+}
+
+/// Label of a log tick: `0.01`, `1`, `500`, `10k`, `2M`, `1e9`.
+pub fn fmt_log_tick(v: f64) -> String {
+    if !(1e-4..1e9).contains(&v) {
+        let e = v.log10().floor() as i32;
+        let m = v / pow10(e);
+        return if (m - 1.0).abs() < 1e-9 {
+            format!("1e{e}")
+        } else {
+            format!("{}e{e}", m.round())
+        };
+    }
+    if v >= 1e6 {
+        format!("{}M", trim_float(v / 1e6))
+    } else if v >= 1e4 {
+        format!("{}k", trim_float(v / 1e3))
+    } else {
+        trim_float(v)
+    }
+}
+
+fn trim_float(v: f64) -> String {
+    let s = format!("{v:.4}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    s.to_string()
+}
+
+/// A value with about three significant digits, for point labels
+/// (`0.0123`, `4.56`, `78.9`, `1234`).
+pub fn fmt_sig(v: f64) -> String {
+    if !v.is_finite() {
+        return "-".into();
+    }
+    let a = v.abs();
+    let decimals = if a >= 100.0 || a == 0.0 {
+        0
+    } else if a >= 10.0 {
+        1
+    } else if a >= 1.0 {
+        2
+    } else {
+        ((-a.log10()).floor() as usize + 3).min(9)
+    };
+    format!("{v:.decimals$}")
+}
+
+/// A plotting area and its two axes.
+#[derive(Clone, Debug)]
+pub struct Panel {
+    /// The area inside the axes, in pixels.
+    pub area: Rect,
+    /// Horizontal axis.
+    pub x: Axis,
+    /// Vertical axis.
+    pub y: Axis,
+}
+
+/// Pixels between the frame and the ends of the axes, so markers and
+/// lines at the ends of the range are not drawn over the frame.
+pub const INSET: f64 = 8.0;
+
+/// Which parts of a panel's frame to draw.
+#[derive(Clone, Debug, Default)]
+pub struct FrameOpts<'a> {
+    /// Draw tick labels under the x axis.
+    pub x_labels: bool,
+    /// Draw tick labels left of the y axis.
+    pub y_labels: bool,
+    /// Title under the x axis.
+    pub x_title: Option<&'a str>,
+    /// Title left of the y axis, rotated.
+    pub y_title: Option<&'a str>,
+    /// Draw vertical grid lines (off for categorical x).
+    pub x_grid: bool,
+}
+
+/// Font size of tick labels.
+pub const TICK_SIZE: f64 = 11.0;
+/// Font size of axis titles.
+pub const AXIS_TITLE_SIZE: f64 = 12.0;
+
+impl Panel {
+    /// Pixel x of data value `v`.
+    pub fn px(&self, v: f64) -> f64 {
+        self.area.x + INSET + self.x.frac(v) * (self.area.w - 2.0 * INSET)
+    }
+    /// Pixel y of data value `v`.
+    pub fn py(&self, v: f64) -> f64 {
+        self.area.y + self.area.h - INSET - self.y.frac(v) * (self.area.h - 2.0 * INSET)
+    }
+
+    /// Draws grid, frame, ticks, tick labels and axis titles.
+    pub fn frame(&self, svg: &mut Svg, o: &FrameOpts) {
+        let a = self.area;
+        let (left, right, top, bottom) = (a.x, a.x + a.w, a.y, a.y + a.h);
+        let minor = Stroke::solid(GRID_MINOR, 1.0);
+        let major = Stroke::solid(GRID, 1.0);
+        let tick = Stroke::solid(INK, 1.0);
+        svg.open(r#"class="grid""#);
+        for v in &self.y.minor {
+            let y = self.py(*v);
+            svg.line(left, y, right, y, &minor);
+        }
+        if o.x_grid {
+            for v in &self.x.minor {
+                let x = self.px(*v);
+                svg.line(x, top, x, bottom, &minor);
+            }
+        }
+        for t in &self.y.ticks {
+            let y = self.py(t.value);
+            svg.line(left, y, right, y, &major);
+        }
+        if o.x_grid {
+            for t in &self.x.ticks {
+                let x = self.px(t.value);
+                svg.line(x, top, x, bottom, &major);
+            }
+        }
+        svg.close();
+        svg.open(r#"class="axes""#);
+        svg.rect(a, "none", Some(&Stroke::solid(INK, 1.0)));
+        let ts = TextStyle::new(TICK_SIZE, Anchor::End).class("tick");
+        for t in &self.y.ticks {
+            let y = self.py(t.value);
+            svg.line(left - 4.0, y, left, y, &tick);
+            if o.y_labels {
+                svg.text(left - 6.0, y + TICK_SIZE * 0.35, &t.label, &ts);
+            }
+        }
+        for v in &self.y.minor {
+            let y = self.py(*v);
+            svg.line(left - 2.0, y, left, y, &tick);
+        }
+        if o.x_grid {
+            let ts = TextStyle::new(TICK_SIZE, Anchor::Middle).class("tick");
+            for t in &self.x.ticks {
+                let x = self.px(t.value);
+                svg.line(x, bottom, x, bottom + 4.0, &tick);
+                if o.x_labels {
+                    svg.text(x, bottom + 6.0 + TICK_SIZE, &t.label, &ts);
+                }
+            }
+            for v in &self.x.minor {
+                let x = self.px(*v);
+                svg.line(x, bottom, x, bottom + 2.0, &tick);
+            }
+        }
+        if let Some(title) = o.x_title {
+            let st = TextStyle::new(AXIS_TITLE_SIZE, Anchor::Middle).class("axis-title");
+            svg.text(
+                a.x + a.w / 2.0,
+                bottom + 14.0 + TICK_SIZE + AXIS_TITLE_SIZE,
+                title,
+                &st,
+            );
+        }
+        if let Some(title) = o.y_title {
+            let width = self.y_label_width();
+            let x = left - 12.0 - width - AXIS_TITLE_SIZE * 0.4;
+            let y = top + a.h / 2.0;
+            let st = TextStyle::new(AXIS_TITLE_SIZE, Anchor::Middle)
+                .rotate(-90.0)
+                .class("axis-title");
+            svg.text(x, y, title, &st);
+        }
+        if !self.y.has_data {
+            let st = TextStyle::new(12.0, Anchor::Middle).fill(MUTED);
+            svg.text(a.x + a.w / 2.0, a.y + a.h / 2.0, "no data", &st);
+        }
+        svg.close();
+    }
+
+    /// Width of the widest y tick label.
+    pub fn y_label_width(&self) -> f64 {
+        y_label_width(&self.y)
+    }
+}
+
+/// Width of the widest tick label of `axis`, drawn vertically.
+pub fn y_label_width(axis: &Axis) -> f64 {
+    axis.ticks
+        .iter()
+        .map(|t| super::svg::text_width(&t.label, TICK_SIZE))
+        .fold(0.0, f64::max)
+}
+
+/// Left margin a panel needs for its y tick labels and rotated title.
+pub fn left_margin(axis: &Axis) -> f64 {
+    y_label_width(axis) + 12.0 + AXIS_TITLE_SIZE * 1.6 + 6.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn labels(a: &Axis) -> Vec<&str> {
+        a.ticks.iter().map(|t| t.label.as_str()).collect()
+    }
+
+    #[test]
+    fn wide_positive_data_get_a_log_axis_with_decade_labels() {
+        let a = Axis::fit(&[1.5, 30.0, 900.0], true, true);
+        assert!(a.log);
+        let l = labels(&a);
+        for want in ["1", "10", "100", "1000"] {
+            assert!(l.contains(&want), "{l:?}");
+        }
+        assert!(a.lo <= 1.5 && a.hi >= 900.0);
+        assert!(!a.clamped);
+    }
+
+    #[test]
+    fn narrow_data_get_a_linear_axis_from_zero() {
+        let a = Axis::fit(&[12.0, 37.0], true, true);
+        assert!(!a.log);
+        assert_eq!(a.lo, 0.0);
+        assert!(a.hi >= 37.0);
+        assert_eq!(labels(&a)[0], "0");
+        let a = Axis::fit(&[0.0, 60.0], false, false);
+        assert_eq!((a.lo, a.hi), (0.0, 60.0));
+        let a = Axis::fit(&[0.0, 345_000.0], true, false);
+        assert_eq!(a.lo, 0.0);
+        assert_eq!(labels(&a)[0], "0");
+        assert!(labels(&a).contains(&"100k"), "{:?}", labels(&a));
+    }
+
+    #[test]
+    fn zeros_on_a_log_axis_are_clamped_and_flagged() {
+        let a = Axis::fit(&[0.0, 5.0, 50_000.0], true, true);
+        assert!(a.log && a.clamped);
+        assert_eq!(a.frac(0.0), 0.0);
+        assert!(a.frac(a.lo) >= ZERO_GAP - 1e-9);
+        assert_eq!(labels(&a)[0], "0");
+        assert!(labels(&a).contains(&"10k"));
+    }
+
+    #[test]
+    fn degenerate_inputs_do_not_panic() {
+        for v in [
+            vec![],
+            vec![f64::NAN],
+            vec![0.0],
+            vec![7.0],
+            vec![-3.0, -3.0],
+        ] {
+            let a = Axis::fit(&v, true, true);
+            assert!(a.hi > a.lo, "{v:?}");
+            assert!(!a.ticks.is_empty());
+        }
+        assert!(!Axis::fit(&[], true, true).has_data);
+    }
+
+    #[test]
+    fn tick_labels() {
+        assert_eq!(fmt_tick(0.5, 0.5), "0.5");
+        assert_eq!(fmt_tick(2.5, 2.5), "2.5");
+        assert_eq!(fmt_tick(0.25, 0.25), "0.25");
+        assert_eq!(fmt_tick(20_000.0, 5000.0), "20k");
+        assert_eq!(fmt_tick(2_500.0, 500.0), "2500");
+        assert_eq!(fmt_tick(3_000_000.0, 1e6), "3M");
+        assert_eq!(fmt_log_tick(0.01), "0.01");
+        assert_eq!(fmt_log_tick(100_000.0), "100k");
+        assert_eq!(fmt_log_tick(1e10), "1e10");
+        assert_eq!(fmt_sig(0.012345), "0.0123");
+        assert_eq!(fmt_sig(123.4), "123");
+    }
+
+    #[test]
+    fn nice_steps() {
+        assert_eq!(nice_step(0.7), 1.0);
+        assert_eq!(nice_step(1.7), 2.0);
+        assert_eq!(nice_step(2.2), 2.5);
+        assert_eq!(nice_step(4000.0), 5000.0);
+    }
+}

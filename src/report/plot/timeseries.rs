@@ -1,0 +1,414 @@
+//! Plot (b), from a time-series CSV: two stacked panels sharing simulated
+//! time, timeline writes/s (and posts/s) on top and read p99 below, one
+//! line per strategy, with scheduled events as labelled dashed verticals,
+//! so a celebrity tweet's write spike and its read-latency echo line up.
+
+use super::axis::{Axis, FrameOpts, Panel, left_margin};
+use super::legend::{Glyph, Legend};
+use super::svg::{Anchor, MUTED, Rect, Stroke, Svg, TextStyle, esc, text_width, truncate};
+use super::{Provenance, Table, series_colors};
+use crate::error::Result;
+
+/// Colour of event lines and labels.
+const EVENT: &str = "#8a5a00";
+/// Dash pattern of posts/s lines.
+const POSTS_DASH: &str = "5,3";
+/// Dash pattern of event lines.
+const EVENT_DASH: &str = "4,4";
+
+struct Point {
+    t0: f64,
+    t1: f64,
+    posts: f64,
+    writes: f64,
+    p99: f64,
+}
+
+struct Series {
+    scenario: String,
+    strategy: String,
+    seed: String,
+    points: Vec<Point>,
+}
+
+/// Draws this plot from the rows of `tables` (all of this kind).
+pub(super) fn draw(tables: &[Table]) -> Result<String> {
+    const PLOT: &str = "time-series";
+    let mut prov = Provenance::default();
+    let mut series: Vec<Series> = Vec::new();
+    let mut events: Vec<(f64, String)> = Vec::new();
+    for t in tables {
+        let scen = t.col("scenario", PLOT)?;
+        let strat = t.col("strategy", PLOT)?;
+        let seed = t.col("seed", PLOT)?;
+        let t0 = t.col("t_start_s", PLOT)?;
+        let t1 = t.col("t_end_s", PLOT)?;
+        let posts = t.col("posts_per_sec", PLOT)?;
+        let writes = t.col("timeline_writes_per_sec", PLOT)?;
+        let p99 = t.col("read_p99_ms", PLOT)?;
+        let event = t.opt_col("event");
+        for r in &t.rows {
+            let p = Point {
+                t0: t.num(r, t0)?,
+                t1: t.num(r, t1)?,
+                posts: t.num(r, posts)?,
+                writes: t.num(r, writes)?,
+                p99: t.num(r, p99)?,
+            };
+            let (sc, st, sd) = (t.text(r, scen), t.text(r, strat), t.text(r, seed));
+            prov.add(sc, sd);
+            if let Some(e) = event {
+                let text = t.text(r, e);
+                if !text.is_empty() && p.t0.is_finite() {
+                    events.push((p.t0, text.to_string()));
+                }
+            }
+            match series
+                .iter_mut()
+                .find(|s| s.scenario == sc && s.strategy == st && s.seed == sd)
+            {
+                Some(s) => s.points.push(p),
+                None => series.push(Series {
+                    scenario: sc.to_string(),
+                    strategy: st.to_string(),
+                    seed: sd.to_string(),
+                    points: vec![p],
+                }),
+            }
+        }
+    }
+    for s in &mut series {
+        s.points.sort_by(|a, b| a.t0.total_cmp(&b.t0));
+    }
+    // Every strategy sees the same events: keep each (time, text) once.
+    events.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    events.dedup();
+
+    let multi_scenario = prov.scenarios.len() > 1;
+    let multi_seed = prov.seeds.len() > 1;
+    let names: Vec<String> = series
+        .iter()
+        .map(|s| {
+            let mut n = s.strategy.clone();
+            if multi_scenario {
+                n = format!("{}: {n}", s.scenario);
+            }
+            if multi_seed {
+                n = format!("{n} (seed {})", s.seed);
+            }
+            n
+        })
+        .collect();
+    let strategies: Vec<&str> = series.iter().map(|s| s.strategy.as_str()).collect();
+    let colors = series_colors(&strategies);
+
+    // When every series has the same posts/s (the same workload and seed),
+    // draw it once in grey instead of once per strategy.
+    let shared_posts = series.len() > 1
+        && series.iter().all(|s| {
+            s.points.len() == series[0].points.len()
+                && s.points.iter().zip(&series[0].points).all(|(a, b)| {
+                    a.t0 == b.t0 && (a.posts == b.posts || (a.posts.is_nan() && b.posts.is_nan()))
+                })
+        });
+
+    let pts = || series.iter().flat_map(|s| s.points.iter());
+    let times: Vec<f64> = pts().flat_map(|p| [p.t0, p.t1]).collect();
+    let x = Axis::fit(&times, false, false);
+    let rates: Vec<f64> = pts().flat_map(|p| [p.writes, p.posts]).collect();
+    let y_top = Axis::fit(&rates, true, true);
+    let lat: Vec<f64> = pts().map(|p| p.p99).collect();
+    let y_bot = Axis::fit(&lat, true, true);
+
+    // Layout.
+    let left = left_margin(&y_top).max(left_margin(&y_bot)) + 12.0;
+    let plot_w = 720.0;
+    let panel_h = 240.0;
+    let gap = 16.0;
+    let band_top = 78.0;
+    let event_size = 10.0;
+    let row_h = 13.0;
+    let rows = place_events(&events, &x, left, plot_w, event_size);
+    let n_rows = rows.iter().map(|r| r + 1).max().unwrap_or(0);
+    let top = band_top + n_rows as f64 * row_h + 10.0;
+    let top_area = Rect {
+        x: left,
+        y: top,
+        w: plot_w,
+        h: panel_h,
+    };
+    let bot_area = Rect {
+        y: top + panel_h + gap,
+        ..top_area
+    };
+    let upper = Panel {
+        area: top_area,
+        x: x.clone(),
+        y: y_top.clone(),
+    };
+    let lower = Panel {
+        area: bot_area,
+        x: x.clone(),
+        y: y_bot.clone(),
+    };
+
+    let mut legend = Legend::default();
+    legend.heading("strategy");
+    for (name, c) in names.iter().zip(&colors) {
+        legend.item(Glyph::Line(c.to_string(), None), name);
+    }
+    legend.heading("top panel");
+    legend.item(Glyph::Line(MUTED.to_string(), None), "timeline writes/s");
+    if shared_posts {
+        legend.item(
+            Glyph::Line(MUTED.to_string(), Some(POSTS_DASH)),
+            "posts/s (all strategies)",
+        );
+    } else {
+        legend.item(Glyph::Line(MUTED.to_string(), Some(POSTS_DASH)), "posts/s");
+    }
+    if !events.is_empty() {
+        legend.heading("marks");
+        legend.item(
+            Glyph::Line(EVENT.to_string(), Some(EVENT_DASH)),
+            "scheduled event",
+        );
+    }
+
+    let title = format!(
+        "Timeline writes and read p99 over time — {}",
+        prov.describe()
+    );
+    let legend_x = left + plot_w + 24.0;
+    let width = (legend_x + legend.width() + 16.0).max(text_width(&title, 17.0) + 40.0);
+    let height = bot_area.y + panel_h + 56.0;
+    let mut svg = Svg::new(width, height, &title);
+    svg.text(
+        20.0,
+        30.0,
+        &title,
+        &TextStyle::new(17.0, Anchor::Start).bold().class("title"),
+    );
+    let dt = series
+        .first()
+        .and_then(|s| s.points.first())
+        .map(|p| p.t1 - p.t0)
+        .filter(|d| d.is_finite() && *d > 0.0);
+    let mut sub = "per interval of simulated time".to_string();
+    if let Some(dt) = dt {
+        sub = format!(
+            "per interval of {} s of simulated time",
+            super::axis::fmt_sig(dt)
+        );
+    }
+    if y_top.clamped || y_bot.clamped {
+        sub.push_str("; ");
+        sub.push_str(super::axis::ZERO_NOTE);
+    }
+    svg.text(
+        20.0,
+        52.0,
+        &sub,
+        &TextStyle::new(12.0, Anchor::Start)
+            .fill(MUTED)
+            .class("subtitle"),
+    );
+
+    let top_title = format!("timeline writes/s, posts/s{}", y_top.scale_note());
+    let bot_title = format!("read p99 (ms{})", y_bot.scale_note());
+    upper.frame(
+        &mut svg,
+        &FrameOpts {
+            x_labels: false,
+            y_labels: true,
+            x_title: None,
+            y_title: Some(&top_title),
+            x_grid: true,
+        },
+    );
+    lower.frame(
+        &mut svg,
+        &FrameOpts {
+            x_labels: true,
+            y_labels: true,
+            x_title: Some("simulated time (s)"),
+            y_title: Some(&bot_title),
+            x_grid: true,
+        },
+    );
+
+    // Events: dashed lines through both panels, labels in rows above.
+    svg.open(r#"class="events""#);
+    let ev_stroke = Stroke::solid(EVENT, 1.2).dashed(EVENT_DASH).class("event");
+    for ((t, text), row) in events.iter().zip(&rows) {
+        let px = upper.px(*t);
+        let base = band_top + *row as f64 * row_h + event_size;
+        svg.line(px, base + 3.0, px, bot_area.y + panel_h, &ev_stroke);
+        let label = truncate(text, 48);
+        let w = text_width(&label, event_size);
+        let anchor = if px + 3.0 + w > left + plot_w {
+            Anchor::End
+        } else {
+            Anchor::Start
+        };
+        let lx = if anchor == Anchor::End {
+            px - 3.0
+        } else {
+            px + 3.0
+        };
+        let st = TextStyle::new(event_size, anchor)
+            .fill(EVENT)
+            .class("event-label");
+        svg.text(lx, base, &label, &st);
+    }
+    svg.close();
+
+    // Data, clipped to each panel.
+    let clip_top = svg.clip(top_area);
+    let clip_bot = svg.clip(bot_area);
+    svg.open_clipped(&clip_top, "data");
+    if shared_posts {
+        let line = segments(&series[0].points, |p| p.posts, &upper);
+        draw_segments(
+            &mut svg,
+            &line,
+            &Stroke::solid(MUTED, 1.5).dashed(POSTS_DASH).class("posts"),
+        );
+    }
+    for (i, s) in series.iter().enumerate() {
+        svg.open(&format!(
+            r#"class="series" data-series="{}""#,
+            esc(&names[i])
+        ));
+        if !shared_posts {
+            let line = segments(&s.points, |p| p.posts, &upper);
+            draw_segments(
+                &mut svg,
+                &line,
+                &Stroke::solid(colors[i], 1.2)
+                    .dashed(POSTS_DASH)
+                    .class("posts"),
+            );
+        }
+        let line = segments(&s.points, |p| p.writes, &upper);
+        draw_segments(
+            &mut svg,
+            &line,
+            &Stroke::solid(colors[i], 2.0).class("writes"),
+        );
+        svg.close();
+    }
+    svg.close();
+    svg.open_clipped(&clip_bot, "data");
+    for (i, s) in series.iter().enumerate() {
+        svg.open(&format!(
+            r#"class="series" data-series="{}""#,
+            esc(&names[i])
+        ));
+        let line = segments(&s.points, |p| p.p99, &lower);
+        draw_segments(
+            &mut svg,
+            &line,
+            &Stroke::solid(colors[i], 2.0).class("read-p99"),
+        );
+        svg.close();
+    }
+    svg.close();
+    legend.draw(&mut svg, legend_x, top);
+    Ok(svg.finish())
+}
+
+/// Polylines through each interval's midpoint, broken where a value is
+/// missing. A lone point becomes a short horizontal tick over its interval.
+fn segments(points: &[Point], f: impl Fn(&Point) -> f64, panel: &Panel) -> Vec<Vec<(f64, f64)>> {
+    let mut out: Vec<Vec<(f64, f64)>> = Vec::new();
+    let mut cur: Vec<(f64, f64)> = Vec::new();
+    let flush = |cur: &mut Vec<(f64, f64)>, out: &mut Vec<Vec<(f64, f64)>>| {
+        if !cur.is_empty() {
+            out.push(std::mem::take(cur));
+        }
+    };
+    for p in points {
+        let v = f(p);
+        let mid = (p.t0 + p.t1) / 2.0;
+        if v.is_finite() && mid.is_finite() {
+            cur.push((panel.px(mid), panel.py(v)));
+        } else {
+            flush(&mut cur, &mut out);
+        }
+    }
+    flush(&mut cur, &mut out);
+    for seg in &mut out {
+        if seg.len() == 1 {
+            let (x, y) = seg[0];
+            *seg = vec![(x - 2.0, y), (x + 2.0, y)];
+        }
+    }
+    out
+}
+
+fn draw_segments(svg: &mut Svg, segs: &[Vec<(f64, f64)>], stroke: &Stroke) {
+    for s in segs {
+        svg.path(s, stroke);
+    }
+}
+
+/// Chooses a row for each event label (events sorted by time) so labels do
+/// not overlap each other, and no event's line (which runs down from its
+/// own row) crosses another label. Falls back to the least crowded row.
+fn place_events(
+    events: &[(f64, String)],
+    x: &Axis,
+    left: f64,
+    plot_w: f64,
+    size: f64,
+) -> Vec<usize> {
+    const MAX_ROWS: usize = 6;
+    // (row, line x, label span)
+    let mut placed: Vec<(usize, f64, (f64, f64))> = Vec::new();
+    let mut rows = Vec::with_capacity(events.len());
+    for (t, text) in events {
+        let px = left + super::axis::INSET + x.frac(*t) * (plot_w - 2.0 * super::axis::INSET);
+        let w = text_width(&truncate(text, 48), size);
+        let span = if px + 3.0 + w > left + plot_w {
+            (px - 3.0 - w, px)
+        } else {
+            (px, px + 3.0 + w)
+        };
+        let conflicts = |row: usize| {
+            placed
+                .iter()
+                .filter(|(r, lx, s)| {
+                    (*r == row && s.0 < span.1 + 6.0 && span.0 < s.1 + 6.0)
+                        || (*r < row && *lx >= span.0 - 2.0 && *lx <= span.1 + 2.0)
+                        || (*r > row && px >= s.0 - 2.0 && px <= s.1 + 2.0)
+                })
+                .count()
+        };
+        let row = (0..MAX_ROWS)
+            .find(|&r| conflicts(r) == 0)
+            .unwrap_or_else(|| (0..MAX_ROWS).min_by_key(|&r| conflicts(r)).unwrap_or(0));
+        placed.push((row, px, span));
+        rows.push(row);
+    }
+    rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn close_events_go_to_different_rows() {
+        let x = Axis::fit(&[0.0, 100.0], false, false);
+        let ev = vec![
+            (10.0, "tweet by rank 1 (999,999 followers)".to_string()),
+            (12.0, "burst x3 for 10s".to_string()),
+            (80.0, "far away".to_string()),
+        ];
+        let rows = place_events(&ev, &x, 0.0, 700.0, 10.0);
+        assert_eq!(rows[0], 0);
+        assert_ne!(rows[1], rows[0]);
+        assert_eq!(rows[2], 0);
+    }
+}
