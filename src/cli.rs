@@ -138,7 +138,7 @@ pub struct CheckArgs {
 #[derive(Args, Debug)]
 pub struct QueueArgs {
     /// Arrival rate lambda, customers per second (Poisson).
-    #[arg(long, allow_hyphen_values = true)]
+    #[arg(long, allow_negative_numbers = true)]
     pub lambda: f64,
     /// Number of identical servers c.
     #[arg(long)]

@@ -1,149 +1,679 @@
-//! STAND-IN.
+//! A FIFO queueing station with `c` identical servers, computed directly.
+//!
+//! Lindley's recursion (Lindley, "The theory of queues with a single server",
+//! Proc. Cambridge Phil. Soc. 1952), generalised to `c` servers as in Kiefer
+//! and Wolfowitz (1955): with jobs taken in arrival order,
+//!
+//! ```text
+//! start_n  = max(arrival_n, earliest time a server is free)
+//! depart_n = start_n + service_n,   and that server is free from depart_n
+//! ```
+//!
+//! This is exactly FIFO service by the first free server, so a caller gets
+//! each job's start and departure at submission time and schedules a
+//! departure event only when something must react to it. Start times are
+//! nondecreasing, which keeps the waiting jobs in a simple FIFO of start
+//! times: the number waiting at `t` is the number of those starts after `t`.
+//!
+//! Statistics are kept for a measurement window `[start, end)`: per-job sums
+//! count the jobs *arriving* in the window; time integrals (busy time, number
+//! in system, number waiting) are exact integrals of the step functions,
+//! clipped to the window, so they include jobs left over from a warm-up.
+
 use crate::sim::time::{SimDuration, SimTime};
-use std::collections::VecDeque;
+use hdrhistogram::Histogram;
+
+/// When one job was served: it waited from its arrival to `start` and left
+/// at `depart`.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub struct Visit {
+    /// When a server took the job.
     pub start: SimTime,
+    /// When the job left the station.
     pub depart: SimTime,
 }
+
+/// A FIFO station with `c` identical servers and an optional bound on the
+/// number of waiting jobs; see the module docs for the recursion.
 pub struct Station {
-    ipeak: u64,
+    servers: u32,
+    queue_limit: Option<u32>,
+    /// Min-heap of the times each server becomes free.
     free: Vec<u64>,
-    limit: Option<u32>,
-    starts: VecDeque<u64>,
-    last: u64,
-    ws: u64,
-    we: u64,
-    st: StationStats,
+    /// (arrival, start) of jobs that may still be waiting, start ascending.
+    waiting: StartFifo,
+    last_arrival: u64,
+    win_start: u64,
+    win_end: u64,
+    max_depart: u64,
+    arrivals: u64,
+    drops: u64,
+    wait_sum_ns: u128,
+    sojourn_sum_ns: u128,
+    busy_ns: u128,
+    area_in_system_ns: u128,
+    area_waiting_ns: u128,
+    peak_waiting: u64,
+    /// Most jobs waiting at once since the last `take_interval_peak`.
+    interval_peak: u64,
+    wait_hist: Option<Histogram<u64>>,
+    sojourn_hist: Option<Histogram<u64>>,
 }
-#[derive(Clone, Debug, Default)]
-pub struct StationStats {
-    pub servers: u32,
-    pub window_ns: u64,
-    pub arrivals: u64,
-    pub drops: u64,
-    pub wait_sum_ns: u128,
-    pub sojourn_sum_ns: u128,
-    pub busy_ns: u128,
-    pub area_in_system_ns: u128,
-    pub area_waiting_ns: u128,
-    pub peak_waiting: u64,
-    pub wait_hist: Option<hdrhistogram::Histogram<u64>>,
-    pub sojourn_hist: Option<hdrhistogram::Histogram<u64>>,
+
+/// A FIFO of (arrival, start) pairs with nondecreasing starts: a `Vec` and
+/// a head index, cheaper than a `VecDeque` (no wrap-around arithmetic); it
+/// resets when it empties, which it does whenever the station catches up,
+/// and compacts when the dead prefix is large.
+#[derive(Default)]
+struct StartFifo {
+    items: Vec<(u64, u64)>,
+    head: usize,
 }
-fn clip(a: u64, b: u64, s: u64, e: u64) -> u128 {
-    let lo = a.max(s);
-    let hi = b.min(e);
-    hi.saturating_sub(lo) as u128
-}
-impl StationStats {
-    pub fn utilisation(&self) -> f64 {
-        self.busy_ns as f64 / (self.servers as f64 * self.window_ns as f64)
+
+impl StartFifo {
+    /// Forgets the jobs that started at or before `t`.
+    #[inline]
+    fn drop_started(&mut self, t: u64) {
+        let n = self.items.len();
+        while self.head < n && self.items[self.head].1 <= t {
+            self.head += 1;
+        }
+        if self.head == n {
+            self.items.clear();
+            self.head = 0;
+        } else if self.head >= 4096 && self.head * 2 >= n {
+            self.items.drain(..self.head);
+            self.head = 0;
+        }
     }
-    pub fn mean_in_system(&self) -> f64 {
-        self.area_in_system_ns as f64 / self.window_ns as f64
+    #[inline]
+    fn len(&self) -> usize {
+        self.items.len() - self.head
     }
-    pub fn mean_waiting(&self) -> f64 {
-        self.area_waiting_ns as f64 / self.window_ns as f64
+    #[inline]
+    fn push(&mut self, job: (u64, u64)) {
+        self.items.push(job);
     }
-    pub fn mean_wait_ns(&self) -> f64 {
-        self.wait_sum_ns as f64 / (self.arrivals - self.drops).max(1) as f64
-    }
-    pub fn mean_sojourn_ns(&self) -> f64 {
-        self.sojourn_sum_ns as f64 / (self.arrivals - self.drops).max(1) as f64
-    }
-    pub fn merge(&mut self, o: &StationStats) {
-        self.servers += o.servers;
-        self.window_ns = self.window_ns.max(o.window_ns);
-        self.arrivals += o.arrivals;
-        self.drops += o.drops;
-        self.wait_sum_ns += o.wait_sum_ns;
-        self.sojourn_sum_ns += o.sojourn_sum_ns;
-        self.busy_ns += o.busy_ns;
-        self.area_in_system_ns += o.area_in_system_ns;
-        self.area_waiting_ns += o.area_waiting_ns;
-        self.peak_waiting = self.peak_waiting.max(o.peak_waiting);
+    fn live(&self) -> &[(u64, u64)] {
+        &self.items[self.head..]
     }
 }
+
+/// Highest value the histograms are sized for up front (one hour in ns);
+/// they resize themselves beyond it.
+const HIST_HIGH_NS: u64 = 3_600_000_000_000;
+
+fn new_hist() -> Histogram<u64> {
+    let mut h = Histogram::new_with_bounds(1, HIST_HIGH_NS, 3)
+        .expect("constant histogram bounds are valid");
+    h.auto(true);
+    h
+}
+
+/// Records `v`, growing the histogram as needed; clamps only if growing
+/// fails (a value near `u64::MAX`).
+#[inline]
+fn record(h: &mut Histogram<u64>, v: u64) {
+    if h.record(v).is_err() {
+        h.saturating_record(v);
+    }
+}
+
+/// Length of `[a, b) ∩ [lo, hi)`.
+#[inline]
+fn clip(a: u64, b: u64, lo: u64, hi: u64) -> u128 {
+    let s = a.max(lo);
+    let e = b.min(hi);
+    u128::from(e.saturating_sub(s))
+}
+
 impl Station {
-    pub fn new(servers: u32, limit: Option<u32>) -> Station {
+    /// A station with `servers` (>= 1) identical servers and at most
+    /// `queue_limit` waiting jobs (`None`: unbounded; `Some(0)`: a loss
+    /// system, Erlang's M/M/c/c). Panics if `servers` is 0: a config bug.
+    pub fn new(servers: u32, queue_limit: Option<u32>) -> Station {
+        assert!(servers >= 1, "a station needs at least one server");
         Station {
-            ipeak: 0,
+            servers,
+            queue_limit,
             free: vec![0; servers as usize],
-            limit,
-            starts: VecDeque::new(),
-            last: 0,
-            ws: 0,
-            we: u64::MAX,
-            st: StationStats {
-                servers,
-                ..Default::default()
-            },
+            waiting: StartFifo::default(),
+            last_arrival: 0,
+            win_start: 0,
+            win_end: u64::MAX,
+            max_depart: 0,
+            arrivals: 0,
+            drops: 0,
+            wait_sum_ns: 0,
+            sojourn_sum_ns: 0,
+            busy_ns: 0,
+            area_in_system_ns: 0,
+            area_waiting_ns: 0,
+            peak_waiting: 0,
+            interval_peak: 0,
+            wait_hist: None,
+            sojourn_hist: None,
         }
     }
-    pub fn enable_histograms(&mut self) {}
-    pub fn set_window(&mut self, s: SimTime, e: SimTime) {
-        self.ws = s.as_nanos();
-        self.we = e.as_nanos();
-        self.st.window_ns = self.we - self.ws;
+
+    /// Records each measured job's wait and sojourn (ns, 3 significant
+    /// digits, sized for an hour and growing beyond) for percentiles.
+    pub fn enable_histograms(&mut self) {
+        self.wait_hist.get_or_insert_with(new_hist);
+        self.sojourn_hist.get_or_insert_with(new_hist);
     }
-    pub fn servers(&self) -> u32 {
-        self.free.len() as u32
+
+    /// Sets the measurement window `[start, end)` (default `[0, MAX)`), to
+    /// leave a warm-up out of the statistics. Set it before submitting.
+    pub fn set_window(&mut self, start: SimTime, end: SimTime) {
+        self.win_start = start.as_nanos();
+        self.win_end = end.as_nanos().max(self.win_start);
     }
-    pub fn waiting_at(&mut self, t: SimTime) -> usize {
-        while self.starts.front().is_some_and(|&s| s <= t.as_nanos()) {
-            self.starts.pop_front();
-        }
-        self.starts.len()
+
+    /// The most jobs waiting at once since the last call (time series use
+    /// it to report each interval's peak queue depth), and starts afresh.
+    pub fn take_interval_peak(&mut self) -> u64 {
+        std::mem::take(&mut self.interval_peak)
     }
+
+    /// Submits a job arriving at `arrival` and needing `service`, and returns
+    /// when it starts and leaves; `None` when the waiting room is full (the
+    /// job is dropped and counted). Arrivals must come in nondecreasing order
+    /// (asserted: out-of-order submission is a caller bug).
+    #[inline]
     pub fn submit(&mut self, arrival: SimTime, service: SimDuration) -> Option<Visit> {
         let a = arrival.as_nanos();
-        assert!(a >= self.last);
-        self.last = a;
-        let w = self.waiting_at(arrival) as u64;
-        let inw = a >= self.ws && a < self.we;
-        self.ipeak = self.ipeak.max(w);
-        if inw {
-            self.st.arrivals += 1;
-            self.st.peak_waiting = self.st.peak_waiting.max(w);
-        }
-        if let Some(l) = self.limit {
-            if w >= l as u64 {
-                if inw {
-                    self.st.drops += 1;
-                }
-                return None;
+        assert!(
+            a >= self.last_arrival,
+            "station arrivals out of order: {arrival} after t={}ns",
+            self.last_arrival
+        );
+        self.last_arrival = a;
+        // Jobs that started by now are no longer waiting.
+        self.waiting.drop_started(a);
+        let in_window = a >= self.win_start && a < self.win_end;
+        let ahead = self.waiting.len();
+        if let Some(limit) = self.queue_limit
+            && ahead >= limit as usize
+        {
+            self.interval_peak = self.interval_peak.max(ahead as u64);
+            if in_window {
+                self.arrivals += 1;
+                self.drops += 1;
+                self.peak_waiting = self.peak_waiting.max(ahead as u64);
             }
+            return None;
         }
-        let (i, f) = self
-            .free
-            .iter()
-            .enumerate()
-            .min_by_key(|&(_, &f)| f)
-            .map(|(i, &f)| (i, f))
-            .unwrap();
-        let start = a.max(f);
-        let dep = start + service.as_nanos();
-        self.free[i] = dep;
+        let start = a.max(self.free[0]);
+        let depart = start.saturating_add(service.as_nanos());
+        self.replace_earliest(depart);
         if start > a {
-            self.starts.push_back(start);
+            self.waiting.push((a, start));
+            self.interval_peak = self.interval_peak.max(self.waiting.len() as u64);
         }
-        self.st.busy_ns += clip(start, dep, self.ws, self.we);
-        self.st.area_in_system_ns += clip(a, dep, self.ws, self.we);
-        self.st.area_waiting_ns += clip(a, start, self.ws, self.we);
-        if inw {
-            self.st.wait_sum_ns += (start - a) as u128;
-            self.st.sojourn_sum_ns += (dep - a) as u128;
+        self.max_depart = self.max_depart.max(depart);
+        let (lo, hi) = (self.win_start, self.win_end);
+        self.busy_ns += clip(start, depart, lo, hi);
+        self.area_in_system_ns += clip(a, depart, lo, hi);
+        self.area_waiting_ns += clip(a, start, lo, hi);
+        if in_window {
+            self.arrivals += 1;
+            let wait = start - a;
+            let sojourn = depart - a;
+            self.wait_sum_ns += u128::from(wait);
+            self.sojourn_sum_ns += u128::from(sojourn);
+            self.peak_waiting = self.peak_waiting.max(self.waiting.len() as u64);
+            if let Some(h) = &mut self.wait_hist {
+                record(h, wait);
+            }
+            if let Some(h) = &mut self.sojourn_hist {
+                record(h, sojourn);
+            }
         }
         Some(Visit {
             start: SimTime::from_nanos(start),
-            depart: SimTime::from_nanos(dep),
+            depart: SimTime::from_nanos(depart),
         })
     }
-    pub fn take_interval_peak(&mut self) -> u64 {
-        std::mem::take(&mut self.ipeak)
+
+    /// Gives the earliest-free server (the heap root) the free time `t` and
+    /// restores the heap (`t` >= the old root, so only a sift-down).
+    #[inline]
+    fn replace_earliest(&mut self, t: u64) {
+        let free = &mut self.free;
+        let n = free.len();
+        let mut i = 0;
+        loop {
+            let l = 2 * i + 1;
+            if l >= n {
+                break;
+            }
+            let r = l + 1;
+            let m = if r < n && free[r] < free[l] { r } else { l };
+            if free[m] >= t {
+                break;
+            }
+            free[i] = free[m];
+            i = m;
+        }
+        free[i] = t;
     }
+
+    /// Jobs that arrived by `t` and are still waiting (not in service) at
+    /// `t`. Exact for `t` at or after the latest submitted arrival, which is
+    /// how an event loop asks; for an earlier `t`, jobs that started between
+    /// `t` and the latest arrival are no longer tracked and are not counted.
+    pub fn waiting_at(&mut self, t: SimTime) -> usize {
+        let t = t.as_nanos();
+        let bound = t.min(self.last_arrival);
+        self.waiting.drop_started(bound);
+        // Starts ascend, and so do arrivals: those still waiting at t are
+        // the entries that start after t and arrived by t.
+        let live = self.waiting.live();
+        let first_after = live.partition_point(|&(_, s)| s <= t);
+        let arrived = live.partition_point(|&(a, _)| a <= t);
+        arrived.saturating_sub(first_after)
+    }
+
+    /// Number of servers.
+    pub fn servers(&self) -> u32 {
+        self.servers
+    }
+
+    /// A snapshot of the statistics (clones the histograms).
     pub fn stats(&self) -> StationStats {
-        self.st.clone()
+        let window_ns = if self.win_end == u64::MAX {
+            self.max_depart
+                .max(self.last_arrival)
+                .saturating_sub(self.win_start)
+        } else {
+            self.win_end - self.win_start
+        };
+        StationStats {
+            servers: self.servers,
+            window_ns,
+            arrivals: self.arrivals,
+            drops: self.drops,
+            wait_sum_ns: self.wait_sum_ns,
+            sojourn_sum_ns: self.sojourn_sum_ns,
+            busy_ns: self.busy_ns,
+            area_in_system_ns: self.area_in_system_ns,
+            area_waiting_ns: self.area_waiting_ns,
+            peak_waiting: self.peak_waiting,
+            wait_hist: self.wait_hist.clone(),
+            sojourn_hist: self.sojourn_hist.clone(),
+        }
+    }
+}
+
+/// What a station measured over its window; sums, so shards of a tier can be
+/// merged. Means return NaN when nothing was measured.
+#[derive(Clone, Debug)]
+pub struct StationStats {
+    /// Servers (summed over merged stations).
+    pub servers: u32,
+    /// Window length in ns: `end - start`, or, for an open window (end =
+    /// MAX), from `start` to the last departure (or arrival) seen.
+    pub window_ns: u64,
+    /// Jobs arriving in the window, served or dropped.
+    pub arrivals: u64,
+    /// Jobs arriving in the window and dropped because the queue was full.
+    pub drops: u64,
+    /// Sum of waits (arrival to start) of the served jobs arriving in the window.
+    pub wait_sum_ns: u128,
+    /// Sum of sojourns (arrival to departure) of the same jobs.
+    pub sojourn_sum_ns: u128,
+    /// Server-busy time in the window: sum over all jobs of `|[start, depart) ∩ window|`.
+    pub busy_ns: u128,
+    /// Integral over the window of the number in system: sum over all jobs
+    /// of `|[arrival, depart) ∩ window|`.
+    pub area_in_system_ns: u128,
+    /// Integral over the window of the number waiting: sum of `|[arrival, start) ∩ window|`.
+    pub area_waiting_ns: u128,
+    /// Most jobs waiting at once, seen at arrivals in the window (the count
+    /// only rises at arrivals); for merged stations, the largest single one.
+    pub peak_waiting: u64,
+    /// Waits in ns, when histograms are enabled.
+    pub wait_hist: Option<Histogram<u64>>,
+    /// Sojourns in ns, when histograms are enabled.
+    pub sojourn_hist: Option<Histogram<u64>>,
+}
+
+fn ratio(num: u128, den: u128) -> f64 {
+    if den == 0 {
+        f64::NAN
+    } else {
+        num as f64 / den as f64
+    }
+}
+
+impl StationStats {
+    /// Jobs served (arrivals minus drops).
+    pub fn served(&self) -> u64 {
+        self.arrivals - self.drops
+    }
+    /// Fraction of server capacity used: busy / (servers * window).
+    pub fn utilisation(&self) -> f64 {
+        ratio(
+            self.busy_ns,
+            u128::from(self.servers) * u128::from(self.window_ns),
+        )
+    }
+    /// Time-average number of jobs in the station (waiting or in service).
+    pub fn mean_in_system(&self) -> f64 {
+        ratio(self.area_in_system_ns, u128::from(self.window_ns))
+    }
+    /// Time-average number of jobs waiting.
+    pub fn mean_waiting(&self) -> f64 {
+        ratio(self.area_waiting_ns, u128::from(self.window_ns))
+    }
+    /// Mean wait of served jobs, ns.
+    pub fn mean_wait_ns(&self) -> f64 {
+        ratio(self.wait_sum_ns, u128::from(self.served()))
+    }
+    /// Mean sojourn (wait + service) of served jobs, ns.
+    pub fn mean_sojourn_ns(&self) -> f64 {
+        ratio(self.sojourn_sum_ns, u128::from(self.served()))
+    }
+    /// Adds another station's statistics (a tier of shards over the same
+    /// window): counts, sums and servers add; the window is the longer one;
+    /// the peak is the larger one; histograms are added.
+    pub fn merge(&mut self, other: &StationStats) {
+        self.servers += other.servers;
+        self.window_ns = self.window_ns.max(other.window_ns);
+        self.arrivals += other.arrivals;
+        self.drops += other.drops;
+        self.wait_sum_ns += other.wait_sum_ns;
+        self.sojourn_sum_ns += other.sojourn_sum_ns;
+        self.busy_ns += other.busy_ns;
+        self.area_in_system_ns += other.area_in_system_ns;
+        self.area_waiting_ns += other.area_waiting_ns;
+        self.peak_waiting = self.peak_waiting.max(other.peak_waiting);
+        merge_hist(&mut self.wait_hist, &other.wait_hist);
+        merge_hist(&mut self.sojourn_hist, &other.sojourn_hist);
+    }
+}
+
+fn merge_hist(into: &mut Option<Histogram<u64>>, from: &Option<Histogram<u64>>) {
+    match (into.as_mut(), from) {
+        (Some(a), Some(b)) => {
+            // Both auto-resize, so adding cannot run out of range.
+            a.add(b).expect("auto-resizing histograms always add");
+        }
+        (None, Some(b)) => *into = Some(b.clone()),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn t(ns: u64) -> SimTime {
+        SimTime::from_nanos(ns)
+    }
+    fn d(ns: u64) -> SimDuration {
+        SimDuration::from_nanos(ns)
+    }
+
+    #[test]
+    fn single_server_by_hand() {
+        let mut s = Station::new(1, None);
+        assert_eq!(
+            s.submit(t(0), d(10)),
+            Some(Visit {
+                start: t(0),
+                depart: t(10)
+            })
+        );
+        assert_eq!(
+            s.submit(t(2), d(5)),
+            Some(Visit {
+                start: t(10),
+                depart: t(15)
+            })
+        );
+        assert_eq!(
+            s.submit(t(3), d(1)),
+            Some(Visit {
+                start: t(15),
+                depart: t(16)
+            })
+        );
+        assert_eq!(s.waiting_at(t(3)), 2);
+        assert_eq!(s.waiting_at(t(12)), 1);
+        assert_eq!(
+            s.submit(t(20), d(1)),
+            Some(Visit {
+                start: t(20),
+                depart: t(21)
+            })
+        );
+        let st = s.stats();
+        assert_eq!((st.arrivals, st.drops), (4, 0));
+        assert_eq!(st.wait_sum_ns, 8 + 12);
+        assert_eq!(st.busy_ns, 17);
+        assert_eq!(st.window_ns, 21);
+        assert_eq!(st.peak_waiting, 2);
+        assert!((st.utilisation() - 17.0 / 21.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn bounded_queue_drops() {
+        let mut s = Station::new(2, Some(1));
+        assert!(s.submit(t(0), d(10)).is_some());
+        assert!(s.submit(t(0), d(10)).is_some());
+        assert_eq!(
+            s.submit(t(1), d(10)),
+            Some(Visit {
+                start: t(10),
+                depart: t(20)
+            })
+        );
+        assert_eq!(s.submit(t(1), d(10)), None);
+        // At 10 both servers free up; the waiting job takes one, so there is room.
+        assert!(s.submit(t(10), d(1)).is_some());
+        let st = s.stats();
+        assert_eq!((st.arrivals, st.drops, st.served()), (5, 1, 4));
+    }
+
+    #[test]
+    fn histograms_and_merge() {
+        let mut a = Station::new(1, None);
+        a.enable_histograms();
+        a.submit(t(0), d(1_000_000));
+        a.submit(t(0), d(1_000_000));
+        let mut b = Station::new(3, None);
+        b.enable_histograms();
+        b.submit(t(0), d(2_000_000));
+        let mut st = a.stats();
+        st.merge(&b.stats());
+        assert_eq!(st.servers, 4);
+        assert_eq!(st.arrivals, 3);
+        assert_eq!(st.window_ns, 2_000_000);
+        let h = st.wait_hist.unwrap();
+        assert_eq!(h.len(), 3);
+        assert_eq!(h.max(), h.highest_equivalent(1_000_000));
+        // A value beyond the initial one-hour range is kept, not clamped.
+        let mut c = Station::new(1, None);
+        c.enable_histograms();
+        c.submit(t(0), SimDuration::from_secs(10 * 3600));
+        let so = c.stats().sojourn_hist.unwrap();
+        assert!(so.max() >= 36_000_000_000_000 - 36_000_000_000);
+    }
+
+    #[test]
+    fn empty_stats_are_nan_not_zero() {
+        let st = Station::new(1, None).stats();
+        assert!(st.mean_wait_ns().is_nan() && st.utilisation().is_nan());
+    }
+
+    /// Brute force: advance a clock one nanosecond at a time with an explicit
+    /// FIFO queue and a count of busy servers, and integrate by counting.
+    struct Brute {
+        visits: Vec<Option<Visit>>,
+        arrivals: u64,
+        drops: u64,
+        wait_sum: u128,
+        sojourn_sum: u128,
+        busy: u128,
+        in_system: u128,
+        waiting: u128,
+        peak: u64,
+        window_ns: u64,
+    }
+
+    fn brute(c: u32, limit: Option<u32>, jobs: &[(u64, u64)], win: (u64, u64)) -> Brute {
+        let n = jobs.len();
+        let mut visits: Vec<Option<Visit>> = vec![None; n];
+        let mut dropped = vec![false; n];
+        let mut busy_until: Vec<u64> = Vec::new(); // one entry per busy server
+        let mut queue: std::collections::VecDeque<usize> = Default::default();
+        let mut next = 0;
+        let mut peak = 0u64;
+        let mut tick = 0u64;
+        let (ws, we) = win;
+        let in_win = |a: u64| a >= ws && a < we;
+        loop {
+            busy_until.retain(|&u| u > tick);
+            let start_queued = |q: &mut std::collections::VecDeque<usize>,
+                                busy: &mut Vec<u64>,
+                                visits: &mut Vec<Option<Visit>>| {
+                while busy.len() < c as usize {
+                    let Some(j) = q.pop_front() else { break };
+                    let dep = tick + jobs[j].1;
+                    visits[j] = Some(Visit {
+                        start: t(tick),
+                        depart: t(dep),
+                    });
+                    if dep > tick {
+                        busy.push(dep);
+                    }
+                }
+            };
+            start_queued(&mut queue, &mut busy_until, &mut visits);
+            while next < n && jobs[next].0 == tick {
+                if limit.is_some_and(|l| queue.len() >= l as usize) {
+                    dropped[next] = true;
+                    if in_win(tick) {
+                        peak = peak.max(queue.len() as u64);
+                    }
+                } else {
+                    queue.push_back(next);
+                    start_queued(&mut queue, &mut busy_until, &mut visits);
+                    if in_win(tick) {
+                        peak = peak.max(queue.len() as u64);
+                    }
+                }
+                next += 1;
+            }
+            if next == n && queue.is_empty() {
+                break;
+            }
+            tick += 1;
+        }
+        let last_dep = visits
+            .iter()
+            .flatten()
+            .map(|v| v.depart.as_nanos())
+            .max()
+            .unwrap_or(0);
+        let last_arr = jobs.last().map_or(0, |j| j.0);
+        let hi = if we == u64::MAX {
+            last_dep.max(last_arr)
+        } else {
+            we
+        };
+        let (mut busy, mut in_system, mut waiting) = (0u128, 0u128, 0u128);
+        for x in ws..hi {
+            for (j, v) in visits.iter().enumerate() {
+                if let Some(v) = v {
+                    let (a, s, e) = (jobs[j].0, v.start.as_nanos(), v.depart.as_nanos());
+                    busy += u128::from(s <= x && x < e);
+                    in_system += u128::from(a <= x && x < e);
+                    waiting += u128::from(a <= x && x < s);
+                }
+            }
+        }
+        let mut b = Brute {
+            visits,
+            arrivals: 0,
+            drops: 0,
+            wait_sum: 0,
+            sojourn_sum: 0,
+            busy,
+            in_system,
+            waiting,
+            peak,
+            window_ns: hi.saturating_sub(ws),
+        };
+        for j in 0..n {
+            if in_win(jobs[j].0) {
+                b.arrivals += 1;
+                if dropped[j] {
+                    b.drops += 1;
+                } else {
+                    let v = b.visits[j].unwrap();
+                    b.wait_sum += u128::from(v.start.as_nanos() - jobs[j].0);
+                    b.sojourn_sum += u128::from(v.depart.as_nanos() - jobs[j].0);
+                }
+            }
+        }
+        b
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(400))]
+        #[test]
+        fn matches_brute_force(
+            c in 1u32..5,
+            limit in prop_oneof![Just(None), (0u32..4).prop_map(Some)],
+            gaps in proptest::collection::vec((0u64..4, 0u64..9), 0..40),
+            ws in 0u64..20,
+            len in prop_oneof![Just(None), (0u64..60).prop_map(Some)],
+        ) {
+            let mut now = 0;
+            let jobs: Vec<(u64, u64)> = gaps.iter().map(|&(g, s)| { now += g; (now, s) }).collect();
+            let we = len.map_or(u64::MAX, |l| ws + l);
+            let want = brute(c, limit, &jobs, (ws, we));
+            let mut st = Station::new(c, limit);
+            st.set_window(t(ws), t(we));
+            for (j, &(a, s)) in jobs.iter().enumerate() {
+                let got = st.submit(t(a), d(s));
+                prop_assert_eq!(got, want.visits[j], "job {}", j);
+                // Waiting count right after an arrival, against the definition.
+                let by_def = jobs[..=j].iter().zip(&want.visits).filter(|(job, v)| {
+                    v.is_some_and(|v| job.0 <= a && v.start.as_nanos() > a)
+                }).count();
+                prop_assert_eq!(st.waiting_at(t(a)), by_def);
+            }
+            let s = st.stats();
+            prop_assert_eq!(s.arrivals, want.arrivals);
+            prop_assert_eq!(s.drops, want.drops);
+            prop_assert_eq!(s.wait_sum_ns, want.wait_sum);
+            prop_assert_eq!(s.sojourn_sum_ns, want.sojourn_sum);
+            prop_assert_eq!(s.busy_ns, want.busy);
+            prop_assert_eq!(s.area_in_system_ns, want.in_system);
+            prop_assert_eq!(s.area_waiting_ns, want.waiting);
+            prop_assert_eq!(s.peak_waiting, want.peak);
+            prop_assert_eq!(s.window_ns, want.window_ns);
+        }
+    }
+
+    #[test]
+    fn many_servers_use_the_heap() {
+        // 1000 servers, all jobs at t=0 with distinct services: the first
+        // 1000 start at once, job 1000 + k starts when the k-th shortest ends.
+        let mut s = Station::new(1000, None);
+        let services: Vec<u64> = (0..1000u64).map(|i| (i * 7919) % 1000 + 1).collect();
+        for &x in &services {
+            assert_eq!(s.submit(t(0), d(x)).unwrap().start, t(0));
+        }
+        let mut sorted = services.clone();
+        sorted.sort_unstable();
+        for &x in &sorted[..10] {
+            assert_eq!(s.submit(t(0), d(5000)).unwrap().start, t(x));
+        }
     }
 }
