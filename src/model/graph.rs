@@ -1,144 +1,1658 @@
-//! STAND-IN for the real graph (being written).
-use crate::sim::rng;
-use rand::RngExt;
+//! The follower graph: who follows whom, built once per run and shared
+//! read-only by every simulation.
+//!
+//! # Model
+//!
+//! Kwak et al. (WWW 2010, crawl of 2009: 41.7M users, 1.47B edges, mean 35
+//! followers; see REFERENCE.md §3) found a heavy-tailed follower (in-degree)
+//! distribution with a head heavier than a pure power law, and a followee
+//! (out-degree) distribution fitting a power law with exponent about 2.28. The
+//! generator reproduces both marginals:
+//!
+//! 1. **Follower counts.** Each user u draws d_u = K - 1, K ~ Zipf on
+//!    1..=max+1 with P(k) ∝ k^-`follower_exponent`, so counts run 0..=max and
+//!    their mean is [`zipf_mean`]; [`solve_exponent`] inverts it. `max` is at
+//!    most `users - 1`. The draws are i.i.d. and come from one random stream
+//!    per fixed chunk of 65,536 users, so they do not depend on the number of
+//!    threads.
+//! 2. **Who follows.** Each user v draws an out-weight w_v with density
+//!    ∝ w^-`followee_exponent` on w >= 1 (Pareto, shape `followee_exponent` -
+//!    1, which must be > 0). The d_u followers of u are drawn from all users
+//!    with probability ∝ w, without replacement, never u itself: successive
+//!    sampling, so the expected followee count of v grows with w_v and the
+//!    out-degree tail follows the weight tail. Weights are capped at `users`
+//!    (a numerical guard that only binds when `followee_exponent` < 2, where
+//!    the Pareto mean is infinite; such a weight already means "follows
+//!    nearly everyone who is followed").
+//!
+//!    Sampling without replacement saturates: nobody follows an account
+//!    twice, so the heaviest users' followee counts grow more slowly than w
+//!    once they follow a sizeable share of all accounts, and the out-degree
+//!    tail bends below the pure power law at the very top.
+//!
+//!    How: for d_u <= users/2, draws from an alias table ([`AliasTable`],
+//!    O(1) each) rejecting u and duplicates (a bitset per thread), in rounds
+//!    that each draw exactly the number still missing. If that ever needs
+//!    more than 4 d_u + users/2 draws (only with extreme weights), and always
+//!    for d_u > users/2, the remaining followers come from an exponential
+//!    race (Efraimidis and Spirakis 2006): every candidate v gets the key
+//!    E_v / w_v, E_v ~ Exp(1), and the smallest keys win, which is exactly
+//!    the same successive-sampling law, in O(users). So the complement of a
+//!    huge account (who does not follow it) costs one O(users) pass: a
+//!    999,999-follower account among 1M users is not a coupon collector's
+//!    wait. Every user's draws come from its own stream (`graph.followers`,
+//!    index u), so results are independent of how users are spread over
+//!    threads.
+//!
+//! # Storage
+//!
+//! Compressed sparse rows in both directions with u32 ids: `followers` (in-
+//! edges, each list sorted by id) and `followees` (out-edges, each list sorted
+//! by the followee's follower count descending, ties by id: the celebrities a
+//! user follows are a prefix). Offsets are u64 (graphs of more than 2^32 edges
+//! stay possible); plus the users ranked by follower count. Held: 8 bytes per
+//! edge + 20 bytes per user, about 8.3 bytes per edge at mean 75.
+//!
+//! Followees are built by transposition without sorting: the non-empty
+//! follower lists are visited in rank order, split into contiguous rank
+//! blocks (four per thread); each block counts its edges per follower, which
+//! gives every block a disjoint sub-range of each followee list, then writes
+//! its sub-ranges in rank order. The lists come out sorted and identical for
+//! any thread count. Each block walks its lists partition by partition of
+//! follower ids (about 1 MB of cursors and 32 MB of output each), which keeps
+//! the scatter in cache instead of spread over gigabytes.
+//!
+//! Memory: allocations are zeroed pages from the allocator (no extra pass)
+//! and fallible (an error, not an abort, when they fail). Peak during the
+//! build is the final size plus about (20 + 4 blocks) bytes per user (see
+//! [`estimate_memory_bytes`]): 10M users at mean 75 hold 6.25 GB and peak at
+//! about 6.6 GB.
+
+use crate::sim::alias::AliasTable;
+use crate::sim::rng::{SimRng, substream};
+use rand::Rng;
+use rand_distr::{Distribution, Exp1, Zipf};
+use rayon::prelude::*;
+
+/// Users per random stream for follower counts and out-weights.
+const DRAW_CHUNK: usize = 1 << 16;
+/// Most rank blocks of the transposition.
+const MAX_BLOCKS: usize = 16;
+/// A follower list at least users/SCAN_DIVISOR long is emitted in id order by
+/// scanning the bitset instead of sorting.
+const SCAN_DIVISOR: u64 = 1024;
+
+/// Parameters of the generator (already validated upstream, but never panic on
+/// odd values: [`Graph::build`] returns `Err(String)`).
+#[derive(Clone, Debug, PartialEq)]
 pub struct GraphParams {
+    /// Number of users; ids are 0..users.
     pub users: u32,
+    /// Zipf exponent s of follower counts, finite and >= 0.
     pub follower_exponent: f64,
+    /// Largest follower count, at most users - 1.
     pub follower_max: u32,
+    /// Exponent of the out-weight density w^-x, finite and > 1 (Kwak: 2.28).
     pub followee_exponent: f64,
+    /// Seed of the graph's random streams.
     pub seed: u64,
 }
+
+/// Mean follower count of the model: E[K] - 1 for K ~ Zipf on 1..=max+1 with
+/// P(k) ∝ k^-exponent. Decreasing in the exponent, from max/2 at exponent 0
+/// towards 0. Exact to about 1e-12 relative (Euler-Maclaurin beyond k = 128).
 pub fn zipf_mean(exponent: f64, max: u32) -> f64 {
-    let (mut a, mut b) = (0.0, 0.0);
-    for k in 1..=(max as u64 + 1) {
-        let p = (k as f64).powf(-exponent);
-        a += k as f64 * p;
-        b += p;
+    if exponent.is_nan() {
+        return f64::NAN;
     }
-    a / b - 1.0
+    if max == 0 {
+        return 0.0;
+    }
+    let n = f64::from(max) + 1.0;
+    // sum_{k>=2} (k-1) k^-s over 1 + sum_{k>=2} k^-s: no cancellation at large s.
+    let t_s = power_tail(n, exponent);
+    let t_s1 = power_tail(n, exponent - 1.0);
+    (t_s1 - t_s) / (1.0 + t_s)
 }
+
+/// Mean follower count of a tweet's author when users post at rates
+/// ∝ (1 + followers)^x: the model's expected mean fan-out per tweet (the
+/// tilted distribution is Zipf with exponent - x). What
+/// [`Graph::weighted_mean_followers`] estimates from one sampled graph.
+pub fn activity_weighted_mean(exponent: f64, max: u32, x: f64) -> f64 {
+    zipf_mean(exponent - x, max)
+}
+
+/// Variance of the follower count of the model (for sample-size tolerances).
+pub fn zipf_variance(exponent: f64, max: u32) -> f64 {
+    if max == 0 {
+        return 0.0;
+    }
+    let n = f64::from(max) + 1.0;
+    let z = 1.0 + power_tail(n, exponent);
+    let m1 = (1.0 + power_tail(n, exponent - 1.0)) / z;
+    let m2 = (1.0 + power_tail(n, exponent - 2.0)) / z;
+    (m2 - m1 * m1).max(0.0)
+}
+
+/// The Zipf exponent whose [`zipf_mean`] is `mean`, by bisection (to about
+/// 1e-13). Errs when no exponent >= 0 reaches it: mean <= 0 or not finite,
+/// mean >= max/2 (the uniform case, exponent 0, is the largest mean), or
+/// max = 0 (every count is then 0).
 pub fn solve_exponent(mean: f64, max: u32) -> Result<f64, String> {
-    let (mut lo, mut hi) = (0.01f64, 10.0f64);
-    for _ in 0..60 {
-        let m = (lo + hi) / 2.0;
-        if zipf_mean(m, max) > mean {
-            lo = m
-        } else {
-            hi = m
+    if !mean.is_finite() || mean <= 0.0 {
+        return Err(format!(
+            "follower mean {mean} is unreachable: it must be a finite number > 0"
+        ));
+    }
+    if max == 0 {
+        return Err(format!(
+            "follower mean {mean} is unreachable with follower max 0: every count is 0"
+        ));
+    }
+    let ceiling = f64::from(max) / 2.0;
+    if mean >= ceiling {
+        return Err(format!(
+            "follower mean {mean} is unreachable with follower max {max}: \
+             it must be below {ceiling} (= max/2, uniform counts at exponent 0)"
+        ));
+    }
+    let mut lo = 0.0f64;
+    let mut hi = 1.0f64;
+    while zipf_mean(hi, max) > mean {
+        lo = hi;
+        hi *= 2.0;
+        if hi > 8192.0 {
+            return Err(format!(
+                "follower mean {mean} is too small to solve for (exponent above 8192)"
+            ));
         }
     }
-    Ok((lo + hi) / 2.0)
+    for _ in 0..200 {
+        let mid = 0.5 * (lo + hi);
+        if mid <= lo || mid >= hi {
+            break;
+        }
+        if zipf_mean(mid, max) > mean {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    Ok(0.5 * (lo + hi))
 }
-pub fn estimate_memory_bytes(users: u64, mean: f64) -> u64 {
-    (users as f64 * mean * 8.0) as u64 + users * 16
+
+/// Bytes a [`Graph`] of `users` users and `users * mean_followers` edges will
+/// hold once built: 8 per edge (both directions) + 20 per user (two offset
+/// arrays and the rank list), vector headers aside.
+pub fn estimate_graph_bytes(users: u64, mean_followers: f64) -> u64 {
+    let edges = expected_edges(users, mean_followers);
+    edges
+        .saturating_mul(8)
+        .saturating_add(users.saturating_add(1).saturating_mul(16))
+        .saturating_add(users.saturating_mul(4))
 }
+
+/// Peak bytes [`Graph::build`] will use, to check a scenario fits in memory
+/// before building (the held size is [`estimate_graph_bytes`]). The larger
+/// of the generation phase (follower lists, offsets, counts, weights, alias
+/// table, a bitset per thread) and the transposition phase (the final graph,
+/// 4 bytes per user per rank block with 4 blocks per rayon thread of the
+/// current pool, at most 16, and up to 20 bytes per user of walk state).
+/// Not counted: an 8-bytes-per-user buffer per thread while an account with
+/// more than users/2 followers is drawn.
+pub fn estimate_memory_bytes(users: u64, mean_followers: f64) -> u64 {
+    let n = users;
+    let e = expected_edges(users, mean_followers);
+    let threads = rayon::current_num_threads() as u64;
+    let generate = e
+        .saturating_mul(4)
+        .saturating_add(n.saturating_mul(8 + 4 + 8 + 8))
+        .saturating_add(threads.saturating_mul(n / 8 + 8));
+    let blocks = rank_blocks_wanted() as u64;
+    let transpose = estimate_graph_bytes(users, mean_followers)
+        .saturating_add(n.saturating_mul(4 * blocks + 20));
+    generate.max(transpose)
+}
+
+/// Rank blocks of the transposition: four per thread, for work stealing.
+fn rank_blocks_wanted() -> usize {
+    (4 * rayon::current_num_threads()).clamp(1, MAX_BLOCKS)
+}
+
+fn expected_edges(users: u64, mean_followers: f64) -> u64 {
+    let m = if mean_followers.is_finite() && mean_followers > 0.0 {
+        mean_followers
+    } else {
+        0.0
+    };
+    let e = (users as f64 * m).round();
+    if e >= u64::MAX as f64 {
+        u64::MAX
+    } else {
+        e as u64
+    }
+}
+
+/// The follower graph in compact form, immutable once built (share it with
+/// `Arc`). Ids are u32 in 0..users.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Graph {
+    /// followers(u) = in_adj[in_off[u]..in_off[u + 1]], sorted by id.
+    in_off: Vec<u64>,
+    in_adj: Vec<u32>,
+    /// followees(u) = out_adj[out_off[u]..out_off[u + 1]], in rank order.
+    out_off: Vec<u64>,
+    out_adj: Vec<u32>,
+    /// Users by follower count descending, ties by id ascending.
+    by_rank: Vec<u32>,
+}
+
+impl std::fmt::Debug for Graph {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Graph")
+            .field("users", &self.users())
+            .field("edges", &self.edges())
+            .field("memory_bytes", &self.memory_bytes())
+            .finish()
+    }
+}
+
+/// Summary of a graph, printed by `fanout check` and used for calibration.
 #[derive(Clone, Debug, PartialEq)]
 pub struct GraphStats {
+    /// Number of users.
     pub users: u64,
+    /// Number of follow edges.
     pub edges: u64,
+    /// Mean followers per user (= edges / users).
     pub mean_followers: f64,
+    /// Median follower count (nearest rank: the ceil(n/2)-th smallest).
     pub median_followers: u32,
+    /// 99th percentile of follower counts (nearest rank).
     pub p99_followers: u32,
+    /// Largest follower count.
     pub max_followers: u32,
+    /// Mean followees per user (= edges / users, the same as followers).
     pub mean_followees: f64,
+    /// Median followee count (nearest rank).
     pub median_followees: u32,
+    /// Largest followee count.
     pub max_followees: u32,
+    /// Heap bytes held by the graph.
     pub memory_bytes: u64,
 }
-pub struct Graph {
-    fin: Vec<Vec<u32>>,
-    fout: Vec<Vec<u32>>,
-}
+
 impl Graph {
+    /// Generates the graph described in the module doc. Deterministic in the
+    /// parameters (seed included) and independent of the number of rayon
+    /// threads. Errs on invalid parameters or when memory cannot be reserved.
     pub fn build(p: &GraphParams) -> Result<Graph, String> {
+        validate(p)?;
         let n = p.users as usize;
-        let mut r = rng::stream(p.seed, "graph");
-        let z = rand_distr::Zipf::new((p.follower_max + 1) as f64, p.follower_exponent)
-            .map_err(|e| e.to_string())?;
-        let mut fin = vec![vec![]; n];
-        let mut fout = vec![vec![]; n];
-        for u in 0..n {
-            let d: f64 = rand_distr::Distribution::sample(&z, &mut r);
-            let d = d as usize - 1;
-            let mut s = std::collections::BTreeSet::new();
-            while s.len() < d.min(n - 1) {
-                let v = r.random_range(0..n);
-                if v != u {
-                    s.insert(v as u32);
-                }
-            }
-            for v in s {
-                fin[u].push(v);
-                fout[v as usize].push(u as u32);
-            }
+        let counts = draw_follower_counts(p)?;
+        let mut in_off: Vec<u64> = try_zeroed(n + 1, "follower offsets")?;
+        let mut acc = 0u64;
+        for (u, &d) in counts.iter().enumerate() {
+            in_off[u] = acc;
+            acc += u64::from(d);
         }
-        let cnt: Vec<u32> = fin.iter().map(|v| v.len() as u32).collect();
-        for l in fout.iter_mut() {
-            l.sort_by_key(|&v| (std::cmp::Reverse(cnt[v as usize]), v));
-        }
-        Ok(Graph { fin, fout })
+        in_off[n] = acc;
+        let edges = usize::try_from(acc)
+            .ok()
+            .filter(|e| e.checked_mul(4).is_some())
+            .ok_or_else(|| format!("graph: {acc} edges do not fit in memory"))?;
+        let weights = draw_followee_weights(p)?;
+        let alias = AliasTable::new(&weights).map_err(|e| format!("graph: {e}"))?;
+        let mut in_adj: Vec<u32> = try_zeroed(edges, "follower lists")?;
+        fill_followers(p, &counts, &in_off, &mut in_adj, &alias, &weights);
+        drop(alias);
+        drop(weights);
+
+        let by_rank = rank_users(&counts)?;
+        drop(counts);
+        let (out_off, out_adj) = transpose(n, &in_off, &in_adj, &by_rank)?;
+        Ok(Graph {
+            in_off,
+            in_adj,
+            out_off,
+            out_adj,
+            by_rank,
+        })
     }
+
+    /// Number of users.
     pub fn users(&self) -> u32 {
-        self.fin.len() as u32
+        self.by_rank.len() as u32
     }
+
+    /// Number of follow edges.
     pub fn edges(&self) -> u64 {
-        self.fin.iter().map(|v| v.len() as u64).sum()
+        self.in_adj.len() as u64
     }
+
+    /// Who follows `u`, sorted by id: the timelines a push of u's tweet writes.
+    /// Panics if `u >= users()`.
+    #[inline]
     pub fn followers(&self, u: u32) -> &[u32] {
-        &self.fin[u as usize]
+        let u = u as usize;
+        &self.in_adj[self.in_off[u] as usize..self.in_off[u + 1] as usize]
     }
+
+    /// Whom `u` follows: the authors a pull merges. Sorted by the followee's
+    /// follower count descending, ties by id ascending, so the celebrities are
+    /// a prefix (see [`Graph::celebrity_prefix`]). Panics if `u >= users()`.
+    #[inline]
     pub fn followees(&self, u: u32) -> &[u32] {
-        &self.fout[u as usize]
+        let u = u as usize;
+        &self.out_adj[self.out_off[u] as usize..self.out_off[u + 1] as usize]
     }
+
+    /// Number of followers of `u` (its push fan-out). Panics if `u >= users()`.
+    #[inline]
     pub fn follower_count(&self, u: u32) -> u32 {
-        self.fin[u as usize].len() as u32
+        let u = u as usize;
+        (self.in_off[u + 1] - self.in_off[u]) as u32
     }
+
+    /// Number of accounts `u` follows (its pull fan-in). Panics if `u >= users()`.
+    #[inline]
     pub fn followee_count(&self, u: u32) -> u32 {
-        self.fout[u as usize].len() as u32
+        let u = u as usize;
+        (self.out_off[u + 1] - self.out_off[u]) as u32
     }
+
+    /// The user with the `rank`-th most followers (1 = largest, ties by id),
+    /// or None outside 1..=users: how scenarios name "the biggest account".
     pub fn by_rank(&self, rank: u32) -> Option<u32> {
-        let mut v: Vec<u32> = (0..self.users()).collect();
-        v.sort_by_key(|&u| (std::cmp::Reverse(self.follower_count(u)), u));
-        v.get(rank.checked_sub(1)? as usize).copied()
+        let i = (rank as usize).checked_sub(1)?;
+        self.by_rank.get(i).copied()
     }
-    pub fn celebrity_prefix(&self, u: u32, t: u32) -> usize {
+
+    /// How many of `followees(u)` have at least `threshold` followers: the
+    /// accounts the hybrid strategy pulls for `u`. Binary search, O(log n).
+    pub fn celebrity_prefix(&self, u: u32, threshold: u32) -> usize {
         self.followees(u)
-            .partition_point(|&v| self.follower_count(v) >= t)
+            .partition_point(|&v| self.follower_count(v) >= threshold)
     }
+
+    /// Heap bytes held (the five arrays), for reports and memory budgets.
     pub fn memory_bytes(&self) -> usize {
-        self.edges() as usize * 8
+        std::mem::size_of::<Self>()
+            + self.in_off.capacity() * 8
+            + self.out_off.capacity() * 8
+            + self.in_adj.capacity() * 4
+            + self.out_adj.capacity() * 4
+            + self.by_rank.capacity() * 4
     }
-    pub fn weighted_mean_followers(&self, x: f64) -> f64 {
-        let w = self.author_weights(x);
-        let s: f64 = w.iter().sum();
-        w.iter()
-            .enumerate()
-            .map(|(i, w)| w * self.follower_count(i as u32) as f64)
-            .sum::<f64>()
-            / s
+
+    /// Degree statistics, for `fanout check` and calibration.
+    pub fn stats(&self) -> GraphStats {
+        let n = self.by_rank.len();
+        let edges = self.edges();
+        let mean = edges as f64 / n as f64;
+        // by_rank is sorted by follower count descending.
+        let follower_q = |q: f64| self.follower_count(self.by_rank[n - 1 - nearest_rank(q, n)]);
+        let mut out: Vec<u32> = (0..n as u32).map(|u| self.followee_count(u)).collect();
+        let max_followees = out.iter().copied().max().unwrap_or(0);
+        let mid = nearest_rank(0.5, n);
+        let median_followees = *out.select_nth_unstable(mid).1;
+        GraphStats {
+            users: n as u64,
+            edges,
+            mean_followers: mean,
+            median_followers: follower_q(0.5),
+            p99_followers: follower_q(0.99),
+            max_followers: self.by_rank(1).map_or(0, |u| self.follower_count(u)),
+            mean_followees: mean,
+            median_followees,
+            max_followees,
+            memory_bytes: self.memory_bytes() as u64,
+        }
     }
+
+    /// sum f_i w_i / sum w_i with w_i = (1 + f_i)^x and f_i the follower
+    /// counts: the mean fan-out per tweet when authors post at rates
+    /// ∝ (1 + followers)^x (x = 0: the plain mean). Deterministic.
+    pub fn weighted_mean_followers(&self, author_activity_exponent: f64) -> f64 {
+        let x = author_activity_exponent;
+        // Scale by the largest weight so large x cannot overflow.
+        let top = self.by_rank(1).map_or(0, |u| self.follower_count(u));
+        let scale = if x > 0.0 { 1.0 + f64::from(top) } else { 1.0 };
+        let n = self.by_rank.len();
+        let parts: Vec<(f64, f64)> = (0..n.div_ceil(DRAW_CHUNK))
+            .into_par_iter()
+            .map(|c| {
+                let (mut num, mut den) = (0.0, 0.0);
+                for u in c * DRAW_CHUNK..n.min((c + 1) * DRAW_CHUNK) {
+                    let f = f64::from(self.follower_count(u as u32));
+                    let w = ((1.0 + f) / scale).powf(x);
+                    num += f * w;
+                    den += w;
+                }
+                (num, den)
+            })
+            .collect();
+        let (num, den) = parts
+            .iter()
+            .fold((0.0, 0.0), |(a, b), &(n, d)| (a + n, b + d));
+        if den > 0.0 { num / den } else { 0.0 }
+    }
+
+    /// (1 + followers)^x per user: the relative posting rate of each author.
     pub fn author_weights(&self, x: f64) -> Vec<f64> {
         (0..self.users())
-            .map(|u| (1.0 + self.follower_count(u) as f64).powf(x))
+            .into_par_iter()
+            .map(|u| (1.0 + f64::from(self.follower_count(u))).powf(x))
             .collect()
     }
+
+    /// (1 + followees)^x per user: the relative home-timeline read rate.
     pub fn reader_weights(&self, x: f64) -> Vec<f64> {
         (0..self.users())
-            .map(|u| (1.0 + self.followee_count(u) as f64).powf(x))
+            .into_par_iter()
+            .map(|u| (1.0 + f64::from(self.followee_count(u))).powf(x))
             .collect()
     }
-    pub fn stats(&self) -> GraphStats {
-        GraphStats {
-            users: self.users() as u64,
-            edges: self.edges(),
-            mean_followers: self.edges() as f64 / self.users() as f64,
-            median_followers: 0,
-            p99_followers: 0,
-            max_followers: 0,
-            mean_followees: 0.0,
-            median_followees: 0,
-            max_followees: 0,
-            memory_bytes: 0,
+}
+
+/// Index into an ascending sort of n values of the nearest-rank q-quantile.
+fn nearest_rank(q: f64, n: usize) -> usize {
+    ((q * n as f64).ceil() as usize).clamp(1, n.max(1)) - 1
+}
+
+fn validate(p: &GraphParams) -> Result<(), String> {
+    if p.users == 0 {
+        return Err("graph: users must be at least 1".to_string());
+    }
+    if p.follower_max > p.users - 1 {
+        return Err(format!(
+            "graph: follower max {} exceeds users - 1 = {} (nobody can have more followers than other users)",
+            p.follower_max,
+            p.users - 1
+        ));
+    }
+    if !(p.follower_exponent.is_finite() && p.follower_exponent >= 0.0) {
+        return Err(format!(
+            "graph: follower exponent {} must be a finite number >= 0",
+            p.follower_exponent
+        ));
+    }
+    if !(p.followee_exponent.is_finite() && p.followee_exponent > 1.0) {
+        return Err(format!(
+            "graph: followee exponent {} must be a finite number > 1",
+            p.followee_exponent
+        ));
+    }
+    Ok(())
+}
+
+/// Element types whose all-zero bit pattern is a valid value.
+trait ZeroValid: Copy {}
+impl ZeroValid for u32 {}
+impl ZeroValid for u64 {}
+impl ZeroValid for f64 {}
+
+/// A zero-filled vector of `len` elements, or an error instead of an abort
+/// when the memory cannot be had. Uses calloc-style allocation: large blocks
+/// arrive as fresh zero pages, so nothing is written twice and the pages are
+/// first touched (in parallel) by whoever fills them.
+fn try_zeroed<T: ZeroValid>(len: usize, what: &str) -> Result<Vec<T>, String> {
+    let size = std::mem::size_of::<T>();
+    let fail = || {
+        format!(
+            "graph: cannot allocate {} MB for the {what}",
+            (len as u128 * size as u128) >> 20
+        )
+    };
+    if len == 0 {
+        return Ok(Vec::new());
+    }
+    let layout = std::alloc::Layout::array::<T>(len).map_err(|_| fail())?;
+    // SAFETY: the layout has a non-zero size (len > 0 and T is not zero-sized).
+    let ptr = unsafe { std::alloc::alloc_zeroed(layout) }.cast::<T>();
+    if ptr.is_null() {
+        return Err(fail());
+    }
+    // SAFETY: `ptr` comes from the global allocator with the layout of
+    // `len` Ts (so capacity `len`), and all-zero bytes are a valid T.
+    Ok(unsafe { Vec::from_raw_parts(ptr, len, len) })
+}
+
+/// The follower counts d_u, exactly as [`Graph::build`] draws them.
+pub(crate) fn draw_follower_counts(p: &GraphParams) -> Result<Vec<u32>, String> {
+    validate(p)?;
+    let mut counts: Vec<u32> = try_zeroed(p.users as usize, "follower counts")?;
+    if p.follower_max == 0 {
+        return Ok(counts);
+    }
+    let max = u64::from(p.follower_max);
+    let zipf = Zipf::new(max as f64 + 1.0, p.follower_exponent)
+        .map_err(|e| format!("graph: follower distribution: {e}"))?;
+    counts
+        .par_chunks_mut(DRAW_CHUNK)
+        .enumerate()
+        .for_each(|(c, chunk)| {
+            let mut rng = substream(p.seed, "graph.follower_counts", c as u64);
+            for d in chunk {
+                let k: f64 = zipf.sample(&mut rng);
+                *d = ((k as u64).clamp(1, max + 1) - 1) as u32;
+            }
+        });
+    Ok(counts)
+}
+
+/// Uniform in (0, 1], never 0, from one 64-bit word.
+#[inline]
+fn unit_open0(rng: &mut SimRng) -> f64 {
+    ((rng.next_u64() >> 11) + 1) as f64 * (1.0 / (1u64 << 53) as f64)
+}
+
+/// Out-weights w_v >= 1, Pareto with shape followee_exponent - 1, capped at
+/// the number of users.
+fn draw_followee_weights(p: &GraphParams) -> Result<Vec<f64>, String> {
+    let mut w: Vec<f64> = try_zeroed(p.users as usize, "followee weights")?;
+    let inv_shape = 1.0 / (p.followee_exponent - 1.0);
+    let cap = f64::from(p.users).max(1.0);
+    w.par_chunks_mut(DRAW_CHUNK)
+        .enumerate()
+        .for_each(|(c, chunk)| {
+            let mut rng = substream(p.seed, "graph.followee_weights", c as u64);
+            for x in chunk {
+                let v = unit_open0(&mut rng).powf(-inv_shape);
+                *x = if v.is_nan() { cap } else { v.clamp(1.0, cap) };
+            }
+        });
+    Ok(w)
+}
+
+/// Per-thread scratch of the follower sampler.
+struct Scratch {
+    /// One bit per user: already chosen for the current account. All zero
+    /// between accounts.
+    bits: Vec<u64>,
+    /// Exponential-race keys (f32 key bits << 32 | id), grown on demand.
+    keys: Vec<u64>,
+    /// The random stream of each account of the current group.
+    rngs: Vec<SimRng>,
+}
+
+#[inline]
+fn bit_test(bits: &[u64], v: u32) -> bool {
+    bits[(v >> 6) as usize] & (1u64 << (v & 63)) != 0
+}
+
+#[inline]
+fn bit_set(bits: &mut [u64], v: u32) {
+    bits[(v >> 6) as usize] |= 1u64 << (v & 63);
+}
+
+/// How the followers of an account with `d` followers among `n` users are
+/// drawn.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Method {
+    /// No followers.
+    Nobody,
+    /// Everyone else (d = n - 1).
+    Everyone,
+    /// Alias-table draws with rejection (d <= n/2), falling back to the race.
+    Draws,
+    /// Exponential race only (d > n/2).
+    Race,
+}
+
+fn method(d: usize, n: u32) -> Method {
+    let (d, n) = (d as u64, u64::from(n));
+    if d == 0 {
+        Method::Nobody
+    } else if d + 1 >= n {
+        Method::Everyone
+    } else if 2 * d <= n {
+        Method::Draws
+    } else {
+        Method::Race
+    }
+}
+
+/// Fills every follower list, in parallel over groups of consecutive users.
+fn fill_followers(
+    p: &GraphParams,
+    counts: &[u32],
+    in_off: &[u64],
+    in_adj: &mut [u32],
+    alias: &AliasTable,
+    weights: &[f64],
+) {
+    let n = counts.len();
+    // Groups of at most 4096 users or about 64k edges, whatever comes first.
+    let mut groups: Vec<(usize, usize, &mut [u32])> = Vec::new();
+    let mut rest: &mut [u32] = in_adj;
+    let mut start = 0usize;
+    while start < n {
+        let mut end = start;
+        while end < n && end - start < 4096 && in_off[end] - in_off[start] < (1 << 16) {
+            end += 1;
         }
+        let len = (in_off[end] - in_off[start]) as usize;
+        let (head, tail) = std::mem::take(&mut rest).split_at_mut(len);
+        groups.push((start, end, head));
+        rest = tail;
+        start = end;
+    }
+    let words = n.div_ceil(64);
+    let idle = substream(p.seed, "graph.followers.idle", 0);
+    groups.into_par_iter().for_each_init(
+        || Scratch {
+            bits: vec![0u64; words],
+            keys: Vec::new(),
+            rngs: Vec::new(),
+        },
+        |scratch, (start, end, slice)| {
+            // First round for the whole group at once: every account's first
+            // d draws, one tight loop of independent table lookups that
+            // overlap in memory (the lookups dominate the build).
+            let mut rngs = std::mem::take(&mut scratch.rngs);
+            rngs.clear();
+            let group = &counts[start..end];
+            let mut pos = 0usize;
+            for (i, &d) in group.iter().enumerate() {
+                let d = d as usize;
+                let how = method(d, n as u32);
+                let mut rng = match how {
+                    Method::Draws | Method::Race => {
+                        substream(p.seed, "graph.followers", (start + i) as u64)
+                    }
+                    // Never drawn from: skip deriving a stream.
+                    Method::Nobody | Method::Everyone => idle.clone(),
+                };
+                if how == Method::Draws {
+                    for c in &mut slice[pos..pos + d] {
+                        *c = alias.sample(&mut rng);
+                    }
+                }
+                rngs.push(rng);
+                pos += d;
+            }
+            // Then each account on its own: duplicates, redraws, the race.
+            let mut pos = 0usize;
+            for (i, (&d, rng)) in group.iter().zip(rngs.iter_mut()).enumerate() {
+                let d = d as usize;
+                let out = &mut slice[pos..pos + d];
+                let u = (start + i) as u32;
+                finish_followers(u, n as u32, out, rng, alias, weights, scratch);
+                pos += d;
+            }
+            scratch.rngs = rngs;
+        },
+    );
+}
+
+/// Completes the `out.len()` distinct followers of `u` (never `u`), drawn ∝
+/// weight without replacement, and writes them sorted by id. For
+/// [`Method::Draws`], `out` holds the first round of draws on entry.
+fn finish_followers(
+    u: u32,
+    n: u32,
+    out: &mut [u32],
+    rng: &mut SimRng,
+    alias: &AliasTable,
+    weights: &[f64],
+    scratch: &mut Scratch,
+) {
+    let d = out.len();
+    let how = method(d, n);
+    match how {
+        Method::Nobody => return,
+        Method::Everyone => {
+            for (slot, v) in out.iter_mut().zip((0..n).filter(|&v| v != u)) {
+                *slot = v;
+            }
+            return;
+        }
+        Method::Draws | Method::Race => {}
+    }
+    let bits = &mut scratch.bits;
+    let mut k = 0usize;
+    if how == Method::Draws {
+        // Keep the new candidates in place, then redraw exactly as many as
+        // are still missing. A round never overshoots, so the chosen set has
+        // the law of one-at-a-time successive sampling.
+        let budget = 4 * d as u64 + u64::from(n) / 2 + 64;
+        let mut attempts = d as u64;
+        loop {
+            let mut kept = k;
+            for j in k..d {
+                let v = out[j];
+                if v == u || bit_test(bits, v) {
+                    continue;
+                }
+                bit_set(bits, v);
+                out[kept] = v;
+                kept += 1;
+            }
+            k = kept;
+            if k == d || attempts >= budget {
+                break;
+            }
+            for c in &mut out[k..d] {
+                *c = alias.sample(rng);
+            }
+            attempts += (d - k) as u64;
+        }
+    }
+    if k < d {
+        // Exponential race over the users not yet chosen: the d - k smallest
+        // keys E/w continue the same successive sampling.
+        let need = d - k;
+        let keys = &mut scratch.keys;
+        keys.clear();
+        for v in 0..n {
+            if v == u || bit_test(bits, v) {
+                continue;
+            }
+            let e: f64 = Exp1.sample(rng);
+            let key = (e / weights[v as usize]) as f32;
+            keys.push((u64::from(key.to_bits()) << 32) | u64::from(v));
+        }
+        if need < keys.len() {
+            keys.select_nth_unstable(need - 1);
+        }
+        for &kv in &keys[..need] {
+            let v = kv as u32;
+            bit_set(bits, v);
+            out[k] = v;
+            k += 1;
+        }
+        if keys.capacity() > (1 << 20) {
+            // Do not hold n-sized buffers between heavy accounts.
+            *keys = Vec::new();
+        }
+    }
+    if d as u64 * SCAN_DIVISOR >= u64::from(n) {
+        // Long list: read the ids back from the bitset, in order, clearing it.
+        let mut k = 0usize;
+        for (wi, word) in bits.iter_mut().enumerate() {
+            let mut w = *word;
+            if w == 0 {
+                continue;
+            }
+            *word = 0;
+            while w != 0 {
+                out[k] = (wi as u32) * 64 + w.trailing_zeros();
+                k += 1;
+                w &= w - 1;
+            }
+        }
+        debug_assert_eq!(k, d);
+    } else {
+        out.sort_unstable();
+        for &v in out.iter() {
+            bits[(v >> 6) as usize] = 0;
+        }
+    }
+}
+
+/// Users by follower count descending, ties by id ascending.
+fn rank_users(counts: &[u32]) -> Result<Vec<u32>, String> {
+    let mut keys: Vec<u64> = try_zeroed(counts.len(), "rank keys")?;
+    keys.par_iter_mut()
+        .zip(counts.par_iter())
+        .enumerate()
+        .for_each(|(u, (k, &c))| *k = (u64::from(u32::MAX - c) << 32) | u as u64);
+    keys.par_sort_unstable();
+    let mut by_rank: Vec<u32> = try_zeroed(counts.len(), "rank list")?;
+    by_rank
+        .par_iter_mut()
+        .zip(keys.par_iter())
+        .for_each(|(r, &k)| *r = k as u32);
+    Ok(by_rank)
+}
+
+/// A shared view of the followee array for the parallel scatter. Each rank
+/// block writes only its own disjoint sub-ranges (see `transpose`).
+struct ScatterTarget {
+    ptr: *mut u32,
+    len: usize,
+}
+
+// SAFETY: the pointer is only used through `write`, whose callers write
+// disjoint positions, and the target outlives the scoped parallel loop.
+unsafe impl Send for ScatterTarget {}
+unsafe impl Sync for ScatterTarget {}
+
+impl ScatterTarget {
+    /// Writes `v` at `pos`.
+    ///
+    /// # Safety
+    /// No other thread may read or write `pos` during the scatter.
+    #[inline]
+    unsafe fn write(&self, pos: usize, v: u32) {
+        assert!(pos < self.len, "scatter out of bounds");
+        // SAFETY: in bounds (checked above); exclusive by the caller's contract.
+        unsafe { self.ptr.add(pos).write(v) }
+    }
+}
+
+/// Builds the followee CSR from the follower CSR, each list in rank order.
+///
+/// The non-empty follower lists, in rank order, are split into contiguous
+/// blocks of about equal cost. Each block walks its lists twice
+/// (see `walk`): once counting its edges per follower f, which gives it a
+/// disjoint sub-range of every followee list, once writing them. Blocks
+/// write in rank order into sub-ranges laid out in block order, so every
+/// list comes out in rank order whatever the number of blocks.
+fn transpose(
+    n: usize,
+    in_off: &[u64],
+    in_adj: &[u32],
+    by_rank: &[u32],
+) -> Result<(Vec<u64>, Vec<u32>), String> {
+    let edges = in_adj.len();
+    // Users with no follower rank last; their empty lists are skipped.
+    let live = by_rank.partition_point(|&v| in_off[v as usize + 1] > in_off[v as usize]);
+    let ranked = &by_rank[..live];
+
+    // f-partitions: cursors of one partition fit in L2 (1 MB), its followee
+    // lists in about 32 MB.
+    let parts = (n * 8)
+        .div_ceil(1 << 20)
+        .max((edges * 4).div_ceil(32 << 20))
+        .clamp(1, n.max(1));
+    let width = n.div_ceil(parts).max(1);
+
+    // Contiguous rank blocks of about equal cost, four per thread so that
+    // work stealing can even out the rest. A list costs its edges plus, for
+    // every partition it has an edge in, about six edges' worth of cache
+    // misses (fitted on a 10M-user build): light lists cost more per edge.
+    let cost = |v: u32| {
+        let d = in_off[v as usize + 1] - in_off[v as usize];
+        d + 6 * d.min(parts as u64)
+    };
+    let total_cost: u64 = ranked.par_iter().map(|&v| cost(v)).sum();
+    let blocks_wanted = rank_blocks_wanted().min(live.max(1));
+    let mut blocks: Vec<(usize, usize)> = Vec::with_capacity(blocks_wanted);
+    let mut start = 0usize;
+    let mut acc = 0u64;
+    for b in 1..=blocks_wanted {
+        let target = total_cost * b as u64 / blocks_wanted as u64;
+        let mut end = start;
+        while end < live && (acc < target || b == blocks_wanted) {
+            acc += cost(ranked[end]);
+            end += 1;
+        }
+        if end > start {
+            blocks.push((start, end));
+        }
+        start = end;
+    }
+
+    // Per block, how many edges it gives each follower; then, in place, the
+    // offset within each list where the block writes its first edge.
+    let mut cursors: Vec<Vec<u32>> = Vec::with_capacity(blocks.len());
+    for _ in &blocks {
+        cursors.push(try_zeroed(n, "transposition cursors")?);
+    }
+    blocks
+        .par_iter()
+        .zip(cursors.par_iter_mut())
+        .map(|(&(r0, r1), cnt)| {
+            walk(&ranked[r0..r1], in_off, in_adj, n, width, |f, _| {
+                cnt[f as usize] += 1;
+            })
+        })
+        .collect::<Result<Vec<()>, String>>()?;
+    let mut out_off: Vec<u64> = try_zeroed(n + 1, "followee offsets")?;
+    let mut total = 0u64;
+    for f in 0..n {
+        out_off[f] = total;
+        // A followee count is below n, so it fits in u32.
+        let mut within = 0u32;
+        for cnt in cursors.iter_mut() {
+            let c = cnt[f];
+            cnt[f] = within;
+            within += c;
+        }
+        total += u64::from(within);
+    }
+    out_off[n] = total;
+    debug_assert_eq!(total, edges as u64);
+
+    let mut out_adj: Vec<u32> = try_zeroed(edges, "followee lists")?;
+    let target = ScatterTarget {
+        ptr: out_adj.as_mut_ptr(),
+        len: out_adj.len(),
+    };
+    blocks
+        .par_iter()
+        .zip(cursors.par_iter_mut())
+        .map(|(&(r0, r1), cur)| {
+            walk(&ranked[r0..r1], in_off, in_adj, n, width, |f, v| {
+                let c = &mut cur[f as usize];
+                let pos = out_off[f as usize] + u64::from(*c);
+                *c += 1;
+                // SAFETY: this block owns positions [start_b(f), start_b(f) +
+                // count_b(f)) of every list f, disjoint from every other
+                // block's, and writes each exactly once.
+                unsafe { target.write(pos as usize, v) };
+            })
+        })
+        .collect::<Result<Vec<()>, String>>()?;
+    Ok((out_off, out_adj))
+}
+
+/// Calls `visit(f, v)` for every edge "f follows v" of the follower lists of
+/// `lists` (ids, in rank order), partition by partition of f (ids in
+/// `[q * width, (q + 1) * width)`), each partition's edges in list order.
+///
+/// Why: visiting in f-partitions keeps the transposition's writes in a few
+/// MB of cursors and tens of MB of output at a time instead of scattering
+/// over the whole graph. Each list keeps a read position and the id it
+/// points at, scanned sequentially, so a partition touches only the lists
+/// with an edge in it.
+fn walk(
+    lists: &[u32],
+    in_off: &[u64],
+    in_adj: &[u32],
+    n: usize,
+    width: usize,
+    mut visit: impl FnMut(u32, u32),
+) -> Result<(), String> {
+    let m = lists.len();
+    // The id each list points at next (u32::MAX when done), scanned once per
+    // partition; the rest of a list's state is only touched when it has an
+    // edge in the partition.
+    let mut next: Vec<u32> = try_zeroed(m, "transposition state")?;
+    let mut state: Vec<ListState> = Vec::new();
+    state.try_reserve_exact(m).map_err(|_| {
+        format!(
+            "graph: cannot allocate {} MB for the transposition state",
+            (m * 16) >> 20
+        )
+    })?;
+    for (i, &v) in lists.iter().enumerate() {
+        let (a, b) = (in_off[v as usize], in_off[v as usize + 1]);
+        next[i] = if a < b { in_adj[a as usize] } else { u32::MAX };
+        state.push(ListState {
+            pos: a,
+            left: (b - a) as u32,
+            v,
+        });
+    }
+    let mut lo = 0usize;
+    while lo < n {
+        // Ids are below n <= u32::MAX, so the done mark u32::MAX is never
+        // below hi.
+        let hi = (lo + width).min(n) as u32;
+        for (nx, st) in next.iter_mut().zip(state.iter_mut()) {
+            let mut f = *nx;
+            if f >= hi {
+                continue;
+            }
+            let v = st.v;
+            let mut p = st.pos as usize;
+            let mut left = st.left;
+            loop {
+                visit(f, v);
+                p += 1;
+                left -= 1;
+                if left == 0 {
+                    f = u32::MAX;
+                    break;
+                }
+                f = in_adj[p];
+                if f >= hi {
+                    break;
+                }
+            }
+            st.pos = p as u64;
+            st.left = left;
+            *nx = f;
+        }
+        lo += width;
+    }
+    Ok(())
+}
+
+/// Where the transposition stands in one follower list.
+struct ListState {
+    /// Position in the follower array of the next edge to visit.
+    pos: u64,
+    /// Edges of the list not yet visited.
+    left: u32,
+    /// The followed account.
+    v: u32,
+}
+
+/// sum_{k=2}^{n} k^-a for real a (n >= 1): exact terms below k = 128, then
+/// Euler-Maclaurin with corrections up to the fifth derivative.
+fn power_tail(n: f64, a: f64) -> f64 {
+    const M: f64 = 128.0;
+    let mut s = 0.0;
+    let direct_end = n.min(M - 1.0);
+    let mut k = 2.0;
+    while k <= direct_end {
+        s += k.powf(-a);
+        k += 1.0;
+    }
+    if n < M {
+        return s;
+    }
+    // sum_{k=M}^{n} f(k), f(x) = x^-a.
+    let t = 1.0 - a;
+    let l = (n / M).ln();
+    let integral = if t == 0.0 {
+        l
+    } else {
+        M.powf(t) * (t * l).exp_m1() / t
+    };
+    let f = |x: f64| x.powf(-a);
+    // m-th derivative of x^-a.
+    let deriv = |m: i32, x: f64| {
+        let mut c = 1.0;
+        for i in 0..m {
+            c *= -a - f64::from(i);
+        }
+        c * x.powf(-a - f64::from(m))
+    };
+    let b2 = 1.0 / 6.0;
+    let b4 = -1.0 / 30.0;
+    let b6 = 1.0 / 42.0;
+    let em = integral
+        + 0.5 * (f(M) + f(n))
+        + b2 / 2.0 * (deriv(1, n) - deriv(1, M))
+        + b4 / 24.0 * (deriv(3, n) - deriv(3, M))
+        + b6 / 720.0 * (deriv(5, n) - deriv(5, M));
+    s + em
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn params(users: u32, exponent: f64, max: u32, seed: u64) -> GraphParams {
+        GraphParams {
+            users,
+            follower_exponent: exponent,
+            follower_max: max,
+            followee_exponent: 2.28,
+            seed,
+        }
+    }
+
+    fn in_pool<T: Send>(threads: usize, f: impl FnOnce() -> T + Send) -> T {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(f)
+    }
+
+    /// Every structural promise of the graph, checked exhaustively.
+    fn check_invariants(g: &Graph, p: &GraphParams) {
+        let n = g.users();
+        assert_eq!(n, p.users);
+        let counts = draw_follower_counts(p).unwrap();
+        let mut fwd: Vec<(u32, u32)> = Vec::new(); // (follower, followee)
+        for u in 0..n {
+            let fs = g.followers(u);
+            assert_eq!(fs.len() as u32, counts[u as usize], "in-degree of {u}");
+            assert_eq!(g.follower_count(u), counts[u as usize]);
+            assert!(fs.len() as u32 <= p.follower_max);
+            assert!(!fs.contains(&u), "self-follow of {u}");
+            assert!(
+                fs.windows(2).all(|w| w[0] < w[1]),
+                "followers of {u} sorted and distinct"
+            );
+            fwd.extend(fs.iter().map(|&f| (f, u)));
+
+            let out = g.followees(u);
+            assert_eq!(out.len() as u32, g.followee_count(u));
+            assert!(!out.contains(&u), "self-follow of {u}");
+            let key = |v: u32| (std::cmp::Reverse(g.follower_count(v)), v);
+            assert!(
+                out.windows(2).all(|w| key(w[0]) < key(w[1])),
+                "followees of {u} strictly in rank order"
+            );
+            for t in [0, 1, 2, 5, 100, u32::MAX] {
+                let c = g.celebrity_prefix(u, t);
+                assert_eq!(c, out.iter().filter(|&&v| g.follower_count(v) >= t).count());
+            }
+        }
+        let mut back: Vec<(u32, u32)> = Vec::new();
+        for u in 0..n {
+            back.extend(g.followees(u).iter().map(|&v| (u, v)));
+        }
+        fwd.sort_unstable();
+        back.sort_unstable();
+        assert_eq!(fwd, back, "followees are the transpose of followers");
+        assert_eq!(fwd.len() as u64, g.edges());
+        // by_rank is a permutation in (count desc, id asc) order.
+        let ranked: Vec<u32> = (1..=n).map(|r| g.by_rank(r).unwrap()).collect();
+        let mut perm = ranked.clone();
+        perm.sort_unstable();
+        assert_eq!(perm, (0..n).collect::<Vec<_>>());
+        assert!(ranked.windows(2).all(|w| {
+            (std::cmp::Reverse(g.follower_count(w[0])), w[0])
+                < (std::cmp::Reverse(g.follower_count(w[1])), w[1])
+        }));
+        assert_eq!(g.by_rank(0), None);
+        assert_eq!(g.by_rank(n + 1), None);
+    }
+
+    #[test]
+    fn invariants_hold_on_a_mid_sized_graph() {
+        // Heavy head (max = users - 1) so the exponential race, the
+        // everyone-follows shortcut and the bitset scan all run.
+        let p = params(3000, 1.4, 2999, 5);
+        let g = Graph::build(&p).unwrap();
+        assert!(g.stats().max_followers > 1500, "{:?}", g.stats());
+        check_invariants(&g, &p);
+    }
+
+    #[test]
+    fn saturating_accounts_get_almost_everyone() {
+        // Exponent 0: uniform counts on 0..=999, many above users/2.
+        let p = params(1000, 0.0, 999, 9);
+        let g = Graph::build(&p).unwrap();
+        check_invariants(&g, &p);
+        let top = g.by_rank(1).unwrap();
+        assert!(g.follower_count(top) > 990);
+    }
+
+    #[test]
+    fn extreme_followee_weights_still_terminate() {
+        // Exponent near 1: weights hit the cap; exponent large: uniform.
+        for x in [1.000_001, 1.5, 50.0] {
+            let p = GraphParams {
+                followee_exponent: x,
+                ..params(2000, 1.2, 1999, 3)
+            };
+            let g = Graph::build(&p).unwrap();
+            check_invariants(&g, &p);
+        }
+    }
+
+    /// One account's followers, exactly as `fill_followers` draws them.
+    fn followers_of(u: u32, d: usize, alias: &AliasTable, w: &[f64], rng: &mut SimRng) -> Vec<u32> {
+        let n = w.len() as u32;
+        let mut scratch = Scratch {
+            bits: vec![0u64; (n as usize).div_ceil(64)],
+            keys: Vec::new(),
+            rngs: Vec::new(),
+        };
+        let mut out = vec![0u32; d];
+        if method(d, n) == Method::Draws {
+            for c in &mut out {
+                *c = alias.sample(rng);
+            }
+        }
+        finish_followers(u, n, &mut out, rng, alias, w, &mut scratch);
+        assert!(scratch.bits.iter().all(|&b| b == 0), "bitset left dirty");
+        out
+    }
+
+    /// Exact inclusion probabilities of successive sampling of `d` among
+    /// the candidates (everyone but `u`), by enumerating every order.
+    fn inclusion(w: &[f64], u: usize, d: usize) -> Vec<f64> {
+        fn rec(w: &[f64], taken: &mut Vec<bool>, left: usize, p: f64, acc: &mut [f64]) {
+            if left == 0 {
+                for (i, &t) in taken.iter().enumerate() {
+                    if t {
+                        acc[i] += p;
+                    }
+                }
+                return;
+            }
+            let free: f64 = (0..w.len()).filter(|&i| !taken[i]).map(|i| w[i]).sum();
+            for i in 0..w.len() {
+                if !taken[i] {
+                    taken[i] = true;
+                    rec(w, taken, left - 1, p * w[i] / free, acc);
+                    taken[i] = false;
+                }
+            }
+        }
+        let mut taken = vec![false; w.len()];
+        taken[u] = true;
+        let mut acc = vec![0.0; w.len()];
+        rec(w, &mut taken, d, 1.0, &mut acc);
+        acc[u] = 0.0;
+        acc
+    }
+
+    #[test]
+    fn both_samplers_have_the_successive_sampling_law() {
+        // Account 5 among 6 users; d = 2 uses alias draws, d = 4 the race.
+        // 100k trials: each frequency has sd <= 0.0016, so 0.01 is 6 sd.
+        let w = [1.0, 2.0, 3.0, 4.0, 10.0, 7.0];
+        let alias = AliasTable::new(&w).unwrap();
+        for (d, expect) in [(2, Method::Draws), (4, Method::Race)] {
+            assert!(method(d, 6) == expect);
+            let exact = inclusion(&w, 5, d);
+            let trials = 100_000;
+            let mut hits = [0u32; 6];
+            for t in 0..trials {
+                let mut rng = substream(3, "law-test", t);
+                let f = followers_of(5, d, &alias, &w, &mut rng);
+                assert_eq!(f.len(), d);
+                assert!(f.windows(2).all(|p| p[0] < p[1]) && !f.contains(&5));
+                for v in f {
+                    hits[v as usize] += 1;
+                }
+            }
+            for i in 0..6 {
+                let freq = f64::from(hits[i]) / trials as f64;
+                assert!(
+                    (freq - exact[i]).abs() < 0.01,
+                    "d {d}, user {i}: {freq} vs exact {}",
+                    exact[i]
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn redraw_budget_falls_back_to_the_race() {
+        // One follower holds almost all the weight: after it is taken, a draw
+        // is new with probability ~1e-7, so the draws give up and the race
+        // completes the list. The light users must be picked evenly.
+        let mut w = vec![1.0; 400];
+        w[7] = 1e9;
+        let alias = AliasTable::new(&w).unwrap();
+        let mut light_hits = 0u64;
+        for t in 0..200 {
+            let mut rng = substream(5, "budget-test", t);
+            let f = followers_of(3, 150, &alias, &w, &mut rng);
+            assert_eq!(f.len(), 150);
+            assert!(f.windows(2).all(|p| p[0] < p[1]) && !f.contains(&3));
+            assert!(f.contains(&7));
+            light_hits += f.iter().filter(|&&v| v < 200).count() as u64;
+        }
+        // 149 of the 398 light users per list, uniformly: 198 of them have
+        // an id below 200, so expect 200 * 149 * 198/398 = 14,825 hits
+        // (hypergeometric, sd about 70).
+        assert!((light_hits as f64 - 14_825.0).abs() < 500.0, "{light_hits}");
+    }
+
+    #[test]
+    fn same_seed_same_graph_other_seed_other_graph() {
+        let p = params(20_000, 1.9, 19_999, 42);
+        let a = Graph::build(&p).unwrap();
+        let b = Graph::build(&p).unwrap();
+        assert_eq!(a, b);
+        let c = Graph::build(&GraphParams { seed: 43, ..p }).unwrap();
+        assert_ne!(a, c);
+    }
+
+    #[test]
+    fn identical_whatever_the_thread_count() {
+        let p = params(30_000, 1.7, 29_999, 7);
+        let one = in_pool(1, || Graph::build(&p).unwrap());
+        let two = in_pool(2, || Graph::build(&p).unwrap());
+        let three = in_pool(3, || Graph::build(&p).unwrap());
+        assert_eq!(one, two);
+        assert_eq!(one, three);
+        assert_eq!(
+            in_pool(1, || one.weighted_mean_followers(0.5)).to_bits(),
+            in_pool(2, || one.weighted_mean_followers(0.5)).to_bits()
+        );
+    }
+
+    #[test]
+    fn zipf_mean_matches_direct_sums() {
+        for &(s, max) in &[
+            (0.0, 10u32),
+            (0.0, 1000),
+            (1.0, 5000),
+            (1.5, 200_000),
+            (2.5, 3),
+            (0.7, 77_777),
+            (3.0, 1_000_000),
+        ] {
+            let (mut z, mut m) = (0.0, 0.0);
+            for k in 1..=(max as u64 + 1) {
+                let w = (k as f64).powf(-s);
+                z += w;
+                m += (k - 1) as f64 * w;
+            }
+            let direct = m / z;
+            let fast = zipf_mean(s, max);
+            assert!(
+                (fast - direct).abs() <= 1e-10 * direct.max(1e-300),
+                "s {s} max {max}: {fast} vs {direct}"
+            );
+        }
+        assert_eq!(zipf_mean(1.3, 0), 0.0);
+        assert!((zipf_mean(0.0, 999_999) - 999_999.0 / 2.0).abs() < 1e-6);
+        assert!(zipf_mean(200.0, 10) < 1e-59);
+    }
+
+    #[test]
+    fn solve_exponent_round_trips() {
+        for &max in &[1u32, 10, 1000, 999_999, 4_000_000_000] {
+            for &mean in &[1e-6, 0.1, 1.0, 35.0, 75.0, 1000.0] {
+                if mean >= f64::from(max) / 2.0 {
+                    assert!(solve_exponent(mean, max).is_err(), "{mean} {max}");
+                    continue;
+                }
+                let s = solve_exponent(mean, max).unwrap();
+                let back = zipf_mean(s, max);
+                assert!(
+                    (back - mean).abs() <= 1e-9 * mean,
+                    "{mean} {max}: {s} -> {back}"
+                );
+            }
+        }
+        for bad in [0.0, -1.0, f64::NAN, f64::INFINITY] {
+            assert!(solve_exponent(bad, 1000).is_err());
+        }
+        assert!(solve_exponent(1.0, 0).is_err());
+        assert!(solve_exponent(500.0, 1000).is_err());
+        assert!(solve_exponent(499.9, 1000).is_ok());
+    }
+
+    #[test]
+    fn empirical_mean_matches_target() {
+        // The edge count is the sum of 200k i.i.d. truncated-Zipf draws, so
+        // its mean has standard deviation sqrt(Var / n) with Var from the
+        // model itself. 6 sd: a wrong sampler fails, chance (p ~ 1e-9 under
+        // a normal approximation; the truncation keeps all moments finite)
+        // does not.
+        let users = 200_000u32;
+        for (target, seed) in [(35.0, 1u64), (75.0, 2)] {
+            let max = users - 1;
+            let s = solve_exponent(target, max).unwrap();
+            let g = Graph::build(&params(users, s, max, seed)).unwrap();
+            let mean = g.edges() as f64 / f64::from(users);
+            let sd = (zipf_variance(s, max) / f64::from(users)).sqrt();
+            assert!(sd > 0.0 && sd < target / 2.0, "sd {sd}");
+            assert!(
+                (mean - target).abs() < 6.0 * sd,
+                "target {target}: mean {mean}, sd of the mean {sd}"
+            );
+            let st = g.stats();
+            assert_eq!(st.edges, g.edges());
+            assert!(st.median_followers <= st.p99_followers);
+            assert!(st.p99_followers <= st.max_followers);
+        }
+    }
+
+    #[test]
+    fn zipf_variance_matches_direct_sum() {
+        let (s, max) = (1.8, 50_000u32);
+        let (mut z, mut m1, mut m2) = (0.0, 0.0, 0.0);
+        for k in 1..=(max as u64 + 1) {
+            let w = (k as f64).powf(-s);
+            let d = (k - 1) as f64;
+            z += w;
+            m1 += d * w;
+            m2 += d * d * w;
+        }
+        let direct = m2 / z - (m1 / z) * (m1 / z);
+        assert!((zipf_variance(s, max) - direct).abs() < 1e-8 * direct);
+    }
+
+    #[test]
+    fn edge_cases() {
+        // One user: max must be 0.
+        let g = Graph::build(&params(1, 1.5, 0, 1)).unwrap();
+        assert_eq!((g.users(), g.edges()), (1, 0));
+        assert!(g.followers(0).is_empty() && g.followees(0).is_empty());
+        assert_eq!(g.by_rank(1), Some(0));
+        assert_eq!(g.celebrity_prefix(0, 0), 0);
+        let st = g.stats();
+        assert_eq!((st.median_followers, st.max_followees), (0, 0));
+        assert_eq!(g.weighted_mean_followers(0.5), 0.0);
+        assert!(Graph::build(&params(1, 1.5, 1, 1)).is_err());
+        // max = 0: no edges at all.
+        let g = Graph::build(&params(500, 1.5, 0, 1)).unwrap();
+        assert_eq!(g.edges(), 0);
+        assert!((0..500).all(|u| g.followee_count(u) == 0));
+        // Two users, both at the cap: they follow each other.
+        let p = params(2, 0.0, 1, 3);
+        let g = Graph::build(&p).unwrap();
+        check_invariants(&g, &p);
+        for users in 2..40 {
+            for max in [0, 1, users / 2, users - 1] {
+                let p = params(users, 0.8, max, u64::from(users));
+                check_invariants(&Graph::build(&p).unwrap(), &p);
+            }
+        }
+    }
+
+    #[test]
+    fn bad_params_are_errors_not_panics() {
+        let ok = params(100, 1.5, 99, 1);
+        assert!(Graph::build(&ok).is_ok());
+        let bad = [
+            GraphParams {
+                users: 0,
+                follower_max: 0,
+                ..ok.clone()
+            },
+            GraphParams {
+                follower_max: 100,
+                ..ok.clone()
+            },
+            GraphParams {
+                follower_exponent: -0.1,
+                ..ok.clone()
+            },
+            GraphParams {
+                follower_exponent: f64::NAN,
+                ..ok.clone()
+            },
+            GraphParams {
+                follower_exponent: f64::INFINITY,
+                ..ok.clone()
+            },
+            GraphParams {
+                followee_exponent: 1.0,
+                ..ok.clone()
+            },
+            GraphParams {
+                followee_exponent: 0.5,
+                ..ok.clone()
+            },
+            GraphParams {
+                followee_exponent: f64::NAN,
+                ..ok.clone()
+            },
+            GraphParams {
+                followee_exponent: f64::INFINITY,
+                ..ok.clone()
+            },
+        ];
+        for p in bad {
+            let e = Graph::build(&p).unwrap_err();
+            assert!(e.starts_with("graph: "), "{e}");
+        }
+    }
+
+    #[test]
+    fn weights_and_weighted_mean() {
+        let p = params(5000, 1.6, 4999, 8);
+        let g = Graph::build(&p).unwrap();
+        let plain = g.weighted_mean_followers(0.0);
+        assert!((plain - g.edges() as f64 / 5000.0).abs() < 1e-9 * plain);
+        let tilted = g.weighted_mean_followers(0.5);
+        assert!(tilted > plain, "active authors have more followers");
+        let aw = g.author_weights(0.5);
+        let (num, den) = (0..5000u32).fold((0.0, 0.0), |(a, b), u| {
+            (
+                a + f64::from(g.follower_count(u)) * aw[u as usize],
+                b + aw[u as usize],
+            )
+        });
+        assert!((num / den - tilted).abs() < 1e-9 * tilted);
+        let rw = g.reader_weights(1.0);
+        assert!((0..5000u32).all(|u| rw[u as usize] == 1.0 + f64::from(g.followee_count(u))));
+        // A huge exponent must not overflow to NaN.
+        assert!(g.weighted_mean_followers(400.0).is_finite());
+        assert!((activity_weighted_mean(1.6, 4999, 0.0) - zipf_mean(1.6, 4999)).abs() < 1e-12);
+    }
+
+    #[test]
+    fn out_degrees_follow_the_weights() {
+        // Expected followee count grows with the out-weight: the heaviest
+        // tenth of users by weight holds 0.1^(1 - 1/1.28) = 60% of the
+        // weight, and (with a cap of 999 followers, so that saturation stays
+        // small) must hold well over 40% of the edges, not the 10% of a
+        // uniform choice.
+        let p = params(50_000, 1.7, 999, 4);
+        let g = Graph::build(&p).unwrap();
+        let w = draw_followee_weights(&p).unwrap();
+        let mut ids: Vec<u32> = (0..50_000).collect();
+        ids.sort_by(|&a, &b| w[b as usize].total_cmp(&w[a as usize]));
+        let top: u64 = ids[..5000]
+            .iter()
+            .map(|&u| u64::from(g.followee_count(u)))
+            .sum();
+        assert!(
+            top as f64 > 0.4 * g.edges() as f64,
+            "{top} of {}",
+            g.edges()
+        );
+        let st = g.stats();
+        assert!(st.max_followees > 10 * st.median_followees.max(1));
+    }
+
+    #[test]
+    fn memory_estimates_bracket_the_real_size() {
+        let p = params(100_000, 1.8, 99_999, 6);
+        let g = Graph::build(&p).unwrap();
+        let mean = g.edges() as f64 / 100_000.0;
+        let held = estimate_graph_bytes(100_000, mean);
+        let real = g.memory_bytes() as u64;
+        assert!(real.abs_diff(held) < 1024, "{real} vs {held}");
+        assert!(estimate_memory_bytes(100_000, mean) > held);
+        assert_eq!(estimate_graph_bytes(10, f64::NAN), 10 * 4 + 11 * 16);
+    }
+
+    #[test]
+    #[cfg_attr(debug_assertions, ignore = "1M-user build: run with --release")]
+    fn bytes_per_edge_at_one_million_users() {
+        let users = 1_000_000u32;
+        let s = solve_exponent(75.0, users - 1).unwrap();
+        let g = Graph::build(&params(users, s, users - 1, 1)).unwrap();
+        let per_edge = g.memory_bytes() as f64 / g.edges() as f64;
+        assert!(per_edge <= 12.0, "{per_edge} bytes per edge");
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+        #[test]
+        fn tiny_graphs_keep_every_invariant(
+            users in 1u32..80,
+            max_frac in 0.0f64..=1.0,
+            s in 0.0f64..4.0,
+            x in 1.01f64..5.0,
+            seed in any::<u64>(),
+        ) {
+            let max = ((f64::from(users - 1)) * max_frac) as u32;
+            let p = GraphParams { users, follower_exponent: s, follower_max: max, followee_exponent: x, seed };
+            let g = Graph::build(&p).unwrap();
+            check_invariants(&g, &p);
+        }
+    }
+
+    /// Timed 10M-user build (mean 75, max 999,999), for the report:
+    /// `cargo test --release --lib graph_10m -- --ignored --nocapture`
+    /// under `/usr/bin/time -v` for the peak RSS. No timed assertion.
+    #[test]
+    #[ignore = "10M users, ~6 GB: run by hand"]
+    fn graph_10m_timed() {
+        let users = 10_000_000u32;
+        let max = 999_999;
+        let s = solve_exponent(75.0, max).unwrap();
+        let t = std::time::Instant::now();
+        let g = Graph::build(&params(users, s, max, 1)).unwrap();
+        let secs = t.elapsed().as_secs_f64();
+        let st = g.stats();
+        println!(
+            "10M build: {secs:.2} s, {} edges, {:.0} edges/s, {:.3} bytes/edge, estimate peak {} MB\n{st:?}",
+            g.edges(),
+            g.edges() as f64 / secs,
+            g.memory_bytes() as f64 / g.edges() as f64,
+            estimate_memory_bytes(u64::from(users), 75.0) >> 20
+        );
+    }
+
+    /// Calibration figures for the shipped scenarios:
+    /// `cargo test --release --lib graph_calibration -- --ignored --nocapture`.
+    #[test]
+    #[ignore = "prints calibration figures"]
+    fn graph_calibration() {
+        let users = 1_000_000u32;
+        let max = 999_999;
+        let show = |label: &str, s: f64| {
+            let g = Graph::build(&params(users, s, max, 1)).unwrap();
+            println!(
+                "{label}: exponent {s:.6}, model mean {:.2}, model weighted mean (x=0.5) {:.2}, \
+                 graph weighted mean (x=0.5) {:.2}\n  {:?}",
+                zipf_mean(s, max),
+                activity_weighted_mean(s, max, 0.5),
+                g.weighted_mean_followers(0.5),
+                g.stats()
+            );
+        };
+        for mean in [35.0, 75.0] {
+            show(
+                &format!("follower mean {mean}"),
+                solve_exponent(mean, max).unwrap(),
+            );
+        }
+        // The exponent whose activity-weighted mean (x = 0.5) is 75: the
+        // tilted law is Zipf(s - x), so s = solve(75) + x.
+        show(
+            "weighted mean 75 at x=0.5",
+            solve_exponent(75.0, max).unwrap() + 0.5,
+        );
+
+        // Follower mean 35 and per-tweet mean 75: the activity exponent
+        // x = s(35) - s(75), and its spread over seeds (it depends on the
+        // counts only).
+        let (s35, s75) = (
+            solve_exponent(35.0, max).unwrap(),
+            solve_exponent(75.0, max).unwrap(),
+        );
+        let x = s35 - s75;
+        let mut seen = Vec::new();
+        for seed in 1..=20u64 {
+            let p = params(users, s35, max, seed);
+            let counts = draw_follower_counts(&p).unwrap();
+            let (mut num, mut den) = (0.0, 0.0);
+            for &c in &counts {
+                let w = (1.0 + f64::from(c)).powf(x);
+                num += f64::from(c) * w;
+                den += w;
+            }
+            seen.push(num / den);
+        }
+        seen.sort_by(f64::total_cmp);
+        println!(
+            "mean 35 with x = {x:.4}: model per-tweet mean {:.2}; 20 seeds of 1M users: min {:.1} median {:.1} max {:.1}",
+            activity_weighted_mean(s35, max, x),
+            seen[0],
+            seen[10],
+            seen[19]
+        );
+        // Follower mean 35 and x = 0.5: the cap that gives per-tweet mean 75.
+        let (mut lo, mut hi) = (100u32, max);
+        while hi - lo > 1 {
+            let mid = lo + (hi - lo) / 2;
+            let s = solve_exponent(35.0, mid).unwrap();
+            if activity_weighted_mean(s, mid, 0.5) > 75.0 {
+                hi = mid;
+            } else {
+                lo = mid;
+            }
+        }
+        let s = solve_exponent(35.0, lo).unwrap();
+        println!(
+            "mean 35, x = 0.5: per-tweet mean 75 needs max = {lo} (exponent {s:.4}, per-tweet {:.2})",
+            activity_weighted_mean(s, lo, 0.5)
+        );
     }
 }
