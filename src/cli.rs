@@ -18,6 +18,8 @@ use clap::{Args, Parser, Subcommand};
 use rayon::prelude::*;
 use std::io::Write;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
 /// fanout: simulate a social feed's fan-out (push on write, pull on read, or
@@ -85,9 +87,12 @@ pub struct RunFlags {
     /// HdrHistogram's interval-log format, plus PATH.percentiles.txt.
     #[arg(long, value_name = "PATH")]
     pub hdr: Option<PathBuf>,
-    /// No progress bar or notes on standard error; results only.
+    /// No progress bar or notes on standard error; results and warnings only.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Run even if the memory estimate exceeds the memory available.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// `fanout run`.
@@ -274,9 +279,75 @@ struct Job {
     point: Vec<(String, String)>,
 }
 
+/// The flag Ctrl-C sets. The first Ctrl-C lets running simulations stop at
+/// their next check and finished results be written; a second exits at once.
+fn interrupt_flag() -> Arc<AtomicBool> {
+    static FLAG: OnceLock<Arc<AtomicBool>> = OnceLock::new();
+    FLAG.get_or_init(|| {
+        let flag = Arc::new(AtomicBool::new(false));
+        let seen = flag.clone();
+        // If a handler cannot be installed, Ctrl-C simply kills the process
+        // as usual; results are still never half-written (atomic outputs).
+        let _ = ctrlc::set_handler(move || {
+            if seen.swap(true, Ordering::SeqCst) {
+                std::process::exit(130);
+            }
+            eprintln!("\nfanout: interrupted; finishing up (Ctrl-C again to quit at once)");
+        });
+        flag
+    })
+    .clone()
+}
+
+/// Peak resident memory of this process so far (Linux VmHWM), in bytes.
+fn peak_memory_bytes() -> Option<u64> {
+    let text = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = text.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
+}
+
+/// Memory the machine has available now (Linux /proc/meminfo), in bytes.
+fn available_memory() -> Option<u64> {
+    let text = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = text.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
+}
+
+/// Refuses a scenario whose estimated memory exceeds what is available,
+/// unless forced.
+fn memory_guard(scenario: &Scenario, parallel: usize, force: bool) -> Result<()> {
+    let need = World::estimate_memory_bytes(scenario, parallel);
+    let Some(have) = available_memory() else {
+        return Ok(());
+    };
+    if need > have && !force {
+        let gib = |b: u64| b as f64 / (1u64 << 30) as f64;
+        return Err(FanoutError::input(format!(
+            "population.users = {}: this run needs about {:.1} GiB of memory (follower graph and \
+             simulations) but {:.1} GiB is available; lower population.users or \
+             population.followers.mean, or pass --force to try anyway",
+            scenario.population.users,
+            gib(need),
+            gib(have)
+        )));
+    }
+    Ok(())
+}
+
+/// Rows of the finished jobs, and whether Ctrl-C cut the work short.
+struct Finished {
+    rows: Vec<Row>,
+    interrupted: bool,
+}
+
 /// Runs jobs, building each distinct graph once and running the jobs that
 /// share it in parallel; rows come back in job order whatever the thread count.
-fn run_jobs(jobs: &[Job], options: &SimOptions, notes: &Notes) -> Result<Vec<Row>> {
+fn run_jobs(jobs: &[Job], options: &SimOptions, notes: &Notes, force: bool) -> Result<Finished> {
+    let cancel = interrupt_flag();
+    let mut options = options.clone();
+    options.cancel = Some(cancel.clone());
     let per_job = jobs
         .iter()
         .map(|j| (j.scenario.warmup + j.scenario.duration).as_nanos())
@@ -294,18 +365,26 @@ fn run_jobs(jobs: &[Job], options: &SimOptions, notes: &Notes) -> Result<Vec<Row
             None => groups.push(vec![i]),
         }
     }
+    let parallel = rayon::current_num_threads().min(jobs.len()).max(1);
+    for group in &groups {
+        memory_guard(&jobs[group[0]].scenario, parallel, force)?;
+    }
     let progress = Progress::new(jobs.len(), per_job, notes.quiet);
     for group in &groups {
+        if cancel.load(Ordering::Relaxed) {
+            break;
+        }
         let world = build_world(&jobs[group[0]].scenario, notes)?;
         let done: Vec<(usize, Report)> = group
             .par_iter()
+            .filter(|_| !cancel.load(Ordering::Relaxed))
             .map(|&i| {
                 let job = &jobs[i];
                 let report = sim::simulate(
                     &job.scenario,
                     &world,
                     job.kind,
-                    options,
+                    &options,
                     &mut |t, events| progress.update(i, t.as_nanos(), events),
                 );
                 progress.finish_job(i);
@@ -313,14 +392,70 @@ fn run_jobs(jobs: &[Job], options: &SimOptions, notes: &Notes) -> Result<Vec<Row
             })
             .collect();
         for (i, report) in done {
-            rows[i] = Some(Row {
-                report,
-                point: jobs[i].point.clone(),
-            });
+            if !report.partial {
+                rows[i] = Some(Row {
+                    report,
+                    point: jobs[i].point.clone(),
+                });
+            }
         }
     }
     progress.finish();
-    Ok(rows.into_iter().flatten().collect())
+    let interrupted = cancel.load(Ordering::Relaxed);
+    let rows: Vec<Row> = rows.into_iter().flatten().collect();
+    if interrupted {
+        eprintln!(
+            "fanout: interrupted: {} of {} simulations finished; writing their results",
+            rows.len(),
+            jobs.len()
+        );
+    }
+    Ok(Finished { rows, interrupted })
+}
+
+/// Prints the scenario's warnings.
+fn warn_scenario(scenario: &Scenario) {
+    for w in scenario::warnings(scenario) {
+        eprintln!("fanout: warning: {w}");
+    }
+}
+
+/// Warns about results whose queues grew without bound.
+fn warn_unstable(rows: &[Row]) {
+    for row in rows {
+        let r = &row.report;
+        if let Some(t) = r.unstable_tier() {
+            eprintln!(
+                "fanout: warning: {} (seed {}{}): the {} tier is offered {:.2}x the capacity of its busiest \
+                 station, so its queue grows for as long as the run lasts and latencies depend on the \
+                 duration; the row is marked unstable",
+                r.strategy.name(),
+                r.seed,
+                if row.point.is_empty() {
+                    String::new()
+                } else {
+                    format!(", {}", describe_point(&row.point))
+                },
+                t.name,
+                t.max_station_offered_load
+            );
+        }
+    }
+}
+
+/// Writes the results of finished jobs, then reports an interruption.
+fn finish(
+    flags: &RunFlags,
+    done: Finished,
+    table: &dyn Exporter,
+    warmup: SimDuration,
+) -> Result<()> {
+    warn_unstable(&done.rows);
+    write_results(flags, &done.rows, table, warmup)?;
+    if done.interrupted {
+        return Err(FanoutError::Interrupted);
+    }
+    Ok(())
 }
 
 /// Checks every output path before any work is done.
@@ -376,6 +511,14 @@ fn write_results(
         let mut lock = stdout.lock();
         table
             .export(rows, &mut lock)
+            .and_then(|_| match peak_memory_bytes() {
+                Some(b) => writeln!(
+                    lock,
+                    "peak memory of the whole process: {:.0} MiB",
+                    b as f64 / 1048576.0
+                ),
+                None => Ok(()),
+            })
             .and_then(|_| lock.flush())
             .map_err(|e| FanoutError::failure(format!("writing to standard output: {e}")))?;
     }
@@ -402,7 +545,9 @@ fn run(args: RunArgs) -> Result<()> {
     let interval = check_outputs(f)?;
     let options = SimOptions {
         timeseries: interval,
+        cancel: None,
     };
+    warn_scenario(&scenario);
     notes.say(&format!(
         "simulating {} strateg{} for {} (+ {} warm-up) of simulated time, seed {}",
         scenario.strategies.len(),
@@ -424,8 +569,8 @@ fn run(args: RunArgs) -> Result<()> {
             point: Vec::new(),
         })
         .collect();
-    let rows = run_jobs(&jobs, &options, &notes)?;
-    write_results(f, &rows, &Table, scenario.warmup)
+    let done = run_jobs(&jobs, &options, &notes, f.force)?;
+    finish(f, done, &Table, scenario.warmup)
 }
 
 fn sweep(args: SweepArgs) -> Result<()> {
@@ -455,7 +600,9 @@ fn sweep(args: SweepArgs) -> Result<()> {
     let interval = check_outputs(f)?;
     let options = SimOptions {
         timeseries: interval,
+        cancel: None,
     };
+    warn_scenario(&base);
     // Resolve every point before running any, so a bad value fails at once.
     let mut jobs = Vec::new();
     for point in crate::sweep::cartesian(&varies) {
@@ -490,8 +637,8 @@ fn sweep(args: SweepArgs) -> Result<()> {
         crate::sweep::cartesian(&varies).len(),
         args.seeds
     ));
-    let rows = run_jobs(&jobs, &options, &notes)?;
-    write_results(f, &rows, &SweepTable, base.warmup)
+    let done = run_jobs(&jobs, &options, &notes, f.force)?;
+    finish(f, done, &SweepTable, base.warmup)
 }
 
 fn write_with(exporter: &dyn Exporter, path: &Option<PathBuf>, rows: &[Row]) -> Result<()> {
@@ -522,7 +669,19 @@ fn check(args: CheckArgs) -> Result<()> {
     for (k, v) in &params {
         out.push_str(&format!("  {k:<w$}  {v}\n"));
     }
+    let estimate = World::estimate_memory_bytes(&scenario, 1);
+    out.push_str(&format!(
+        "\nmemory estimate (graph build peak + one simulation): {:.1} MiB; available: {}\n",
+        estimate as f64 / 1048576.0,
+        available_memory()
+            .map(|b| format!("{:.1} MiB", b as f64 / 1048576.0))
+            .unwrap_or_else(|| "unknown".into())
+    ));
+    for w in scenario::warnings(&scenario) {
+        out.push_str(&format!("warning: {w}\n"));
+    }
     print!("{out}");
+    memory_guard(&scenario, 1, false)?;
     let world = build_world(&scenario, &notes)?;
     let st = world.graph.stats();
     let fanout = world

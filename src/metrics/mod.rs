@@ -99,6 +99,9 @@ pub struct TierReport {
     pub total: StationStats,
     /// Highest utilisation of any single station (the hot shard).
     pub max_station_utilisation: f64,
+    /// Highest offered load of any single station (demand over capacity);
+    /// 1 or more means that station's queue grows without bound.
+    pub max_station_offered_load: f64,
 }
 
 impl TierReport {
@@ -149,6 +152,9 @@ pub struct Report {
     pub peak_fanout_backlog: u64,
     /// Tweet store, timeline cache and fan-out workers.
     pub tiers: Vec<TierReport>,
+    /// The run was interrupted before its end (Ctrl-C); its numbers cover
+    /// only part of the window and it is left out of the outputs.
+    pub partial: bool,
     /// Interval rows, when a time series was asked for.
     pub series: Vec<SeriesRow>,
     /// Events the engine processed (the simulator's own work).
@@ -185,7 +191,27 @@ impl Report {
     pub fn tier(&self, name: &str) -> Option<&TierReport> {
         self.tiers.iter().find(|t| t.name == name)
     }
-    /// Simulated seconds (warm-up and drain included) per wall second.
+    /// The tier whose busiest station is the most overloaded, if any station
+    /// was offered more work than it can do (the result is then unstable:
+    /// queues grow for as long as the run lasts).
+    pub fn unstable_tier(&self) -> Option<&TierReport> {
+        self.tiers
+            .iter()
+            .filter(|t| t.max_station_offered_load >= 1.0)
+            .max_by(|a, b| {
+                a.max_station_offered_load
+                    .total_cmp(&b.max_station_offered_load)
+            })
+    }
+    /// Highest offered load of any station of any tier.
+    pub fn max_offered_load(&self) -> f64 {
+        self.tiers
+            .iter()
+            .map(|t| t.max_station_offered_load)
+            .filter(|x| x.is_finite())
+            .fold(0.0, f64::max)
+    }
+    /// Events per wall second.
     pub fn events_per_wall_second(&self) -> f64 {
         if self.wall_seconds > 0.0 {
             self.events as f64 / self.wall_seconds

@@ -36,6 +36,8 @@ use crate::sim::rng::{self, SimRng};
 use crate::sim::station::{Station, StationStats};
 use crate::sim::time::{SimDuration, SimTime};
 use rand::RngExt;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 /// What is built once per scenario and shared, read-only, by every
@@ -59,6 +61,30 @@ impl World {
             seed: rng::derive_seed(scenario.seed, "graph", 0),
         })?;
         Self::from_graph(scenario, graph)
+    }
+
+    /// Memory a run of `scenario` needs, estimated before anything is built:
+    /// the graph at its peak during the build, the author and reader
+    /// samplers, and `parallel` simulations running at once (event queue,
+    /// stations, histograms, fan-out jobs: a few MiB each, 16 MiB allowed).
+    pub fn estimate_memory_bytes(scenario: &Scenario, parallel: usize) -> u64 {
+        let p = &scenario.population;
+        let users = u64::from(p.users);
+        let mean = p.followers.mean.unwrap_or_else(|| {
+            crate::model::graph::zipf_mean(p.followers.exponent, p.followers.max)
+        });
+        let graph = crate::model::graph::estimate_memory_bytes(users, mean);
+        let samplers = 2 * 16 * users;
+        let series = scenario
+            .duration
+            .as_nanos()
+            .saturating_add(scenario.warmup.as_nanos())
+            / 1_000_000_000
+            * 256;
+        let per_sim = (16u64 << 20).saturating_add(series);
+        graph
+            .saturating_add(samplers)
+            .saturating_add(per_sim.saturating_mul(parallel as u64))
     }
 
     /// Wraps an already built graph (tests and benchmarks reuse one).
@@ -178,9 +204,11 @@ impl Tier {
     fn report(&self, name: &'static str) -> TierReport {
         let mut total: Option<StationStats> = None;
         let mut max_util: f64 = 0.0;
+        let mut max_offered: f64 = 0.0;
         for s in &self.stations {
             let st = s.stats();
             max_util = max_util.max(st.utilisation());
+            max_offered = max_offered.max(st.offered_load());
             match total.as_mut() {
                 None => total = Some(st),
                 Some(t) => t.merge(&st),
@@ -191,6 +219,7 @@ impl Tier {
             stations: self.stations.len() as u32,
             total: total.expect("a tier has at least one station"),
             max_station_utilisation: max_util,
+            max_station_offered_load: max_offered,
         }
     }
 }
@@ -211,6 +240,9 @@ fn sample(cfg: &ServiceConfig, items: u64, rng: &mut SimRng) -> SimDuration {
 pub struct SimOptions {
     /// Record a time series with rows of this length.
     pub timeseries: Option<SimDuration>,
+    /// Checked now and then; when it becomes true the run stops early and
+    /// its report is marked partial (the CLI sets it on Ctrl-C).
+    pub cancel: Option<Arc<AtomicBool>>,
 }
 
 /// The state of one running simulation.
@@ -258,7 +290,7 @@ pub fn simulate(
     let started = Instant::now();
     let mut sim = Simulation::new(scenario, world, kind);
     sim.series = options.timeseries.map(TimeSeries::new);
-    sim.run(progress);
+    sim.run(progress, options.cancel.as_deref());
     let mut report = sim.finish();
     report.wall_seconds = started.elapsed().as_secs_f64();
     report
@@ -343,6 +375,7 @@ impl<'a> Simulation<'a> {
                 dropped_timeline_writes: 0,
                 peak_fanout_backlog: 0,
                 tiers: Vec::new(),
+                partial: false,
                 series: Vec::new(),
                 events: 0,
                 wall_seconds: 0.0,
@@ -358,7 +391,7 @@ impl<'a> Simulation<'a> {
             .expect("the model scheduled an event in the past");
     }
 
-    fn run(&mut self, progress: &mut dyn FnMut(SimTime, u64)) {
+    fn run(&mut self, progress: &mut dyn FnMut(SimTime, u64), cancel: Option<&AtomicBool>) {
         let end = self.window_end;
         if let Some(t) = self.posts.next(SimTime::ZERO, &self.shape, end) {
             self.schedule(t, Event::Post);
@@ -403,6 +436,10 @@ impl<'a> Simulation<'a> {
             }
             if self.queue.popped() & 0xF_FFFF == 0 {
                 progress(now, self.queue.popped());
+                if cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
+                    self.report.partial = true;
+                    return;
+                }
             }
         }
         progress(self.queue.now(), self.queue.popped());

@@ -143,6 +143,14 @@ pub fn summary_columns(row: &Row) -> Vec<(String, Cell)> {
             "peak_fanout_backlog".into(),
             Cell::Int(r.peak_fanout_backlog),
         ),
+        (
+            "unstable".into(),
+            Cell::Int(u64::from(r.unstable_tier().is_some())),
+        ),
+        (
+            "max_offered_load".into(),
+            Cell::Num(r.max_offered_load(), 4),
+        ),
     ];
     for t in &r.tiers {
         let n = t.name;

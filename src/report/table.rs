@@ -178,6 +178,13 @@ impl Exporter for Table {
             );
         }
         line(
+            "stable? (busiest station's offered load)",
+            each(&|r| match r.unstable_tier() {
+                Some(t) => format!("UNSTABLE ({} {:.2}x)", t.name, t.max_station_offered_load),
+                None => format!("yes ({:.2})", r.max_offered_load()),
+            }),
+        );
+        line(
             "peak fan-out backlog (timelines)",
             each(&|r| thousands(r.peak_fanout_backlog as f64)),
         );
@@ -186,6 +193,10 @@ impl Exporter for Table {
             each(&|r| thousands(r.events as f64)),
         );
         line("wall time (s)", each(&|r| format!("{:.2}", r.wall_seconds)));
+        line(
+            "events per wall second",
+            each(&|r| thousands(r.events_per_wall_second())),
+        );
 
         let label_w = lines.iter().map(|(l, _)| l.len()).max().unwrap_or(0);
         let col_w: Vec<usize> = (0..reports.len())

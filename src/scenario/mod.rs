@@ -17,6 +17,8 @@
 //! strings with a unit (`"250ms"`). Events are numbered from 0, in messages
 //! and in `--set` paths (`workload.events[0].at`).
 
+mod warnings;
+pub use warnings::warnings;
 mod describe;
 mod keys;
 mod path;

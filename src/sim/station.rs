@@ -51,6 +51,7 @@ pub struct Station {
     wait_sum_ns: u128,
     sojourn_sum_ns: u128,
     busy_ns: u128,
+    offered_ns: u128,
     area_in_system_ns: u128,
     area_waiting_ns: u128,
     peak_waiting: u64,
@@ -147,6 +148,7 @@ impl Station {
             wait_sum_ns: 0,
             sojourn_sum_ns: 0,
             busy_ns: 0,
+            offered_ns: 0,
             area_in_system_ns: 0,
             area_waiting_ns: 0,
             peak_waiting: 0,
@@ -200,6 +202,7 @@ impl Station {
             if in_window {
                 self.arrivals += 1;
                 self.drops += 1;
+                self.offered_ns += u128::from(service.as_nanos());
                 self.peak_waiting = self.peak_waiting.max(ahead as u64);
             }
             return None;
@@ -218,6 +221,7 @@ impl Station {
         self.area_waiting_ns += clip(a, start, lo, hi);
         if in_window {
             self.arrivals += 1;
+            self.offered_ns += u128::from(service.as_nanos());
             let wait = start - a;
             let sojourn = depart - a;
             self.wait_sum_ns += u128::from(wait);
@@ -297,6 +301,7 @@ impl Station {
             wait_sum_ns: self.wait_sum_ns,
             sojourn_sum_ns: self.sojourn_sum_ns,
             busy_ns: self.busy_ns,
+            offered_ns: self.offered_ns,
             area_in_system_ns: self.area_in_system_ns,
             area_waiting_ns: self.area_waiting_ns,
             peak_waiting: self.peak_waiting,
@@ -325,6 +330,9 @@ pub struct StationStats {
     pub sojourn_sum_ns: u128,
     /// Server-busy time in the window: sum over all jobs of `|[start, depart) ∩ window|`.
     pub busy_ns: u128,
+    /// Service demanded by the arrivals in the window, served or not: the
+    /// offered load, which (unlike `busy_ns`) can exceed the capacity.
+    pub offered_ns: u128,
     /// Integral over the window of the number in system: sum over all jobs
     /// of `|[arrival, depart) ∩ window|`.
     pub area_in_system_ns: u128,
@@ -359,6 +367,15 @@ impl StationStats {
             u128::from(self.servers) * u128::from(self.window_ns),
         )
     }
+    /// Offered load over capacity: service demanded by the window's
+    /// arrivals / (servers * window). At 1 or more the queue grows without
+    /// bound and latencies depend on how long the run is.
+    pub fn offered_load(&self) -> f64 {
+        ratio(
+            self.offered_ns,
+            u128::from(self.servers) * u128::from(self.window_ns),
+        )
+    }
     /// Time-average number of jobs in the station (waiting or in service).
     pub fn mean_in_system(&self) -> f64 {
         ratio(self.area_in_system_ns, u128::from(self.window_ns))
@@ -386,6 +403,7 @@ impl StationStats {
         self.wait_sum_ns += other.wait_sum_ns;
         self.sojourn_sum_ns += other.sojourn_sum_ns;
         self.busy_ns += other.busy_ns;
+        self.offered_ns += other.offered_ns;
         self.area_in_system_ns += other.area_in_system_ns;
         self.area_waiting_ns += other.area_waiting_ns;
         self.peak_waiting = self.peak_waiting.max(other.peak_waiting);
