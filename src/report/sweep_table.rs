@@ -63,7 +63,7 @@ impl Exporter for SweepTable {
         let seeds = groups.iter().map(|g| g.2.len()).max().unwrap_or(1);
         writeln!(
             out,
-            "sweep of scenario {}: {} simulated s measured per run, {} seed{} per point{}",
+            "sweep of scenario {}: {:.3} simulated s measured per run, {} seed{} per point{}",
             first.report.scenario,
             first.report.sim_seconds,
             seeds,

@@ -88,7 +88,7 @@ impl Exporter for Table {
         let f = &first.report;
         writeln!(
             out,
-            "scenario {}, seed {}: {} simulated s measured, {} users",
+            "scenario {}, seed {}: {:.3} simulated s measured, {} users",
             f.scenario,
             f.seed,
             f.sim_seconds,
