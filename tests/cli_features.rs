@@ -71,13 +71,19 @@ fn sweep_rows_equal_single_runs_at_the_same_points() {
         ));
         for one in rows(&single) {
             let matching = swept.iter().find(|s| {
-                s.iter().any(|(k, v)| k == "strategy.hybrid.celebrity_threshold" && v == threshold)
-                    && s.iter().any(|(k, v)| k == "workload.tweets_per_sec" && v == rate)
+                s.iter()
+                    .any(|(k, v)| k == "strategy.hybrid.celebrity_threshold" && v == threshold)
+                    && s.iter()
+                        .any(|(k, v)| k == "workload.tweets_per_sec" && v == rate)
                     && s.iter().any(|(k, v)| k == "strategy" && *v == one[1].1)
             });
             let s = matching.expect("the sweep has this point");
             // The sweep row is the run row plus the varied-key columns.
-            assert_eq!(&s[..one.len()], &one[..], "threshold {threshold}, rate {rate}");
+            assert_eq!(
+                &s[..one.len()],
+                &one[..],
+                "threshold {threshold}, rate {rate}"
+            );
             assert_eq!(s.len(), one.len() + 2);
         }
     }
@@ -106,11 +112,15 @@ fn sweep_output_does_not_depend_on_threads_and_seeds_differ() {
         );
         ok(&o);
         let table = String::from_utf8_lossy(&o.stdout).into_owned();
-        assert!(table.contains("±"), "3 seeds give a confidence interval:\n{table}");
+        assert!(
+            table.contains("±"),
+            "3 seeds give a confidence interval:\n{table}"
+        );
         outs.push(rows(&csv));
     }
     assert_eq!(outs[0], outs[1]);
-    let seeds: std::collections::BTreeSet<String> = outs[0].iter().map(|r| r[2].1.clone()).collect();
+    let seeds: std::collections::BTreeSet<String> =
+        outs[0].iter().map(|r| r[2].1.clone()).collect();
     assert_eq!(seeds.len(), 3, "three distinct seeds per point");
     assert!(seeds.contains("11"), "the scenario's own seed comes first");
 }
@@ -127,7 +137,10 @@ fn bad_vary_specs_exit_2_naming_the_flag() {
         assert_eq!(o.status.code(), Some(2), "{spec}");
         let err = String::from_utf8_lossy(&o.stderr);
         assert_eq!(err.trim_end().lines().count(), 1, "{spec}: {err}");
-        assert!(err.contains("--vary") && err.contains(needle), "{spec}: {err}");
+        assert!(
+            err.contains("--vary") && err.contains(needle),
+            "{spec}: {err}"
+        );
     }
 }
 
@@ -152,16 +165,32 @@ fn time_series_has_a_row_per_interval_and_strategy_and_marks_events() {
     let r = rows(&ts);
     // 2.5 s of simulated time (warm-up included) in 500 ms rows, 3 strategies.
     assert_eq!(r.len(), 5 * 3, "{r:?}");
-    let get = |row: &Vec<(String, String)>, k: &str| row.iter().find(|(c, _)| c == k).unwrap().1.clone();
-    let events: Vec<String> = r.iter().map(|row| get(row, "event")).filter(|e| !e.is_empty()).collect();
-    assert!(events.iter().any(|e| e.contains("tweet by rank 1")), "{events:?}");
+    let get =
+        |row: &Vec<(String, String)>, k: &str| row.iter().find(|(c, _)| c == k).unwrap().1.clone();
+    let events: Vec<String> = r
+        .iter()
+        .map(|row| get(row, "event"))
+        .filter(|e| !e.is_empty())
+        .collect();
+    assert!(
+        events.iter().any(|e| e.contains("tweet by rank 1")),
+        "{events:?}"
+    );
     assert!(events.iter().any(|e| e.contains("burst x4")), "{events:?}");
     // The burst quadruples the post rate in its interval.
     let rate = |t: &str| -> f64 {
-        let row = r.iter().find(|row| get(row, "strategy") == "fanout-on-write" && get(row, "t_start_s") == t).unwrap();
+        let row = r
+            .iter()
+            .find(|row| get(row, "strategy") == "fanout-on-write" && get(row, "t_start_s") == t)
+            .unwrap();
         get(row, "posts_per_sec").parse().unwrap()
     };
-    assert!(rate("1.500") > 2.5 * rate("0.500"), "{} vs {}", rate("1.500"), rate("0.500"));
+    assert!(
+        rate("1.500") > 2.5 * rate("0.500"),
+        "{} vs {}",
+        rate("1.500"),
+        rate("0.500")
+    );
 }
 
 #[test]
@@ -170,10 +199,19 @@ fn json_has_the_same_numbers_as_the_csv() {
     let csv = dir.path().join("s.csv");
     let json = dir.path().join("s.json");
     ok(&fanout(
-        &["run", "tests/data/tiny.toml", "--quiet", "--csv", csv.to_str().unwrap(), "--json", json.to_str().unwrap()],
+        &[
+            "run",
+            "tests/data/tiny.toml",
+            "--quiet",
+            "--csv",
+            csv.to_str().unwrap(),
+            "--json",
+            json.to_str().unwrap(),
+        ],
         "2",
     ));
-    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
     let arr = v.as_array().unwrap();
     let csv_rows = rows(&csv);
     assert_eq!(arr.len(), csv_rows.len());
@@ -201,21 +239,38 @@ fn hdr_log_reads_back_to_the_same_percentiles() {
     let hdr = dir.path().join("lat.hlog");
     let csv = dir.path().join("s.csv");
     ok(&fanout(
-        &["run", "tests/data/tiny.toml", "--quiet", "--hdr", hdr.to_str().unwrap(), "--csv", csv.to_str().unwrap()],
+        &[
+            "run",
+            "tests/data/tiny.toml",
+            "--quiet",
+            "--hdr",
+            hdr.to_str().unwrap(),
+            "--csv",
+            csv.to_str().unwrap(),
+        ],
         "2",
     ));
     let bytes = std::fs::read(&hdr).unwrap();
     let mut found = 0;
     let csv_rows = rows(&csv);
     for entry in IntervalLogIterator::new(&bytes) {
-        let LogEntry::Interval(h) = entry.unwrap() else { continue };
+        let LogEntry::Interval(h) = entry.unwrap() else {
+            continue;
+        };
         let tag = h.tag().unwrap().as_str().to_string();
         let (strategy, kind) = tag.split_once('/').unwrap();
         let decoded = base64_decode(h.encoded_histogram());
-        let hist: hdrhistogram::Histogram<u64> =
-            Deserializer::new().deserialize(&mut decoded.as_slice()).unwrap();
+        let hist: hdrhistogram::Histogram<u64> = Deserializer::new()
+            .deserialize(&mut decoded.as_slice())
+            .unwrap();
         let row = csv_rows.iter().find(|r| r[1].1 == strategy).unwrap();
-        let p99: f64 = row.iter().find(|(k, _)| *k == format!("{kind}_p99_ms")).unwrap().1.parse().unwrap();
+        let p99: f64 = row
+            .iter()
+            .find(|(k, _)| *k == format!("{kind}_p99_ms"))
+            .unwrap()
+            .1
+            .parse()
+            .unwrap();
         let back = hist.value_at_quantile(0.99) as f64 * 1e-6;
         assert!((back - p99).abs() < 0.0015, "{tag}: {back} vs {p99}");
         found += 1;
@@ -252,12 +307,23 @@ fn plot_draws_each_kind_from_real_outputs() {
     let csv = dir.path().join("s.csv");
     let ts = dir.path().join("ts.csv");
     ok(&fanout(
-        &["run", "tests/data/tiny.toml", "--quiet", "--csv", csv.to_str().unwrap(), "--timeseries", ts.to_str().unwrap()],
+        &[
+            "run",
+            "tests/data/tiny.toml",
+            "--quiet",
+            "--csv",
+            csv.to_str().unwrap(),
+            "--timeseries",
+            ts.to_str().unwrap(),
+        ],
         "2",
     ));
     for (input, needle) in [(&csv, "delivery"), (&ts, "read p99")] {
         let svg = dir.path().join("out.svg");
-        ok(&fanout(&["plot", input.to_str().unwrap(), "-o", svg.to_str().unwrap()], "2"));
+        ok(&fanout(
+            &["plot", input.to_str().unwrap(), "-o", svg.to_str().unwrap()],
+            "2",
+        ));
         let text = std::fs::read_to_string(&svg).unwrap();
         assert!(text.contains("<svg") && text.trim_end().ends_with("</svg>"));
         assert!(text.contains("hybrid") && text.contains(needle), "{needle}");
