@@ -17,7 +17,7 @@ fn params() -> GraphParams {
     let max = users - 1;
     GraphParams {
         users,
-        follower_exponent: solve_exponent(75.0, max).expect("mean 75 is reachable"),
+        follower_exponent: solve_exponent(75.0, max, users).expect("mean 75 is reachable"),
         follower_max: max,
         followee_exponent: 2.28,
         seed: 1,

@@ -169,12 +169,24 @@ fn reads_are_slower_under_fanout_on_read_at_twitter_scale() {
     let world = World::build(&s).unwrap();
     let read = run(&s, &world, StrategyKind::FanoutOnRead);
     let write = run(&s, &world, StrategyKind::FanoutOnWrite);
-    for q in [0.5, 0.99, 0.999] {
-        assert!(
-            read.read_latency.quantile_ms(q) > write.read_latency.quantile_ms(q),
-            "q{q}: read {} <= write {}",
-            read.read_latency.quantile_ms(q),
-            write.read_latency.quantile_ms(q)
-        );
-    }
+    // The typical read: a scatter to ~14 store shards and a merge against
+    // one cache lookup. (The tails do not order the same way: under
+    // fan-out-on-write, reads queue behind celebrities' insert batches on
+    // single-threaded cache shards; the README discusses it, and hybrid
+    // removes it.)
+    let (r50, w50) = (
+        read.read_latency.quantile_ms(0.5),
+        write.read_latency.quantile_ms(0.5),
+    );
+    assert!(
+        r50 > 1.5 * w50,
+        "median read: fan-out-on-read {r50} ms vs on-write {w50} ms"
+    );
+    let (rm, wm) = (read.read_latency.mean_ms(), write.read_latency.mean_ms());
+    assert!(
+        rm > wm,
+        "mean read: fan-out-on-read {rm} ms vs on-write {wm} ms"
+    );
+    // And the work behind it: a read pulls dozens of authors' tweets.
+    assert!(read.store_reads_per_sec() > 20.0 * write.timeline_writes_per_sec() / 3.0);
 }

@@ -77,11 +77,15 @@ fn defaults_resolve_to_ddia_twitter() {
     assert_eq!(s.strategies, StrategyKind::ALL.to_vec());
     let p = &s.population;
     assert_eq!(p.users, 1_000_000);
-    assert_eq!(p.followers.exponent, 1.9);
-    assert_eq!(p.followers.mean, None);
+    assert!(
+        (p.followers.exponent - 0.8832).abs() < 1e-3,
+        "{}",
+        p.followers.exponent
+    );
+    assert_eq!(p.followers.mean, Some(35.0));
     assert_eq!(p.followers.max, 999_999);
     assert_eq!(p.followee_exponent, 2.28);
-    assert_eq!(p.author_activity_exponent, 0.5);
+    assert_eq!(p.author_activity_exponent, 0.165);
     assert_eq!(p.reader_activity_exponent, 0.0);
     let w = &s.workload;
     assert_eq!(w.tweets_per_sec, 4600.0);
@@ -99,14 +103,14 @@ fn defaults_resolve_to_ddia_twitter() {
     let st = &c.tweet_store;
     assert_eq!(
         (st.tier.shards, st.tier.servers, st.tier.queue_limit),
-        (16, 16, None)
+        (16, 48, None)
     );
     assert_eq!(
         (st.write.per_request, st.write.per_item),
         (us(200), SimDuration::ZERO)
     );
     assert_eq!(st.write.shape, lognormal(1.0));
-    assert_eq!((st.read.per_request, st.read.per_item), (us(20), us(2)));
+    assert_eq!((st.read.per_request, st.read.per_item), (us(100), us(10)));
     assert_eq!(st.read.shape, lognormal(1.0));
     let tc = &c.timeline_cache;
     assert_eq!(
@@ -223,10 +227,10 @@ fn key_cases() -> Vec<(&'static str, &'static str, Box<dyn Fn(&Scenario) -> bool
         ),
         (
             "population.followers.mean",
-            "35",
+            "20",
             c(|s| {
                 let f = &s.population.followers;
-                f.mean == Some(35.0) && f.exponent > 1.0 && f.exponent < 3.0
+                f.mean == Some(20.0) && f.exponent > 0.5 && f.exponent < 1.5
             }),
         ),
         (
@@ -445,6 +449,11 @@ fn key_cases() -> Vec<(&'static str, &'static str, Box<dyn Fn(&Scenario) -> bool
             "cluster.timeline_cache.max_entries",
             "100",
             c(|s| s.cluster.timeline_cache.max_entries == 100),
+        ),
+        (
+            "cluster.timeline_cache.write_chunk",
+            "50",
+            c(|s| s.cluster.timeline_cache.write_chunk == 50),
         ),
         (
             "cluster.timeline_cache.read.per_request",

@@ -226,6 +226,11 @@ pub struct CacheConfig {
     pub replicas: u32,
     /// Length cap of a timeline (Twitter: 800 entries).
     pub max_entries: u32,
+    /// Timeline entries a shard applies from one insert request before it
+    /// serves other requests (Redis reads a pipeline 16 KB, about 200
+    /// commands, at a time), so a 4,000-entry batch does not block reads
+    /// for its whole length.
+    pub write_chunk: u32,
     /// Cost of reading one timeline; items = `max_entries` (timelines are full
     /// in steady state).
     pub read: ServiceConfig,

@@ -9,12 +9,30 @@
 //! (out-degree) distribution fitting a power law with exponent about 2.28. The
 //! generator reproduces both marginals:
 //!
-//! 1. **Follower counts.** Each user u draws d_u = K - 1, K ~ Zipf on
-//!    1..=max+1 with P(k) ∝ k^-`follower_exponent`, so counts run 0..=max and
-//!    their mean is [`zipf_mean`]; [`solve_exponent`] inverts it. `max` is at
-//!    most `users - 1`. The draws are i.i.d. and come from one random stream
-//!    per fixed chunk of 65,536 users, so they do not depend on the number of
-//!    threads.
+//! 1. **Follower counts** follow Zipf's rank-size law (Zipf 1949: the r-th
+//!    largest is ∝ r^-s). The account of rank r = 1..=N (N users) has
+//!
+//!    d_r = floor(max · r^-s + 0.5),   s = `follower_exponent` >= 0,
+//!
+//!    so rank 1 has exactly `max` followers (at most N - 1), the counts fall
+//!    smoothly with rank, and the count distribution has a power-law tail
+//!    with density exponent 1 + 1/s (P(d >= k) ∝ k^-1/s). Their mean is
+//!    [`zipf_mean`]; [`solve_exponent`] inverts it. A seeded pseudo-random
+//!    permutation of the ids (a Feistel network, [`RankPermutation`]) gives
+//!    each user its rank, so ids carry no rank information (shards are id
+//!    modulo the shard count) and the counts do not depend on the number of
+//!    threads. With max 999,999, N = 1M and mean 35 (s about 0.88), the
+//!    median is 9 and the smallest count 5.
+//!
+//!    Why not i.i.d. Zipf draws (this generator's first version): with them
+//!    over half the users had no follower at all, and the mean fan-out per
+//!    tweet swung from 64 to 98 across seeds because it rested on a handful
+//!    of randomly huge accounts. The rank-size form keeps the same power-law
+//!    tail but makes the celebrity sizes deterministic (the seed only decides
+//!    who they are), so every statistic of the counts, fan-out per tweet
+//!    included, is the same for every seed, and the median is not 0. Kwak's
+//!    head, heavier than a power law, is approximated: the head is the pure
+//!    rank-size curve, pinned at `max` for rank 1.
 //! 2. **Who follows.** Each user v draws an out-weight w_v with density
 //!    ∝ w^-`followee_exponent` on w >= 1 (Pareto, shape `followee_exponent` -
 //!    1, which must be > 0). The d_u followers of u are drawn from all users
@@ -69,18 +87,26 @@
 //! about 6.6 GB.
 
 use crate::sim::alias::AliasTable;
-use crate::sim::rng::{SimRng, substream};
+use crate::sim::rng::{SimRng, derive_seed, splitmix64, substream};
 use rand::Rng;
-use rand_distr::{Distribution, Exp1, Zipf};
+use rand_distr::{Distribution, Exp1};
 use rayon::prelude::*;
 
-/// Users per random stream for follower counts and out-weights.
+/// Users per random stream for out-weights (and per task elsewhere).
 const DRAW_CHUNK: usize = 1 << 16;
 /// Most rank blocks of the transposition.
 const MAX_BLOCKS: usize = 16;
 /// A follower list at least users/SCAN_DIVISOR long is emitted in id order by
 /// scanning the bitset instead of sorting.
 const SCAN_DIVISOR: u64 = 1024;
+/// [`zipf_mean`] and [`activity_weighted_mean`] sum the first HEAD_RANKS
+/// ranks term by term...
+const HEAD_RANKS: u64 = 1 << 16;
+/// ... and the counts below LOW_COUNTS count by count (how many ranks have at
+/// least k followers); only ranks beyond HEAD_RANKS with at least LOW_COUNTS
+/// followers are summed by Euler-Maclaurin, where rounding to an integer
+/// moves a count by at most 1/(2 LOW_COUNTS) relative.
+const LOW_COUNTS: u64 = 1 << 12;
 
 /// Parameters of the generator (already validated upstream, but never panic on
 /// odd values: [`Graph::build`] returns `Err(String)`).
@@ -88,9 +114,10 @@ const SCAN_DIVISOR: u64 = 1024;
 pub struct GraphParams {
     /// Number of users; ids are 0..users.
     pub users: u32,
-    /// Zipf exponent s of follower counts, finite and >= 0.
+    /// Rank-size exponent s of follower counts (d_r = floor(max r^-s +
+    /// 0.5)), finite and >= 0.
     pub follower_exponent: f64,
-    /// Largest follower count, at most users - 1.
+    /// Largest follower count (that of rank 1), at most users - 1.
     pub follower_max: u32,
     /// Exponent of the out-weight density w^-x, finite and > 1 (Kwak: 2.28).
     pub followee_exponent: f64,
@@ -98,88 +125,243 @@ pub struct GraphParams {
     pub seed: u64,
 }
 
-/// Mean follower count of the model: E[K] - 1 for K ~ Zipf on 1..=max+1 with
-/// P(k) ∝ k^-exponent. Decreasing in the exponent, from max/2 at exponent 0
-/// towards 0. Exact to about 1e-12 relative (Euler-Maclaurin beyond k = 128).
-pub fn zipf_mean(exponent: f64, max: u32) -> f64 {
-    if exponent.is_nan() {
-        return f64::NAN;
-    }
-    if max == 0 {
-        return 0.0;
-    }
-    let n = f64::from(max) + 1.0;
-    // sum_{k>=2} (k-1) k^-s over 1 + sum_{k>=2} k^-s: no cancellation at large s.
-    let t_s = power_tail(n, exponent);
-    let t_s1 = power_tail(n, exponent - 1.0);
-    (t_s1 - t_s) / (1.0 + t_s)
+/// Follower count of the account of rank `r` (1 = largest):
+/// floor(max r^-s + 0.5). The one formula behind the graph and the sums.
+#[inline]
+fn rank_size_count(max: f64, s: f64, r: f64) -> f64 {
+    (max * r.powf(-s) + 0.5).floor()
+}
+
+/// Mean follower count of the model: (1/N) Σ_{r=1}^{N} floor(max r^-s + 0.5)
+/// with N = `users`. Nonincreasing in the exponent, from max at exponent 0
+/// to max/N once every rank but the first rounds to 0. Exact (up to float
+/// sums) when N <= 65,536 or when counts of 4096 and more stop before rank
+/// 65,537; otherwise those ranks are summed by Euler-Maclaurin, within about
+/// 1e-4 relative (far less in practice). O(65,536 + 4096) power evaluations,
+/// whatever N. NaN for a negative or non-finite exponent, 0 without users.
+pub fn zipf_mean(exponent: f64, max: u32, users: u32) -> f64 {
+    activity_weighted_mean(exponent, max, users, 0.0)
 }
 
 /// Mean follower count of a tweet's author when users post at rates
-/// ∝ (1 + followers)^x: the model's expected mean fan-out per tweet (the
-/// tilted distribution is Zipf with exponent - x). What
-/// [`Graph::weighted_mean_followers`] estimates from one sampled graph.
-pub fn activity_weighted_mean(exponent: f64, max: u32, x: f64) -> f64 {
-    zipf_mean(exponent - x, max)
+/// ∝ (1 + followers)^x: the model's expected mean fan-out per tweet,
+/// Σ_r d_r (1 + d_r)^x / Σ_r (1 + d_r)^x, computed like [`zipf_mean`]. What
+/// [`Graph::weighted_mean_followers`] gives on a built graph (the same
+/// counts, so the same value up to float sums). NaN for a negative or
+/// non-finite exponent or a non-finite x, 0 without users.
+pub fn activity_weighted_mean(exponent: f64, max: u32, users: u32, x: f64) -> f64 {
+    let (num, den) = rank_size_sums(exponent, max, users, x, HEAD_RANKS, LOW_COUNTS);
+    if den > 0.0 { num / den } else { num }
 }
 
-/// Variance of the follower count of the model (for sample-size tolerances).
-pub fn zipf_variance(exponent: f64, max: u32) -> f64 {
-    if max == 0 {
-        return 0.0;
+/// (Σ_r d_r w_r, Σ_r w_r) over ranks r = 1..=n, d_r = floor(max r^-s + 0.5),
+/// w_r = ((1 + d_r)/(1 + max))^x: ranks up to `head` term by term, then
+/// counts below `low` count by count, the ranks in between (counts >= `low`)
+/// by Euler-Maclaurin on the unrounded counts. (NaN, NaN) on bad input.
+fn rank_size_sums(s: f64, max: u32, n: u32, x: f64, head: u64, low: u64) -> (f64, f64) {
+    if !(s.is_finite() && s >= 0.0 && x.is_finite()) {
+        return (f64::NAN, f64::NAN);
     }
-    let n = f64::from(max) + 1.0;
-    let z = 1.0 + power_tail(n, exponent);
-    let m1 = (1.0 + power_tail(n, exponent - 1.0)) / z;
-    let m2 = (1.0 + power_tail(n, exponent - 2.0)) / z;
-    (m2 - m1 * m1).max(0.0)
+    if n == 0 {
+        return (0.0, 0.0);
+    }
+    let m = f64::from(max);
+    let nn = u64::from(n);
+    let weight = |d: f64| {
+        if x == 0.0 {
+            1.0
+        } else {
+            ((1.0 + d) / (1.0 + m)).powf(x)
+        }
+    };
+    if s == 0.0 || max == 0 {
+        // Every count is max.
+        return (nn as f64 * m * weight(m), nn as f64 * weight(m));
+    }
+    let d = |r: u64| rank_size_count(m, s, r as f64);
+    let (mut num, mut den) = (0.0, 0.0);
+
+    // 1. The head, rank by rank.
+    let a = nn.min(head.max(1));
+    for r in 1..=a {
+        let v = d(r);
+        let w = weight(v);
+        num += v * w;
+        den += w;
+    }
+    if a == nn {
+        return (num, den);
+    }
+
+    // How many ranks (up to n) have at least k >= 1 followers: d_r >= k iff
+    // max r^-s >= k - 0.5. The closed form, checked against `d` itself so
+    // that rounding cannot make it disagree with the graph.
+    let ranks_at_least = |k: f64| -> u64 {
+        let guess = (m / (k - 0.5)).powf(1.0 / s);
+        let g = if guess >= nn as f64 {
+            nn
+        } else {
+            guess.max(0.0) as u64
+        };
+        let slack = 2 + g / (1 << 30);
+        let mut lo = g.saturating_sub(slack);
+        let mut hi = (g + slack).min(nn);
+        if lo > 0 && d(lo) < k {
+            lo = 0;
+        }
+        if hi < nn && d(hi + 1) >= k {
+            hi = nn;
+        }
+        // The last r in [lo, hi] with d_r >= k (r = 0 stands for none).
+        while lo < hi {
+            let mid = lo + (hi - lo).div_ceil(2);
+            if d(mid) >= k {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        lo
+    };
+
+    // 2. Ranks beyond the head with at least `low` followers: rounding
+    // ignored, d ≈ f = max r^-s, and w expanded in 1/f <= 1/low:
+    // w = c r^-sx (1 + x/f + x(x-1)/(2 f^2) + ...), c = (max/(1 + max))^x.
+    let mut done = a;
+    let low = low.max(1) as f64;
+    if d(a + 1) >= low {
+        let b = ranks_at_least(low);
+        let (lo_r, hi_r) = ((a + 1) as f64, b as f64);
+        let sum = |p: f64| power_sum(lo_r, hi_r, p);
+        let c = if x == 0.0 {
+            1.0
+        } else {
+            (m / (1.0 + m)).powf(x)
+        };
+        let (t1, t2) = (x / m, x * (x - 1.0) / (2.0 * m * m));
+        den += c * (sum(s * x) + t1 * sum(s * (x - 1.0)) + t2 * sum(s * (x - 2.0)));
+        num += m * c * (sum(s * (x + 1.0)) + t1 * sum(s * x) + t2 * sum(s * (x - 1.0)));
+        done = b;
+    }
+
+    // 3. The rest, count by count: every rank beyond `done` has fewer than
+    // `low` followers.
+    if done < nn {
+        let top = d(done + 1);
+        let mut above = 0u64; // ranks beyond `done` with more than k followers
+        let mut k = top;
+        while k >= 1.0 {
+            let at_least = ranks_at_least(k).saturating_sub(done);
+            let c = (at_least - above) as f64;
+            let w = weight(k);
+            num += c * k * w;
+            den += c * w;
+            above = at_least;
+            k -= 1.0;
+        }
+        den += (nn - done - above) as f64 * weight(0.0);
+    }
+    (num, den)
 }
 
-/// The Zipf exponent whose [`zipf_mean`] is `mean`, by bisection (to about
-/// 1e-13). Errs when no exponent >= 0 reaches it: mean <= 0 or not finite,
-/// mean >= max/2 (the uniform case, exponent 0, is the largest mean), or
-/// max = 0 (every count is then 0).
-pub fn solve_exponent(mean: f64, max: u32) -> Result<f64, String> {
+/// The rank-size exponent whose [`zipf_mean`] with `users` users is `mean`,
+/// by bisection on s in [0, log2(2 max) + 1] (at the top only rank 1 keeps
+/// followers). The realized mean of a graph differs by the rounding of a
+/// step function (jumps of 1/users) and the Euler-Maclaurin error of
+/// [`zipf_mean`], both far below 0.1%. Errs when no exponent reaches the
+/// mean: mean <= 0 or not finite, mean >= max (exponent 0 gives every user
+/// max followers), mean < max/users (only the largest account has
+/// followers), max = 0 or no users.
+pub fn solve_exponent(mean: f64, max: u32, users: u32) -> Result<f64, String> {
     if !mean.is_finite() || mean <= 0.0 {
         return Err(format!(
             "follower mean {mean} is unreachable: it must be a finite number > 0"
         ));
+    }
+    if users == 0 {
+        return Err(format!("follower mean {mean} is unreachable without users"));
     }
     if max == 0 {
         return Err(format!(
             "follower mean {mean} is unreachable with follower max 0: every count is 0"
         ));
     }
-    let ceiling = f64::from(max) / 2.0;
-    if mean >= ceiling {
+    let m = f64::from(max);
+    if mean >= m {
         return Err(format!(
             "follower mean {mean} is unreachable with follower max {max}: \
-             it must be below {ceiling} (= max/2, uniform counts at exponent 0)"
+             it must be below the max (exponent 0 gives every user max followers)"
+        ));
+    }
+    let floor = m / f64::from(users);
+    if mean < floor {
+        return Err(format!(
+            "follower mean {mean} is unreachable with follower max {max} and {users} users: \
+             it must be at least max/users = {floor} (only the largest account has followers)"
         ));
     }
     let mut lo = 0.0f64;
-    let mut hi = 1.0f64;
-    while zipf_mean(hi, max) > mean {
-        lo = hi;
-        hi *= 2.0;
-        if hi > 8192.0 {
-            return Err(format!(
-                "follower mean {mean} is too small to solve for (exponent above 8192)"
-            ));
-        }
+    let mut hi = (2.0 * m).log2() + 1.0;
+    if zipf_mean(hi, max, users) >= mean {
+        return Ok(hi);
     }
-    for _ in 0..200 {
+    // zipf_mean(lo) > mean > zipf_mean(hi).
+    while hi - lo > 1e-12 * hi {
         let mid = 0.5 * (lo + hi);
-        if mid <= lo || mid >= hi {
-            break;
-        }
-        if zipf_mean(mid, max) > mean {
+        if zipf_mean(mid, max, users) > mean {
             lo = mid;
         } else {
             hi = mid;
         }
     }
     Ok(0.5 * (lo + hi))
+}
+
+/// A seeded pseudo-random permutation of 0..n: a balanced Feistel network
+/// (six rounds of a SplitMix64 mixer with keys from the seed) on the
+/// smallest 4^h >= n, cycle-walked back into 0..n. O(1) memory, and each
+/// value is computed on its own, so the result cannot depend on threads.
+pub struct RankPermutation {
+    n: u64,
+    half_bits: u32,
+    keys: [u64; 6],
+}
+
+impl RankPermutation {
+    /// The permutation of 0..n (n >= 1) for `seed`.
+    pub fn new(n: u64, seed: u64) -> Self {
+        let bits = 64 - n.saturating_sub(1).leading_zeros();
+        let mut keys = [0u64; 6];
+        for (i, k) in keys.iter_mut().enumerate() {
+            *k = derive_seed(seed, "graph.follower_ranks", i as u64);
+        }
+        RankPermutation {
+            n,
+            half_bits: bits.div_ceil(2).max(1),
+            keys,
+        }
+    }
+
+    /// The image of `i` (< n).
+    #[inline]
+    pub fn apply(&self, i: u64) -> u64 {
+        debug_assert!(i < self.n);
+        let h = self.half_bits;
+        let mask = (1u64 << h) - 1;
+        let mut v = i;
+        loop {
+            let (mut l, mut r) = (v >> h, v & mask);
+            for &k in &self.keys {
+                let mut z = r ^ k;
+                let f = splitmix64(&mut z) & mask;
+                (l, r) = (r, l ^ f);
+            }
+            v = (l << h) | r;
+            if v < self.n {
+                return v;
+            }
+        }
+    }
 }
 
 /// Bytes a [`Graph`] of `users` users and `users * mean_followers` edges will
@@ -290,7 +472,7 @@ impl Graph {
     pub fn build(p: &GraphParams) -> Result<Graph, String> {
         validate(p)?;
         let n = p.users as usize;
-        let counts = draw_follower_counts(p)?;
+        let counts = follower_counts(p)?;
         let mut in_off: Vec<u64> = try_zeroed(n + 1, "follower offsets")?;
         let mut acc = 0u64;
         for (u, &d) in counts.iter().enumerate() {
@@ -519,24 +701,27 @@ fn try_zeroed<T: ZeroValid>(len: usize, what: &str) -> Result<Vec<T>, String> {
     Ok(unsafe { Vec::from_raw_parts(ptr, len, len) })
 }
 
-/// The follower counts d_u, exactly as [`Graph::build`] draws them.
-pub(crate) fn draw_follower_counts(p: &GraphParams) -> Result<Vec<u32>, String> {
+/// The follower counts d_u, exactly as [`Graph::build`] sets them: user u
+/// has rank 1 + π(u) for the seeded permutation π ([`RankPermutation`]) and
+/// the rank-size count of that rank.
+pub(crate) fn follower_counts(p: &GraphParams) -> Result<Vec<u32>, String> {
     validate(p)?;
     let mut counts: Vec<u32> = try_zeroed(p.users as usize, "follower counts")?;
     if p.follower_max == 0 {
         return Ok(counts);
     }
-    let max = u64::from(p.follower_max);
-    let zipf = Zipf::new(max as f64 + 1.0, p.follower_exponent)
-        .map_err(|e| format!("graph: follower distribution: {e}"))?;
+    let max = f64::from(p.follower_max);
+    let s = p.follower_exponent;
+    let perm = RankPermutation::new(u64::from(p.users), p.seed);
     counts
         .par_chunks_mut(DRAW_CHUNK)
         .enumerate()
         .for_each(|(c, chunk)| {
-            let mut rng = substream(p.seed, "graph.follower_counts", c as u64);
-            for d in chunk {
-                let k: f64 = zipf.sample(&mut rng);
-                *d = ((k as u64).clamp(1, max + 1) - 1) as u32;
+            let first = (c * DRAW_CHUNK) as u64;
+            for (i, d) in chunk.iter_mut().enumerate() {
+                let rank = perm.apply(first + i as u64) + 1;
+                // At most max: r^-s <= 1.
+                *d = rank_size_count(max, s, rank as f64) as u32;
             }
         });
     Ok(counts)
@@ -983,7 +1168,15 @@ fn walk(
         // Ids are below n <= u32::MAX, so the done mark u32::MAX is never
         // below hi.
         let hi = (lo + width).min(n) as u32;
-        for (nx, st) in next.iter_mut().zip(state.iter_mut()) {
+        for i in 0..m {
+            // Prefetch the read position of a list a few ahead, if it has
+            // an edge in this partition.
+            if let Some(&ahead) = next.get(i + PREFETCH_AHEAD)
+                && ahead < hi
+            {
+                prefetch(in_adj, state[i + PREFETCH_AHEAD].pos as usize);
+            }
+            let (nx, st) = (&mut next[i], &mut state[i]);
             let mut f = *nx;
             if f >= hi {
                 continue;
@@ -1013,6 +1206,24 @@ fn walk(
     Ok(())
 }
 
+/// How many lists ahead `walk` prefetches the next follower id of: one cache
+/// miss per list and partition otherwise, which dominates the transposition
+/// once most users have a few dozen followers.
+const PREFETCH_AHEAD: usize = 16;
+
+/// Hints the cache to load `a[i]` (no-op off x86-64 or out of bounds).
+#[inline(always)]
+fn prefetch(a: &[u32], i: usize) {
+    #[cfg(target_arch = "x86_64")]
+    if i < a.len() {
+        use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+        // SAFETY: a prefetch never faults; the address is in bounds anyway.
+        unsafe { _mm_prefetch::<_MM_HINT_T0>(a.as_ptr().add(i).cast::<i8>()) };
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = (a, i);
+}
+
 /// Where the transposition stands in one follower list.
 struct ListState {
     /// Position in the follower array of the next edge to visit.
@@ -1023,46 +1234,38 @@ struct ListState {
     v: u32,
 }
 
-/// sum_{k=2}^{n} k^-a for real a (n >= 1): exact terms below k = 128, then
-/// Euler-Maclaurin with corrections up to the fifth derivative.
-fn power_tail(n: f64, a: f64) -> f64 {
-    const M: f64 = 128.0;
-    let mut s = 0.0;
-    let direct_end = n.min(M - 1.0);
-    let mut k = 2.0;
-    while k <= direct_end {
-        s += k.powf(-a);
-        k += 1.0;
+/// Σ_{k=a}^{b} k^-p for integers 1 <= a <= b (as floats) and real p, by
+/// Euler-Maclaurin with corrections up to the fifth derivative: accurate to
+/// about 1e-12 relative once a is in the tens (callers start at 65,537).
+/// 0 when b < a.
+fn power_sum(a: f64, b: f64, p: f64) -> f64 {
+    if b < a {
+        return 0.0;
     }
-    if n < M {
-        return s;
-    }
-    // sum_{k=M}^{n} f(k), f(x) = x^-a.
-    let t = 1.0 - a;
-    let l = (n / M).ln();
+    let t = 1.0 - p;
+    let l = (b / a).ln();
     let integral = if t == 0.0 {
         l
     } else {
-        M.powf(t) * (t * l).exp_m1() / t
+        a.powf(t) * (t * l).exp_m1() / t
     };
-    let f = |x: f64| x.powf(-a);
-    // m-th derivative of x^-a.
+    let f = |x: f64| x.powf(-p);
+    // m-th derivative of x^-p.
     let deriv = |m: i32, x: f64| {
         let mut c = 1.0;
         for i in 0..m {
-            c *= -a - f64::from(i);
+            c *= -p - f64::from(i);
         }
-        c * x.powf(-a - f64::from(m))
+        c * x.powf(-p - f64::from(m))
     };
     let b2 = 1.0 / 6.0;
     let b4 = -1.0 / 30.0;
     let b6 = 1.0 / 42.0;
-    let em = integral
-        + 0.5 * (f(M) + f(n))
-        + b2 / 2.0 * (deriv(1, n) - deriv(1, M))
-        + b4 / 24.0 * (deriv(3, n) - deriv(3, M))
-        + b6 / 720.0 * (deriv(5, n) - deriv(5, M));
-    s + em
+    integral
+        + 0.5 * (f(a) + f(b))
+        + b2 / 2.0 * (deriv(1, b) - deriv(1, a))
+        + b4 / 24.0 * (deriv(3, b) - deriv(3, a))
+        + b6 / 720.0 * (deriv(5, b) - deriv(5, a))
 }
 
 #[cfg(test)]
@@ -1092,7 +1295,7 @@ mod tests {
     fn check_invariants(g: &Graph, p: &GraphParams) {
         let n = g.users();
         assert_eq!(n, p.users);
-        let counts = draw_follower_counts(p).unwrap();
+        let counts = follower_counts(p).unwrap();
         let mut fwd: Vec<(u32, u32)> = Vec::new(); // (follower, followee)
         for u in 0..n {
             let fs = g.followers(u);
@@ -1142,22 +1345,30 @@ mod tests {
 
     #[test]
     fn invariants_hold_on_a_mid_sized_graph() {
-        // Heavy head (max = users - 1) so the exponential race, the
-        // everyone-follows shortcut and the bitset scan all run.
-        let p = params(3000, 1.4, 2999, 5);
+        // Heavy head (max = users - 1) so the exponential race (ranks 2 and
+        // 3 have 1979 and 1551 followers), the everyone-follows shortcut
+        // (rank 1) and the bitset scan all run.
+        let p = params(3000, 0.6, 2999, 5);
         let g = Graph::build(&p).unwrap();
-        assert!(g.stats().max_followers > 1500, "{:?}", g.stats());
+        assert_eq!(g.stats().max_followers, 2999, "{:?}", g.stats());
+        assert_eq!(g.follower_count(g.by_rank(2).unwrap()), 1979);
         check_invariants(&g, &p);
     }
 
     #[test]
     fn saturating_accounts_get_almost_everyone() {
-        // Exponent 0: uniform counts on 0..=999, many above users/2.
-        let p = params(1000, 0.0, 999, 9);
+        // Exponent 0.1: every count from 999 down to 999 * 1000^-0.1 = 500.7,
+        // all above users/2 (the race).
+        let p = params(1000, 0.1, 999, 9);
         let g = Graph::build(&p).unwrap();
         check_invariants(&g, &p);
-        let top = g.by_rank(1).unwrap();
-        assert!(g.follower_count(top) > 990);
+        assert_eq!(g.follower_count(g.by_rank(1).unwrap()), 999);
+        assert_eq!(g.follower_count(g.by_rank(1000).unwrap()), 501);
+        // Exponent 0: everyone has max followers, a complete graph.
+        let p = params(300, 0.0, 299, 9);
+        let g = Graph::build(&p).unwrap();
+        check_invariants(&g, &p);
+        assert_eq!(g.edges(), 300 * 299);
     }
 
     #[test]
@@ -1277,7 +1488,7 @@ mod tests {
 
     #[test]
     fn same_seed_same_graph_other_seed_other_graph() {
-        let p = params(20_000, 1.9, 19_999, 42);
+        let p = params(20_000, 0.9, 19_999, 42);
         let a = Graph::build(&p).unwrap();
         let b = Graph::build(&p).unwrap();
         assert_eq!(a, b);
@@ -1287,7 +1498,7 @@ mod tests {
 
     #[test]
     fn identical_whatever_the_thread_count() {
-        let p = params(30_000, 1.7, 29_999, 7);
+        let p = params(30_000, 0.9, 29_999, 7);
         let one = in_pool(1, || Graph::build(&p).unwrap());
         let two = in_pool(2, || Graph::build(&p).unwrap());
         let three = in_pool(3, || Graph::build(&p).unwrap());
@@ -1299,98 +1510,231 @@ mod tests {
         );
     }
 
+    /// (Σ_r d_r w_r, Σ_r w_r) term by term, w_r = ((1 + d_r)/(1 + max))^x,
+    /// in blocks of 1024 ranks (so that millions of tiny terms added to a
+    /// large sum do not lose 1e-10).
+    fn direct_sums(s: f64, max: u32, n: u32, x: f64) -> (f64, f64) {
+        let m = f64::from(max);
+        let (mut num, mut den) = (0.0, 0.0);
+        let n = u64::from(n);
+        for start in (1..=n).step_by(1024) {
+            let (mut bn, mut bd) = (0.0, 0.0);
+            for r in start..=n.min(start + 1023) {
+                let d = rank_size_count(m, s, r as f64);
+                let w = ((1.0 + d) / (1.0 + m)).powf(x);
+                bn += d * w;
+                bd += w;
+            }
+            num += bn;
+            den += bd;
+        }
+        (num, den)
+    }
+
     #[test]
     fn zipf_mean_matches_direct_sums() {
-        for &(s, max) in &[
-            (0.0, 10u32),
-            (0.0, 1000),
-            (1.0, 5000),
-            (1.5, 200_000),
-            (2.5, 3),
-            (0.7, 77_777),
-            (3.0, 1_000_000),
+        // (s, max, users, exact): exact (but for the order of float sums)
+        // when no rank beyond 65,536 has 4096 followers or more; otherwise
+        // the middle is Euler-Maclaurin.
+        for &(s, max, n, exact) in &[
+            (0.0, 10u32, 11u32, true),
+            (0.5, 10, 11, true),
+            (1.0, 5000, 5001, true),
+            (0.883, 999_999, 1_000_000, true),
+            (0.7, 77_777, 200_000, true),
+            (3.0, 1_000_000, 3_000_000, true),
+            (40.0, 1_000_000, 3_000_000, true),
+            (0.3, 2_999_999, 3_000_000, false),
+            (0.9, 4_000_000_000, 3_000_000, false),
+            (0.05, 2_000_000, 2_500_000, false),
         ] {
-            let (mut z, mut m) = (0.0, 0.0);
-            for k in 1..=(max as u64 + 1) {
-                let w = (k as f64).powf(-s);
-                z += w;
-                m += (k - 1) as f64 * w;
+            for x in [0.0, 0.5, 1.7] {
+                let (num, den) = direct_sums(s, max, n, x);
+                let direct = num / den;
+                let fast = activity_weighted_mean(s, max, n, x);
+                let tol = if exact { 1e-10 } else { 1e-6 };
+                assert!(
+                    (fast - direct).abs() <= tol * direct,
+                    "s {s} max {max} n {n} x {x}: {fast} vs {direct} ({:e})",
+                    (fast - direct) / direct
+                );
             }
-            let direct = m / z;
-            let fast = zipf_mean(s, max);
-            assert!(
-                (fast - direct).abs() <= 1e-10 * direct.max(1e-300),
-                "s {s} max {max}: {fast} vs {direct}"
-            );
         }
-        assert_eq!(zipf_mean(1.3, 0), 0.0);
-        assert!((zipf_mean(0.0, 999_999) - 999_999.0 / 2.0).abs() < 1e-6);
-        assert!(zipf_mean(200.0, 10) < 1e-59);
+        assert_eq!(zipf_mean(1.3, 0, 10), 0.0);
+        assert_eq!(zipf_mean(1.3, 5, 0), 0.0);
+        assert_eq!(zipf_mean(0.0, 999_999, 1_000_000), 999_999.0);
+        assert_eq!(zipf_mean(1e300, 100, 200), 0.5);
+        assert!(zipf_mean(-0.1, 10, 11).is_nan());
+        assert!(zipf_mean(f64::NAN, 10, 11).is_nan());
+        assert!(activity_weighted_mean(1.0, 10, 11, f64::INFINITY).is_nan());
+    }
+
+    #[test]
+    fn every_summation_path_matches_direct_sums() {
+        // Tiny cut-offs push most ranks through each path: errors stay small
+        // even when the Euler-Maclaurin middle starts at rank 65 and counts
+        // of 16 (rounding then moves a count by up to 3% relative).
+        for &(s, max, n) in &[
+            (0.883, 999_999u32, 1_000_000u32),
+            (0.5, 99_999, 100_000),
+            (1.5, 99_999, 100_000),
+            (0.1, 50_000, 60_000),
+        ] {
+            for x in [0.0, 0.5, 3.0] {
+                let (num, den) = direct_sums(s, max, n, x);
+                for (head, low) in [(64, 16), (64, 1 << 30), (1 << 40, 16), (1000, 300)] {
+                    let (fnum, fden) = rank_size_sums(s, max, n, x, head, low);
+                    let err = (fnum / fden - num / den).abs() / (num / den);
+                    assert!(
+                        err < 2e-4,
+                        "s {s} n {n} x {x} head {head} low {low}: {err:e}"
+                    );
+                    assert!((fden - den).abs() < 2e-4 * den);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn power_sum_matches_direct_sums() {
+        for &(a, b) in &[(65_537u64, 70_000u64), (30, 5000), (100, 100)] {
+            for p in [-2.0, -0.5, 0.0, 0.883, 1.0, 2.5] {
+                let direct: f64 = (a..=b).map(|k| (k as f64).powf(-p)).sum();
+                let fast = power_sum(a as f64, b as f64, p);
+                assert!((fast - direct).abs() < 1e-11 * direct, "{a} {b} {p}");
+            }
+        }
+        assert_eq!(power_sum(10.0, 9.0, 1.0), 0.0);
     }
 
     #[test]
     fn solve_exponent_round_trips() {
-        for &max in &[1u32, 10, 1000, 999_999, 4_000_000_000] {
-            for &mean in &[1e-6, 0.1, 1.0, 35.0, 75.0, 1000.0] {
-                if mean >= f64::from(max) / 2.0 {
-                    assert!(solve_exponent(mean, max).is_err(), "{mean} {max}");
+        for &(max, users) in &[
+            (1u32, 2u32),
+            (10, 11),
+            (1000, 1001),
+            (1000, 100_000),
+            (199_999, 200_000),
+            (999_999, 1_000_000),
+            (999_999, 10_000_000),
+            (199_999_999, 200_000_000),
+            (4_000_000_000, u32::MAX),
+        ] {
+            let floor = f64::from(max) / f64::from(users);
+            for mean in [1e-6, 0.1, 0.5, 0.9, 1.0, 5.0, 35.0, 75.0, 1000.0] {
+                if mean >= f64::from(max) || mean < floor {
+                    assert!(solve_exponent(mean, max, users).is_err(), "{mean} {max}");
                     continue;
                 }
-                let s = solve_exponent(mean, max).unwrap();
-                let back = zipf_mean(s, max);
+                let s = solve_exponent(mean, max, users).unwrap();
+                let back = zipf_mean(s, max, users);
+                // A step function: jumps of 1/users.
                 assert!(
-                    (back - mean).abs() <= 1e-9 * mean,
-                    "{mean} {max}: {s} -> {back}"
+                    (back - mean).abs() <= 1e-9 * mean + 1.0 / f64::from(users),
+                    "{mean} {max} {users}: {s} -> {back}"
                 );
             }
         }
         for bad in [0.0, -1.0, f64::NAN, f64::INFINITY] {
-            assert!(solve_exponent(bad, 1000).is_err());
+            assert!(solve_exponent(bad, 1000, 1001).is_err());
         }
-        assert!(solve_exponent(1.0, 0).is_err());
-        assert!(solve_exponent(500.0, 1000).is_err());
-        assert!(solve_exponent(499.9, 1000).is_ok());
+        assert!(solve_exponent(1.0, 0, 1000).is_err());
+        assert!(solve_exponent(1.0, 10, 0).is_err());
+        assert!(solve_exponent(1000.0, 1000, 1001).is_err());
+        assert!(solve_exponent(999.9, 1000, 1001).is_ok());
+        assert!(solve_exponent(0.09, 1000, 10_000).is_err());
+        assert!(solve_exponent(0.1, 1000, 10_000).is_ok());
+        let e = solve_exponent(0.05, 1000, 10_000).unwrap_err();
+        assert!(e.contains("at least max/users = 0.1"), "{e}");
+    }
+
+    #[test]
+    fn twitter_scale_figures() {
+        // max 999,999 among 1M users, mean 35: the figures the module doc
+        // quotes.
+        let (max, users) = (999_999u32, 1_000_000u32);
+        let s = solve_exponent(35.0, max, users).unwrap();
+        assert!((0.87..0.90).contains(&s), "{s}");
+        let at = |r: u32| rank_size_count(f64::from(max), s, f64::from(r));
+        let n = users as usize;
+        // Rank r is the (n - r + 1)-th smallest.
+        let median = at(users - nearest_rank(0.5, n) as u32);
+        assert_eq!((median, at(users)), (9.0, 5.0));
+        assert_eq!(at(1), 999_999.0);
     }
 
     #[test]
     fn empirical_mean_matches_target() {
-        // The edge count is the sum of 200k i.i.d. truncated-Zipf draws, so
-        // its mean has standard deviation sqrt(Var / n) with Var from the
-        // model itself. 6 sd: a wrong sampler fails, chance (p ~ 1e-9 under
-        // a normal approximation; the truncation keeps all moments finite)
-        // does not.
+        // The counts are the rank-size sequence itself, so the graph's mean
+        // is the model's, and the solver puts that within a step (1/users)
+        // of the target.
         let users = 200_000u32;
         for (target, seed) in [(35.0, 1u64), (75.0, 2)] {
             let max = users - 1;
-            let s = solve_exponent(target, max).unwrap();
+            let s = solve_exponent(target, max, users).unwrap();
             let g = Graph::build(&params(users, s, max, seed)).unwrap();
             let mean = g.edges() as f64 / f64::from(users);
-            let sd = (zipf_variance(s, max) / f64::from(users)).sqrt();
-            assert!(sd > 0.0 && sd < target / 2.0, "sd {sd}");
             assert!(
-                (mean - target).abs() < 6.0 * sd,
-                "target {target}: mean {mean}, sd of the mean {sd}"
+                (mean - target).abs() < 1e-4 * target,
+                "target {target}: mean {mean}"
             );
+            assert!((mean - zipf_mean(s, max, users)).abs() < 1e-9 * mean);
             let st = g.stats();
             assert_eq!(st.edges, g.edges());
+            assert_eq!(st.max_followers, max);
+            assert!(st.median_followers > 0);
             assert!(st.median_followers <= st.p99_followers);
             assert!(st.p99_followers <= st.max_followers);
         }
     }
 
     #[test]
-    fn zipf_variance_matches_direct_sum() {
-        let (s, max) = (1.8, 50_000u32);
-        let (mut z, mut m1, mut m2) = (0.0, 0.0, 0.0);
-        for k in 1..=(max as u64 + 1) {
-            let w = (k as f64).powf(-s);
-            let d = (k - 1) as f64;
-            z += w;
-            m1 += d * w;
-            m2 += d * d * w;
+    fn rank_permutation_is_a_bijection() {
+        for n in [1u64, 2, 3, 4, 5, 17, 64, 1000, 65_537] {
+            let p = RankPermutation::new(n, 11);
+            let mut seen = vec![false; n as usize];
+            for i in 0..n {
+                let v = p.apply(i) as usize;
+                assert!(v < n as usize && !seen[v], "n {n}: {i} -> {v}");
+                seen[v] = true;
+            }
         }
-        let direct = m2 / z - (m1 / z) * (m1 / z);
-        assert!((zipf_variance(s, max) - direct).abs() < 1e-8 * direct);
+        // Seeds differ, and ids carry no rank information: the top 8% of
+        // ranks spread evenly over the ids modulo 8 (1000 each, sd 30).
+        let n = 100_000;
+        let (a, b) = (RankPermutation::new(n, 1), RankPermutation::new(n, 2));
+        assert!((0..n).filter(|&i| a.apply(i) != b.apply(i)).count() > 99_000);
+        let mut per_shard = [0i32; 8];
+        for i in 0..n {
+            if a.apply(i) < 8000 {
+                per_shard[(i % 8) as usize] += 1;
+            }
+        }
+        assert!(
+            per_shard.iter().all(|&c| (c - 1000).abs() < 150),
+            "{per_shard:?}"
+        );
+    }
+
+    #[test]
+    fn counts_are_the_rank_size_sequence() {
+        let p = params(70_000, 0.8, 69_999, 3);
+        let counts = follower_counts(&p).unwrap();
+        let mut sorted = counts.clone();
+        sorted.sort_unstable_by(|a, b| b.cmp(a));
+        for (r, &c) in sorted.iter().enumerate() {
+            assert_eq!(f64::from(c), rank_size_count(69_999.0, 0.8, (r + 1) as f64));
+        }
+        assert_eq!(
+            in_pool(1, || follower_counts(&p).unwrap()),
+            in_pool(3, || follower_counts(&p).unwrap())
+        );
+        let other = follower_counts(&GraphParams {
+            seed: 4,
+            ..p.clone()
+        })
+        .unwrap();
+        assert_ne!(counts, other);
     }
 
     #[test]
@@ -1490,7 +1834,19 @@ mod tests {
         assert!((0..5000u32).all(|u| rw[u as usize] == 1.0 + f64::from(g.followee_count(u))));
         // A huge exponent must not overflow to NaN.
         assert!(g.weighted_mean_followers(400.0).is_finite());
-        assert!((activity_weighted_mean(1.6, 4999, 0.0) - zipf_mean(1.6, 4999)).abs() < 1e-12);
+        assert_eq!(
+            activity_weighted_mean(1.6, 4999, 5000, 0.0),
+            zipf_mean(1.6, 4999, 5000)
+        );
+        // The graph has exactly the model's counts.
+        for x in [0.0, 0.5, 2.0] {
+            let model = activity_weighted_mean(1.6, 4999, 5000, x);
+            let graph = g.weighted_mean_followers(x);
+            assert!(
+                (model - graph).abs() < 1e-9 * model,
+                "x {x}: {model} vs {graph}"
+            );
+        }
     }
 
     #[test]
@@ -1500,7 +1856,8 @@ mod tests {
         // weight, and (with a cap of 999 followers, so that saturation stays
         // small) must hold well over 40% of the edges, not the 10% of a
         // uniform choice.
-        let p = params(50_000, 1.7, 999, 4);
+        let s = solve_exponent(20.0, 999, 50_000).unwrap();
+        let p = params(50_000, s, 999, 4);
         let g = Graph::build(&p).unwrap();
         let w = draw_followee_weights(&p).unwrap();
         let mut ids: Vec<u32> = (0..50_000).collect();
@@ -1520,7 +1877,7 @@ mod tests {
 
     #[test]
     fn memory_estimates_bracket_the_real_size() {
-        let p = params(100_000, 1.8, 99_999, 6);
+        let p = params(100_000, 0.9, 99_999, 6);
         let g = Graph::build(&p).unwrap();
         let mean = g.edges() as f64 / 100_000.0;
         let held = estimate_graph_bytes(100_000, mean);
@@ -1534,7 +1891,7 @@ mod tests {
     #[cfg_attr(debug_assertions, ignore = "1M-user build: run with --release")]
     fn bytes_per_edge_at_one_million_users() {
         let users = 1_000_000u32;
-        let s = solve_exponent(75.0, users - 1).unwrap();
+        let s = solve_exponent(75.0, users - 1, users).unwrap();
         let g = Graph::build(&params(users, s, users - 1, 1)).unwrap();
         let per_edge = g.memory_bytes() as f64 / g.edges() as f64;
         assert!(per_edge <= 12.0, "{per_edge} bytes per edge");
@@ -1565,7 +1922,7 @@ mod tests {
     fn graph_10m_timed() {
         let users = 10_000_000u32;
         let max = 999_999;
-        let s = solve_exponent(75.0, max).unwrap();
+        let s = solve_exponent(75.0, max, users).unwrap();
         let t = std::time::Instant::now();
         let g = Graph::build(&params(users, s, max, 1)).unwrap();
         let secs = t.elapsed().as_secs_f64();
@@ -1579,80 +1936,63 @@ mod tests {
         );
     }
 
-    /// Calibration figures for the shipped scenarios:
+    /// Calibration figures for the shipped scenarios (max 999,999, 1M users):
     /// `cargo test --release --lib graph_calibration -- --ignored --nocapture`.
     #[test]
     #[ignore = "prints calibration figures"]
     fn graph_calibration() {
         let users = 1_000_000u32;
         let max = 999_999;
-        let show = |label: &str, s: f64| {
-            let g = Graph::build(&params(users, s, max, 1)).unwrap();
+        let n = users as usize;
+        for mean in [35.0, 75.0] {
+            let s = solve_exponent(mean, max, users).unwrap();
+            let at = |r: usize| rank_size_count(f64::from(max), s, r as f64);
+            let total: f64 = (1..=n).map(at).sum();
             println!(
-                "{label}: exponent {s:.6}, model mean {:.2}, model weighted mean (x=0.5) {:.2}, \
-                 graph weighted mean (x=0.5) {:.2}\n  {:?}",
-                zipf_mean(s, max),
-                activity_weighted_mean(s, max, 0.5),
-                g.weighted_mean_followers(0.5),
+                "follower mean {mean}: exponent {s:.6}, model mean {:.4}, exact mean {:.4}, \
+                 median {} p99 {} min {} (density exponent {:.3})",
+                zipf_mean(s, max, users),
+                total / n as f64,
+                at(n - nearest_rank(0.5, n)),
+                at(n - nearest_rank(0.99, n)),
+                at(n),
+                1.0 + 1.0 / s
+            );
+            for t in [1_000.0, 10_000.0, 100_000.0] {
+                let accounts = (1..=n).take_while(|&r| at(r) >= t).count();
+                let held: f64 = (1..=accounts).map(at).sum();
+                println!(
+                    "  >= {t} followers: {accounts} accounts, {:.2}% of edges",
+                    100.0 * held / total
+                );
+            }
+        }
+        // Follower mean 35 and per-tweet mean 75: the author activity
+        // exponent x, by bisection, and its value on real graphs.
+        let s35 = solve_exponent(35.0, max, users).unwrap();
+        let (mut lo, mut hi) = (0.0f64, 3.0f64);
+        while hi - lo > 1e-10 {
+            let mid = 0.5 * (lo + hi);
+            if activity_weighted_mean(s35, max, users, mid) < 75.0 {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        let x = 0.5 * (lo + hi);
+        println!(
+            "mean 35, per-tweet mean 75: x = {x:.6} (model per-tweet {:.4})",
+            activity_weighted_mean(s35, max, users, x)
+        );
+        for seed in 1..=3u64 {
+            let t = std::time::Instant::now();
+            let g = Graph::build(&params(users, s35, max, seed)).unwrap();
+            let secs = t.elapsed().as_secs_f64();
+            println!(
+                "  seed {seed}: build {secs:.2} s, graph per-tweet mean {:.4}\n  {:?}",
+                g.weighted_mean_followers(x),
                 g.stats()
             );
-        };
-        for mean in [35.0, 75.0] {
-            show(
-                &format!("follower mean {mean}"),
-                solve_exponent(mean, max).unwrap(),
-            );
         }
-        // The exponent whose activity-weighted mean (x = 0.5) is 75: the
-        // tilted law is Zipf(s - x), so s = solve(75) + x.
-        show(
-            "weighted mean 75 at x=0.5",
-            solve_exponent(75.0, max).unwrap() + 0.5,
-        );
-
-        // Follower mean 35 and per-tweet mean 75: the activity exponent
-        // x = s(35) - s(75), and its spread over seeds (it depends on the
-        // counts only).
-        let (s35, s75) = (
-            solve_exponent(35.0, max).unwrap(),
-            solve_exponent(75.0, max).unwrap(),
-        );
-        let x = s35 - s75;
-        let mut seen = Vec::new();
-        for seed in 1..=20u64 {
-            let p = params(users, s35, max, seed);
-            let counts = draw_follower_counts(&p).unwrap();
-            let (mut num, mut den) = (0.0, 0.0);
-            for &c in &counts {
-                let w = (1.0 + f64::from(c)).powf(x);
-                num += f64::from(c) * w;
-                den += w;
-            }
-            seen.push(num / den);
-        }
-        seen.sort_by(f64::total_cmp);
-        println!(
-            "mean 35 with x = {x:.4}: model per-tweet mean {:.2}; 20 seeds of 1M users: min {:.1} median {:.1} max {:.1}",
-            activity_weighted_mean(s35, max, x),
-            seen[0],
-            seen[10],
-            seen[19]
-        );
-        // Follower mean 35 and x = 0.5: the cap that gives per-tweet mean 75.
-        let (mut lo, mut hi) = (100u32, max);
-        while hi - lo > 1 {
-            let mid = lo + (hi - lo) / 2;
-            let s = solve_exponent(35.0, mid).unwrap();
-            if activity_weighted_mean(s, mid, 0.5) > 75.0 {
-                hi = mid;
-            } else {
-                lo = mid;
-            }
-        }
-        let s = solve_exponent(35.0, lo).unwrap();
-        println!(
-            "mean 35, x = 0.5: per-tweet mean 75 needs max = {lo} (exponent {s:.4}, per-tweet {:.2})",
-            activity_weighted_mean(s, lo, 0.5)
-        );
     }
 }

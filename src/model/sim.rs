@@ -71,7 +71,7 @@ impl World {
         let p = &scenario.population;
         let users = u64::from(p.users);
         let mean = p.followers.mean.unwrap_or_else(|| {
-            crate::model::graph::zipf_mean(p.followers.exponent, p.followers.max)
+            crate::model::graph::zipf_mean(p.followers.exponent, p.followers.max, p.users)
         });
         let graph = crate::model::graph::estimate_memory_bytes(users, mean);
         let samplers = 2 * 16 * users;
@@ -155,6 +155,15 @@ enum Event {
     StoreWritten(u32),
     /// A worker sends the next batch of this job.
     Batch(u32),
+    /// A cache station takes the next chunk of an insert request.
+    CacheChunk {
+        /// The fan-out job.
+        job: u32,
+        /// The cache station (shard x replica).
+        station: u32,
+        /// Timelines of the request not yet applied.
+        left: u32,
+    },
 }
 
 /// One pipelined insert request: destinations on one cache shard.
@@ -175,6 +184,8 @@ struct Job {
     next: usize,
     dispatch_at: SimTime,
     delivered: SimTime,
+    /// Insert requests still being applied chunk by chunk.
+    pending_chunks: u32,
 }
 
 /// A tier of identical stations and the costs of its operations.
@@ -245,8 +256,35 @@ pub struct SimOptions {
     pub cancel: Option<Arc<AtomicBool>>,
 }
 
+/// `user % shards` without a division on the hot path (Lemire, Kaser and
+/// Kurz, "Faster remainder by direct computation", 2019): a read under
+/// fan-out-on-read maps dozens of followees to their shards.
+#[derive(Clone, Copy, Debug)]
+struct ShardMap {
+    shards: u32,
+    magic: u64,
+}
+
+impl ShardMap {
+    fn new(shards: u32) -> ShardMap {
+        let shards = shards.max(1);
+        ShardMap {
+            shards,
+            magic: (u64::MAX / u64::from(shards)).wrapping_add(1),
+        }
+    }
+
+    #[inline]
+    fn of(self, user: u32) -> u32 {
+        let low = self.magic.wrapping_mul(u64::from(user));
+        ((u128::from(low) * u128::from(self.shards)) >> 64) as u32
+    }
+}
+
 /// The state of one running simulation.
 struct Simulation<'a> {
+    store_shard: ShardMap,
+    cache_shard: ShardMap,
     scenario: &'a Scenario,
     world: &'a World,
     strategy: Box<dyn Strategy>,
@@ -328,7 +366,9 @@ impl<'a> Simulation<'a> {
         Simulation {
             scenario,
             world,
-            strategy: strategy::build(kind, &scenario.strategy),
+            strategy: strategy::build(kind, &scenario.strategy, &world.graph),
+            store_shard: ShardMap::new(c.tweet_store.tier.shards),
+            cache_shard: ShardMap::new(c.timeline_cache.tier.shards),
             queue: EventQueue::new(),
             shape: RateShape::new(&scenario.workload),
             posts: Arrivals::new(
@@ -433,6 +473,11 @@ impl<'a> Simulation<'a> {
                 Event::ScheduledTweet(author) => self.post(now, author),
                 Event::StoreWritten(job) => self.start_fanout(now, job),
                 Event::Batch(job) => self.send_batch(now, job),
+                Event::CacheChunk { job, station, left } => {
+                    self.jobs[job as usize].pending_chunks -= 1;
+                    self.send_chunk(now, job, station, left);
+                    self.finish_job_if_done(job);
+                }
             }
             if self.queue.popped() & 0xF_FFFF == 0 {
                 progress(now, self.queue.popped());
@@ -507,7 +552,7 @@ impl<'a> Simulation<'a> {
             self.report.fanout_sum += u64::from(followers);
         }
         let store_cfg = &self.scenario.cluster.tweet_store;
-        let shard = (author % store_cfg.tier.shards) as usize;
+        let shard = self.store_shard.of(author) as usize;
         let service = sample(&store_cfg.write, 1, &mut self.store.rng);
         let arrival = now + self.one_way();
         let Some(visit) = self.store.stations[shard].submit(arrival, service) else {
@@ -548,6 +593,7 @@ impl<'a> Simulation<'a> {
         job.in_window = in_window;
         job.batches.clear();
         job.next = 0;
+        job.pending_chunks = 0;
         job.delivered = posted;
         id
     }
@@ -555,12 +601,11 @@ impl<'a> Simulation<'a> {
     /// The store has the tweet: plan its batches and queue it for a worker.
     fn start_fanout(&mut self, now: SimTime, id: u32) {
         let c = &self.scenario.cluster;
-        let cache_shards = c.timeline_cache.tier.shards;
         let batch = c.fanout_workers.batch;
         let author = self.jobs[id as usize].author;
         let followers = self.world.graph.followers(author);
         for &f in followers {
-            let s = (f % cache_shards) as usize;
+            let s = self.cache_shard.of(f) as usize;
             if self.shard_counts[s] == 0 {
                 self.touched.push(s as u32);
             }
@@ -616,51 +661,82 @@ impl<'a> Simulation<'a> {
 
     /// A worker sends one pipelined insert to every replica of one cache shard.
     fn send_batch(&mut self, now: SimTime, id: u32) {
-        let cache_cfg = &self.scenario.cluster.timeline_cache;
-        let replicas = cache_cfg.replicas;
+        let replicas = self.scenario.cluster.timeline_cache.replicas;
         let job = &self.jobs[id as usize];
         let plan = job.batches[job.next];
-        let in_window = job.in_window;
-        let mut delivered = job.delivered;
-        let arrival = now + self.one_way();
-        for r in 0..replicas {
-            let station = (plan.shard * replicas + r) as usize;
-            let service = sample(&cache_cfg.write, u64::from(plan.size), &mut self.cache.rng);
-            match self.cache.stations[station].submit(arrival, service) {
-                Some(v) => {
-                    delivered = delivered.max(v.depart);
-                    if in_window {
-                        self.report.timeline_writes += u64::from(plan.size);
-                    }
-                    if let Some(s) = self.series.as_mut() {
-                        s.timeline_writes(u64::from(plan.size));
-                    }
-                }
-                None => {
-                    if in_window {
-                        self.report.dropped_timeline_writes += u64::from(plan.size);
-                    }
-                }
-            }
-        }
         self.backlog -= u64::from(plan.size);
+        for r in 0..replicas {
+            self.send_chunk(now, id, plan.shard * replicas + r, plan.size);
+        }
         let job = &mut self.jobs[id as usize];
-        job.delivered = delivered;
         job.next += 1;
         if job.next < job.batches.len() {
             job.dispatch_at += job.batches[job.next].worker_cost;
             let at = job.dispatch_at;
             self.schedule(at, Event::Batch(id));
         } else {
-            let latency = delivered - job.posted;
-            if in_window {
-                self.report.delivery_latency.record(latency);
-            }
-            if let Some(s) = self.series.as_mut() {
-                s.delivery(latency);
-            }
-            self.free_jobs.push(id);
+            self.finish_job_if_done(id);
         }
+    }
+
+    /// A cache station applies the next `write_chunk` entries of an insert
+    /// request (Redis reads a client's pipeline 16 KB at a time and serves
+    /// other clients in between); the rest rejoins its queue one hop after
+    /// this chunk is done, so reads are not stuck behind a whole 4,000-entry
+    /// batch.
+    fn send_chunk(&mut self, now: SimTime, id: u32, station: u32, left: u32) {
+        let cache_cfg = &self.scenario.cluster.timeline_cache;
+        let size = left.min(cache_cfg.write_chunk);
+        let service = sample(&cache_cfg.write, u64::from(size), &mut self.cache.rng);
+        let arrival = now + self.one_way();
+        let in_window = self.jobs[id as usize].in_window;
+        match self.cache.stations[station as usize].submit(arrival, service) {
+            Some(v) => {
+                if in_window {
+                    self.report.timeline_writes += u64::from(size);
+                }
+                if let Some(s) = self.series.as_mut() {
+                    s.timeline_writes(u64::from(size));
+                }
+                let job = &mut self.jobs[id as usize];
+                if left > size {
+                    job.pending_chunks += 1;
+                    self.schedule(
+                        v.depart,
+                        Event::CacheChunk {
+                            job: id,
+                            station,
+                            left: left - size,
+                        },
+                    );
+                } else {
+                    job.delivered = job.delivered.max(v.depart);
+                }
+            }
+            None => {
+                // The rest of the request is lost with this chunk.
+                if in_window {
+                    self.report.dropped_timeline_writes += u64::from(left);
+                }
+            }
+        }
+    }
+
+    /// Records the delivery and frees the job once every batch was sent and
+    /// every chunk applied.
+    fn finish_job_if_done(&mut self, id: u32) {
+        let job = &self.jobs[id as usize];
+        if job.next < job.batches.len() || job.pending_chunks > 0 {
+            return;
+        }
+        let latency = job.delivered - job.posted;
+        if job.in_window {
+            self.report.delivery_latency.record(latency);
+        }
+        if let Some(s) = self.series.as_mut() {
+            s.delivery(latency);
+        }
+        self.free_jobs.push(id);
     }
 
     fn read(&mut self, now: SimTime, reader: u32) {
@@ -672,8 +748,7 @@ impl<'a> Simulation<'a> {
         if self.strategy.reads_cache() {
             let cache_cfg = &cluster.timeline_cache;
             let replica = self.replica_rng.random_range(0..cache_cfg.replicas);
-            let station =
-                ((reader % cache_cfg.tier.shards) * cache_cfg.replicas + replica) as usize;
+            let station = (self.cache_shard.of(reader) * cache_cfg.replicas + replica) as usize;
             let service = sample(
                 &cache_cfg.read,
                 u64::from(cache_cfg.max_entries),
@@ -688,9 +763,8 @@ impl<'a> Simulation<'a> {
         let pulls = self.strategy.pulls(graph, reader);
         if !pulls.is_empty() {
             let store_cfg = &cluster.tweet_store;
-            let shards = store_cfg.tier.shards;
             for &f in pulls {
-                let s = (f % shards) as usize;
+                let s = self.store_shard.of(f) as usize;
                 if self.shard_counts[s] == 0 {
                     self.touched.push(s as u32);
                 }
@@ -813,6 +887,7 @@ pub(crate) mod tests {
                     },
                     replicas: 3,
                     max_entries: 800,
+                    write_chunk: 200,
                     read: svc(20, 25),
                     write: svc(10, 2000),
                 },
@@ -832,6 +907,16 @@ pub(crate) mod tests {
 
     fn run(s: &Scenario, world: &World, kind: StrategyKind) -> Report {
         simulate(s, world, kind, &SimOptions::default(), &mut |_, _| {})
+    }
+
+    #[test]
+    fn shard_map_is_the_remainder() {
+        for shards in [1u32, 2, 3, 7, 16, 48, 1000, 65_535, 100_000] {
+            let m = ShardMap::new(shards);
+            for user in [0u32, 1, 2, 15, 16, 17, 999_999, u32::MAX - 1, u32::MAX] {
+                assert_eq!(m.of(user), user % shards, "{user} % {shards}");
+            }
+        }
     }
 
     #[test]

@@ -112,6 +112,10 @@ pub fn describe(s: &Scenario) -> Vec<(String, String)> {
         "cluster.timeline_cache.max_entries",
         format!("{} entries", cache.max_entries),
     );
+    out.put(
+        "cluster.timeline_cache.write_chunk",
+        format!("{} entries", cache.write_chunk),
+    );
     out.service("cluster.timeline_cache.read", &cache.read);
     out.service("cluster.timeline_cache.write", &cache.write);
     let f = &c.fanout_workers;

@@ -18,7 +18,7 @@ use super::KeyDoc;
 pub(crate) const COMPUTED: &[&str] = &[
     "name",
     "description",
-    "population.followers.mean",
+    "population.followers.exponent",
     "population.followers.max",
     "workload.events[].kind",
     "workload.events[].at",
@@ -152,9 +152,9 @@ const POPULATION: [KeyDoc; 7] = [
     key!(
         "population.author_activity_exponent",
         "float",
-        "0.5",
+        "0.165",
         "a number from 0 to 3",
-        "A user's tweet rate is proportional to (1 + followers)^x; 0 is uniform (Sysomos 2009 gives 0.5)."
+        "A user's tweet rate is proportional to (1 + followers)^x; 0 is uniform; 0.165 brings the mean fan-out per tweet to DDIA's 75 at mean 35 followers."
     ),
     key!(
         "population.reader_activity_exponent",
@@ -166,15 +166,15 @@ const POPULATION: [KeyDoc; 7] = [
     key!(
         "population.followers.exponent",
         "float",
-        "1.9",
+        "(none)",
         "a finite number > 0 and at most 10; give exponent or mean, not both",
-        "Zipf exponent of follower counts: P(k) ~ (k + 1)^-exponent on 0..=max."
+        "Zipf rank-size exponent s: the r-th most followed account has max * r^-s followers."
     ),
     key!(
         "population.followers.mean",
         "float",
-        "(none)",
-        "a finite number > 0 that counts 0..=max can average; give exponent or mean, not both",
+        "35.0",
+        "a finite number > 0 that counts 0..=max can average; give exponent or mean, not both (the mean is the default)",
         "Target mean follower count; the exponent is solved for it (Kwak et al. 2010: 1.47B edges / 41.7M users = 35)."
     ),
     key!(
@@ -346,7 +346,7 @@ const fn named(mut t: [KeyDoc; 3], keys: [&'static str; 3]) -> [KeyDoc; 3] {
 }
 
 const STORE_TIER: [KeyDoc; 3] = named(
-    tier_keys("16", "Servers (threads) per tweet-store shard."),
+    tier_keys("48", "Servers (threads) per tweet-store shard."),
     [
         "cluster.tweet_store.shards",
         "cluster.tweet_store.servers",
@@ -362,8 +362,8 @@ const STORE_WRITE: [KeyDoc; 5] = service_keys!(
 );
 const STORE_READ: [KeyDoc; 5] = service_keys!(
     "cluster.tweet_store.read",
-    "\"20us\"",
-    "\"2us\"",
+    "\"100us\"",
+    "\"10us\"",
     "1.0",
     "fetching recent tweets; items = authors fetched"
 );
@@ -379,7 +379,7 @@ const CACHE_TIER: [KeyDoc; 3] = named(
         "cluster.timeline_cache.queue_limit",
     ],
 );
-const CACHE_MORE: [KeyDoc; 2] = [
+const CACHE_MORE: [KeyDoc; 3] = [
     key!(
         "cluster.timeline_cache.replicas",
         "integer",
@@ -393,6 +393,13 @@ const CACHE_MORE: [KeyDoc; 2] = [
         "800",
         "an integer from 1 to 1000000",
         "Length cap of a home timeline (Krikorian 2012: 800 entries)."
+    ),
+    key!(
+        "cluster.timeline_cache.write_chunk",
+        "integer",
+        "200",
+        "an integer from 1 to 1000000",
+        "Entries a shard applies from one insert request before serving other requests (Redis reads a pipeline 16 KB, about 200 commands, at a time)."
     ),
 ];
 const CACHE_READ: [KeyDoc; 5] = service_keys!(

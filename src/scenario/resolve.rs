@@ -389,14 +389,31 @@ impl Reader<'_> {
                     render(m)
                 ),
             )),
-            (_, Some(m)) => {
-                let mean = self.float(MEAN, |x| x > 0.0 && x.is_finite())?;
-                let exponent = graph::solve_exponent(mean, max).map_err(|e| {
+            (Some(_), None) => Ok(FollowerConfig {
+                exponent: self.float(EXP, |x| x > 0.0 && x <= 10.0)?,
+                mean: None,
+                max,
+            }),
+            (None, None) if max == 0 => Ok(FollowerConfig {
+                // Nobody can have a follower: any exponent gives all zeros.
+                exponent: 1.0,
+                mean: None,
+                max,
+            }),
+            (None, given) => {
+                // The mean as given, else its default (Kwak et al.'s 35),
+                // lowered to half the cap for populations too small for it.
+                let mut mean = self.float(MEAN, |x| x > 0.0 && x.is_finite())?;
+                if given.is_none() {
+                    mean = mean.min(f64::from(max) / 2.0);
+                }
+                let m = given.cloned().unwrap_or(Value::Float(mean));
+                let exponent = graph::solve_exponent(mean, max, users).map_err(|e| {
                     self.bad(
                         MEAN,
-                        m,
+                        &m,
                         format!(
-                            "{} (with population.followers.max = {max})",
+                            "{} (with population.followers.max = {max} and population.users = {users})",
                             e.trim_end_matches('.')
                         ),
                     )
@@ -407,11 +424,6 @@ impl Reader<'_> {
                     max,
                 })
             }
-            _ => Ok(FollowerConfig {
-                exponent: self.float(EXP, |x| x > 0.0 && x <= 10.0)?,
-                mean: None,
-                max,
-            }),
         }
     }
 
@@ -528,6 +540,7 @@ impl Reader<'_> {
             tier: self.tier("cluster.timeline_cache")?,
             replicas: self.uint("cluster.timeline_cache.replicas", 1, 16)? as u32,
             max_entries: self.uint("cluster.timeline_cache.max_entries", 1, 1_000_000)? as u32,
+            write_chunk: self.uint("cluster.timeline_cache.write_chunk", 1, 1_000_000)? as u32,
             read: self.service("cluster.timeline_cache.read")?,
             write: self.service("cluster.timeline_cache.write")?,
         };

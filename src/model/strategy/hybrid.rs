@@ -11,12 +11,31 @@
 use super::Strategy;
 use crate::model::config::StrategyKind;
 use crate::model::graph::Graph;
+use rayon::prelude::*;
 
 /// Push ordinary accounts, pull celebrities.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct Hybrid {
     /// Accounts with at least this many followers are pulled, not pushed.
     pub celebrity_threshold: u32,
+    /// Per reader, how many of its followees are celebrities, computed once:
+    /// looking it up on every read would cost a binary search of cache
+    /// misses (4 bytes per user).
+    celebrities_followed: Vec<u32>,
+}
+
+impl Hybrid {
+    /// Hybrid with this threshold, for the simulation of `graph`.
+    pub fn new(celebrity_threshold: u32, graph: &Graph) -> Hybrid {
+        let celebrities_followed = (0..graph.users())
+            .into_par_iter()
+            .map(|u| graph.celebrity_prefix(u, celebrity_threshold) as u32)
+            .collect();
+        Hybrid {
+            celebrity_threshold,
+            celebrities_followed,
+        }
+    }
 }
 
 impl Strategy for Hybrid {
@@ -30,7 +49,7 @@ impl Strategy for Hybrid {
         // Followees are sorted by follower count, largest first, so the
         // celebrities a reader follows are a prefix of the list.
         let followees = graph.followees(reader);
-        &followees[..graph.celebrity_prefix(reader, self.celebrity_threshold)]
+        &followees[..self.celebrities_followed[reader as usize] as usize]
     }
     fn reads_cache(&self) -> bool {
         true

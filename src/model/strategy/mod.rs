@@ -33,13 +33,12 @@ pub trait Strategy: Send + Sync {
     fn reads_cache(&self) -> bool;
 }
 
-/// The strategy object for `kind`, configured from the scenario.
-pub fn build(kind: StrategyKind, config: &StrategyConfig) -> Box<dyn Strategy> {
+/// The strategy object for `kind`, configured from the scenario, for the
+/// simulation of one graph.
+pub fn build(kind: StrategyKind, config: &StrategyConfig, graph: &Graph) -> Box<dyn Strategy> {
     match kind {
         StrategyKind::FanoutOnRead => Box::new(FanoutOnRead),
         StrategyKind::FanoutOnWrite => Box::new(FanoutOnWrite),
-        StrategyKind::Hybrid => Box::new(Hybrid {
-            celebrity_threshold: config.celebrity_threshold,
-        }),
+        StrategyKind::Hybrid => Box::new(Hybrid::new(config.celebrity_threshold, graph)),
     }
 }
