@@ -46,7 +46,6 @@ fn ddia_arithmetic_345k_timeline_writes_per_second() {
     // Sampling error of the measured rate: tweets are Poisson (sd sqrt(n))
     // and each draws a follower count with the graph's own variance, so
     // sd(writes) = sqrt(n E[f^2]) (compound Poisson). Allow 4 sd.
-    let n = r.posts as f64;
     let ef2: f64 = (0..world.graph.users())
         .map(|u| (world.graph.follower_count(u) as f64).powi(2))
         .sum::<f64>()

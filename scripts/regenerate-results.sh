@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Regenerates everything in results/ from the shipped scenarios: summaries
+# (CSV, JSON), time series, HDR histogram logs, plots, and the hybrid
+# threshold sweep. Takes a few minutes on a 2-core machine.
+#
+#   scripts/regenerate-results.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo build --release --locked --quiet
+fanout=target/release/fanout
+mkdir -p results
+
+for name in twitter-2012 peak celebrity; do
+  echo "== $name"
+  "$fanout" run "scenarios/$name.toml" --quiet \
+    --csv "results/$name.csv" \
+    --json "results/$name.json" \
+    --timeseries "results/$name-timeseries.csv" \
+    --hdr "results/$name.hlog" \
+    > "results/$name.txt"
+  "$fanout" plot "results/$name.csv" -o "results/$name-latency.svg"
+  "$fanout" plot "results/$name-timeseries.csv" -o "results/$name-timeseries.svg"
+done
+
+echo "== hybrid threshold sweep on twitter-2012"
+"$fanout" sweep scenarios/twitter-2012.toml --quiet \
+  --vary 'strategy.hybrid.celebrity_threshold=1e3..1e6:log:7' \
+  --duration 10s --seeds 2 \
+  --csv results/hybrid-threshold-sweep.csv \
+  > results/hybrid-threshold-sweep.txt
+"$fanout" plot results/hybrid-threshold-sweep.csv -o results/hybrid-threshold-sweep.svg
+
+echo "done: $(ls results | wc -l) files in results/"
