@@ -87,8 +87,8 @@ pub struct PopulationConfig {
     pub reader_activity_exponent: f64,
 }
 
-/// Zipf-distributed follower counts: P(k) proportional to k^-exponent on
-/// 1..=max+1, minus one, so counts run from 0 to `max`.
+/// Follower counts by Zipf's rank-size law: the r-th most followed account
+/// has round(max * r^-exponent) followers, so the largest has exactly `max`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FollowerConfig {
     /// The Zipf exponent in force (solved from `mean` when that was given).
