@@ -1,1 +1,119 @@
-fn main() {}
+//! Whole-model speed: simulated seconds per wall second, and simulator events
+//! per second, of each strategy on scenarios/twitter-2012.toml (1M users,
+//! 4.6k tweets/s, 300k reads/s), with a short run: 1 s of warm-up and 2 s
+//! measured, so one iteration is a few seconds of wall time.
+//!
+//! The follower graph and samplers (`World`) are built once, outside the
+//! timing (`cargo bench --bench graph` measures the build). Throughput is in
+//! simulator events (criterion's "elem/s"); each strategy's events per
+//! iteration are the same every time, since a run is a pure function of the
+//! scenario and seed. After the criterion groups, one line per strategy:
+//!
+//! ```text
+//! fanout-on-read: X simulated s per wall s, Y M events/s (median of N runs)
+//! ```
+//!
+//! `cargo bench --bench model` (about a minute; `-- hybrid` for one strategy).
+//! The engine alone against a minimal BinaryHeap loop is in benches/engine.rs.
+
+use criterion::{Criterion, SamplingMode, Throughput};
+use fanout::model::config::{Scenario, StrategyKind};
+use fanout::model::sim::{SimOptions, World, simulate};
+use fanout::scenario::RawScenario;
+use std::hint::black_box;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+/// twitter-2012.toml with a short run.
+fn scenario() -> Scenario {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/twitter-2012.toml");
+    let mut raw = RawScenario::from_file(&path).expect("scenarios/twitter-2012.toml is readable");
+    raw.set("duration=\"2s\"").expect("duration is a known key");
+    raw.set("warmup=\"1s\"").expect("warmup is a known key");
+    raw.resolve().expect("the shipped scenario is valid")
+}
+
+/// What the timed runs of one strategy measured.
+struct Timings {
+    kind: StrategyKind,
+    events: u64,
+    walls: Vec<Duration>,
+}
+
+fn main() {
+    let mut criterion = Criterion::default().configure_from_args();
+    let s = scenario();
+    let started = Instant::now();
+    let world = World::build(&s).expect("the shipped population is valid");
+    eprintln!(
+        "twitter-2012 (warm-up {}, duration {}): graph of {} users, {} edges built in {:.1} s (not timed)",
+        s.warmup,
+        s.duration,
+        world.graph.users(),
+        world.graph.edges(),
+        started.elapsed().as_secs_f64()
+    );
+    // Simulated time of one run: the warm-up and the measured window (the
+    // drain after it is short and not counted).
+    let simulated = (s.warmup + s.duration).as_secs_f64();
+    let options = SimOptions::default();
+
+    let mut group = criterion.benchmark_group("model_twitter_2012_3s");
+    group
+        .sampling_mode(SamplingMode::Flat)
+        .sample_size(10)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(10));
+    let mut all: Vec<Timings> = Vec::new();
+    for kind in StrategyKind::ALL {
+        // One untimed run gives the throughput figure (events per run).
+        let events = simulate(&s, &world, kind, &options, &mut |_, _| {}).events;
+        group.throughput(Throughput::Elements(events));
+        let mut walls = Vec::new();
+        group.bench_function(kind.name(), |b| {
+            b.iter_custom(|iters| {
+                let mut total = Duration::ZERO;
+                for _ in 0..iters {
+                    let t = Instant::now();
+                    let report = simulate(
+                        black_box(&s),
+                        black_box(&world),
+                        kind,
+                        &options,
+                        &mut |_, _| {},
+                    );
+                    let wall = t.elapsed();
+                    assert_eq!(report.events, events, "a run is deterministic");
+                    walls.push(wall);
+                    total += wall;
+                }
+                total
+            })
+        });
+        all.push(Timings {
+            kind,
+            events,
+            walls,
+        });
+    }
+    group.finish();
+
+    for t in &mut all {
+        // Strategies left out by a filter on the command line ran nothing.
+        if t.walls.is_empty() {
+            continue;
+        }
+        t.walls.sort();
+        let median = t.walls[t.walls.len() / 2].as_secs_f64();
+        println!(
+            "{}: {:.2} simulated s per wall s, {:.2} M events/s (median of {} runs of {} s simulated, {} events each)",
+            t.kind.name(),
+            simulated / median,
+            t.events as f64 / median / 1e6,
+            t.walls.len(),
+            simulated,
+            t.events
+        );
+    }
+    criterion.final_summary();
+}

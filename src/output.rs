@@ -23,6 +23,10 @@ pub fn check_writable(flag: &str, path: &Path) -> Result<()> {
     if is_stdout(path) {
         return Ok(());
     }
+    if fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+        // A device or pipe (/dev/null): written in place, nothing to probe.
+        return Ok(());
+    }
     if path.is_dir() {
         return Err(FanoutError::input(format!(
             "{flag} {}: is a directory; give a file path, or - for standard output",
@@ -65,6 +69,19 @@ where
         return body(&mut lock)
             .and_then(|_| lock.flush())
             .map_err(|e| FanoutError::failure(format!("writing to standard output: {e}")));
+    }
+    // A device, pipe or other special file (/dev/null, a FIFO) is written in
+    // place: renaming over it would replace the device with a plain file.
+    // Symbolic links are followed, so the link stays and its target changes.
+    let path = &fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    if fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+        let mut f = fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .map_err(|e| FanoutError::failure(format!("{}: {e}", path.display())))?;
+        return body(&mut f)
+            .and_then(|_| f.flush())
+            .map_err(|e| FanoutError::failure(format!("{}: {e}", path.display())));
     }
     let dir = parent_dir(path);
     let (file, tmp) = tempfile_in(&dir).map_err(|e| {
@@ -136,6 +153,26 @@ mod tests {
         assert_eq!(fs::read_to_string(&p).unwrap(), "old\n");
         let leftovers: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(leftovers.len(), 1, "temporary file left behind");
+    }
+
+    #[test]
+    fn special_files_are_written_in_place_and_links_followed() {
+        // /dev/null must stay a device even when we run as root.
+        write_atomic(Path::new("/dev/null"), |w| w.write_all(b"x")).unwrap();
+        assert!(!fs::metadata("/dev/null").unwrap().is_file());
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("target.csv");
+        let link = dir.path().join("link.csv");
+        fs::write(&target, "old").unwrap();
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        write_atomic(&link, |w| w.write_all(b"new")).unwrap();
+        assert!(
+            fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(fs::read_to_string(&target).unwrap(), "new");
     }
 
     #[test]

@@ -25,6 +25,7 @@ pub struct RateShape {
     profile: RateProfile,
     bursts: Vec<(u64, u64, f64)>,
     max: f64,
+    profile_max: f64,
 }
 
 impl RateShape {
@@ -57,6 +58,7 @@ impl RateShape {
             profile: workload.profile.clone(),
             bursts,
             max: profile_max * burst_max,
+            profile_max,
         }
     }
 
@@ -86,6 +88,24 @@ impl RateShape {
     pub fn max_multiplier(&self) -> f64 {
         self.max
     }
+
+    /// An upper bound of m over [t, until), and `until`: the next time a
+    /// burst starts or ends after `t` (the set of active bursts is constant
+    /// in between), or the end of time.
+    pub fn bound_from(&self, t: SimTime) -> (f64, SimTime) {
+        let ns = t.as_nanos();
+        let mut m = self.profile_max;
+        let mut until = u64::MAX;
+        for &(start, end, factor) in &self.bursts {
+            if ns >= start && ns < end {
+                m *= factor.max(1.0);
+                until = until.min(end);
+            } else if start > ns {
+                until = until.min(start);
+            }
+        }
+        (m, SimTime::from_nanos(until))
+    }
 }
 
 /// A Poisson process with rate `base * m(t)`, drawn one arrival at a time.
@@ -104,18 +124,31 @@ impl Arrivals {
     /// The first arrival after `now`, or `None` if it would fall at or after
     /// `end` (or the rate is zero).
     pub fn next(&mut self, now: SimTime, shape: &RateShape, end: SimTime) -> Option<SimTime> {
-        let bound = self.base * shape.max_multiplier();
-        if bound <= 0.0 || !bound.is_finite() {
-            return None;
-        }
         let mut t = now;
         loop {
-            let gap: f64 = Exp1.sample(&mut self.rng);
-            t = t.checked_add(SimDuration::from_secs_f64_saturating(gap / bound))?;
-            if t >= end {
+            // Thinning against the bound of the current stretch between
+            // burst edges; a candidate past the stretch is discarded and
+            // drawing restarts at its end (exact: exponential gaps are
+            // memoryless).
+            let (m, until) = shape.bound_from(t);
+            let bound = self.base * m;
+            if bound <= 0.0 || !bound.is_finite() {
                 return None;
             }
-            let keep = shape.multiplier(t) / shape.max_multiplier();
+            let gap: f64 = Exp1.sample(&mut self.rng);
+            let c = t.checked_add(SimDuration::from_secs_f64_saturating(gap / bound))?;
+            if c >= until {
+                if until >= end {
+                    return None;
+                }
+                t = until;
+                continue;
+            }
+            if c >= end {
+                return None;
+            }
+            t = c;
+            let keep = shape.multiplier(t) / m;
             if keep >= 1.0 || self.rng.random::<f64>() < keep {
                 return Some(t);
             }

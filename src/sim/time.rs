@@ -34,7 +34,7 @@ impl SimTime {
     }
     /// Seconds since the start, as a float (for reports only).
     pub fn as_secs_f64(self) -> f64 {
-        self.0 as f64 * 1e-9
+        self.0 as f64 / 1e9
     }
     /// `self + d`, or `None` on overflow.
     pub fn checked_add(self, d: SimDuration) -> Option<SimTime> {
@@ -99,11 +99,11 @@ impl SimDuration {
     }
     /// Seconds in the span, as a float.
     pub fn as_secs_f64(self) -> f64 {
-        self.0 as f64 * 1e-9
+        self.0 as f64 / 1e9
     }
     /// Milliseconds in the span, as a float.
     pub fn as_millis_f64(self) -> f64 {
-        self.0 as f64 * 1e-6
+        self.0 as f64 / 1e6
     }
     /// `self + other`, or `None` on overflow.
     pub fn checked_add(self, other: SimDuration) -> Option<SimDuration> {
