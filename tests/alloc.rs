@@ -93,6 +93,8 @@ fn scenario(duration_s: u64) -> Scenario {
     for set in [
         "workload.tweets_per_sec=3000".to_string(),
         "workload.reads_per_sec=30000".to_string(),
+        // Ten times the reads need more store servers to stay stable.
+        "cluster.tweet_store.servers=32".to_string(),
         "warmup=\"1s\"".to_string(),
         format!("duration=\"{duration_s}s\""),
         "workload.events[0]={ kind = \"tweet\", at = \"2s\", rank = 1 }".to_string(),
