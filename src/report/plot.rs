@@ -54,27 +54,9 @@ pub const SUMMARY_COLUMNS: [&str; 21] = [
     "wall_seconds",
 ];
 
-/// The columns of the time-series CSV; later columns are ignored.
-pub const TIMESERIES_COLUMNS: [&str; 18] = [
-    "scenario",
-    "strategy",
-    "seed",
-    "t_start_s",
-    "t_end_s",
-    "posts_per_sec",
-    "reads_per_sec",
-    "timeline_writes_per_sec",
-    "store_reads_per_sec",
-    "read_p50_ms",
-    "read_p99_ms",
-    "read_p999_ms",
-    "delivery_p99_ms",
-    "fanout_backlog",
-    "store_peak_queue",
-    "cache_peak_queue",
-    "workers_peak_queue",
-    "event",
-];
+/// The columns of the time-series CSV (those its exporter writes); later
+/// columns are ignored.
+pub const TIMESERIES_COLUMNS: [&str; 18] = super::series::COLUMNS;
 
 /// What kind of CSV a header is, which decides the plot drawn from it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -362,10 +344,12 @@ fn describe_seeds(seeds: &[String]) -> String {
             let consecutive = nums.len() == n && nums.windows(2).all(|w| w[1] == w[0] + 1);
             if consecutive && n > 2 {
                 format!("seeds {}–{}", nums[0], nums[n - 1])
-            } else if n <= 4 {
+            } else if n <= 4 && seeds.iter().map(String::len).sum::<usize>() <= 24 {
                 format!("seeds {}", seeds.join(", "))
             } else {
-                format!("{n} seeds")
+                // Derived seeds are 20-digit numbers: listing them would
+                // run the title off the picture.
+                format!("{n} seeds from {}", seeds[0])
             }
         }
     }
@@ -477,7 +461,8 @@ mod tests {
         assert_eq!(s(&["42"]), "seed 42");
         assert_eq!(s(&["3", "1", "2"]), "seeds 1–3");
         assert_eq!(s(&["1", "7"]), "seeds 1, 7");
-        assert_eq!(s(&["1", "7", "9", "11", "13"]), "5 seeds");
+        assert_eq!(s(&["1", "7", "9", "11", "13"]), "5 seeds from 1");
+        assert_eq!(s(&["2012", "9494881267701158876"]), "2 seeds from 2012");
     }
 
     #[test]
