@@ -344,7 +344,7 @@ fn describe_seeds(seeds: &[String]) -> String {
             let consecutive = nums.len() == n && nums.windows(2).all(|w| w[1] == w[0] + 1);
             if consecutive && n > 2 {
                 format!("seeds {}–{}", nums[0], nums[n - 1])
-            } else if n <= 4 && seeds.iter().map(String::len).sum::<usize>() <= 24 {
+            } else if n <= 4 && seeds.iter().map(String::len).sum::<usize>() <= 16 {
                 format!("seeds {}", seeds.join(", "))
             } else {
                 // Derived seeds are 20-digit numbers: listing them would
