@@ -7,7 +7,7 @@
 
 use crate::error::{FanoutError, Result};
 use crate::metrics::Report;
-use crate::model::config::{Scenario, StrategyKind};
+use crate::model::config::{GraphMode, Scenario, StrategyKind};
 use crate::model::sim::{self, SimOptions, World};
 use crate::output;
 use crate::progress::Progress;
@@ -324,10 +324,19 @@ fn memory_guard(scenario: &Scenario, parallel: usize, force: bool) -> Result<()>
     };
     if need > have && !force {
         let gib = |b: u64| b as f64 / (1u64 << 30) as f64;
+        let sampled = World::estimate_memory_bytes_in(scenario, parallel, GraphMode::Sampled);
+        let hint = if scenario.population.graph == GraphMode::Stored && sampled <= have {
+            format!(
+                "; --set population.graph=sampled (scale mode, about {:.1} GiB) would fit",
+                gib(sampled)
+            )
+        } else {
+            String::new()
+        };
         return Err(FanoutError::input(format!(
             "population.users = {}: this run needs about {:.1} GiB of memory (follower graph and \
              simulations) but {:.1} GiB is available; lower population.users or \
-             population.followers.mean, or pass --force to try anyway",
+             population.followers.mean, or pass --force to try anyway{hint}",
             scenario.population.users,
             gib(need),
             gib(have)
@@ -669,10 +678,14 @@ fn check(args: CheckArgs) -> Result<()> {
     for (k, v) in &params {
         out.push_str(&format!("  {k:<w$}  {v}\n"));
     }
-    let estimate = World::estimate_memory_bytes(&scenario, 1);
+    let stored = World::estimate_memory_bytes_in(&scenario, 1, GraphMode::Stored);
+    let sampled = World::estimate_memory_bytes_in(&scenario, 1, GraphMode::Sampled);
     out.push_str(&format!(
-        "\nmemory estimate (graph build peak + one simulation): {:.1} MiB; available: {}\n",
-        estimate as f64 / 1048576.0,
+        "\nmemory estimate (graph build peak + one simulation): stored {:.1} MiB, sampled {:.1} MiB \
+         (population.graph = {}); available: {}\n",
+        stored as f64 / 1048576.0,
+        sampled as f64 / 1048576.0,
+        scenario.population.graph.name(),
         available_memory()
             .map(|b| format!("{:.1} MiB", b as f64 / 1048576.0))
             .unwrap_or_else(|| "unknown".into())
@@ -698,7 +711,11 @@ fn check(args: CheckArgs) -> Result<()> {
             ),
         ),
         (
-            "followees per user: mean / median / max",
+            if world.graph.mode() == GraphMode::Sampled {
+                "followees per user (expected): mean / median / max"
+            } else {
+                "followees per user: mean / median / max"
+            },
             format!(
                 "{:.1} / {} / {}",
                 st.mean_followees, st.median_followees, st.max_followees

@@ -3,7 +3,9 @@
 //! that no input panics and every error is one line naming its source.
 
 use fanout::error::FanoutError;
-use fanout::model::config::{AccountRef, RateProfile, Scenario, ScheduledEvent, StrategyKind};
+use fanout::model::config::{
+    AccountRef, GraphMode, RateProfile, Scenario, ScheduledEvent, StrategyKind,
+};
 use fanout::scenario::{RawScenario, describe, known_keys};
 use fanout::sim::dist::{ServiceDist, Shape};
 use fanout::sim::time::SimDuration;
@@ -204,6 +206,11 @@ fn key_cases() -> Vec<(&'static str, &'static str, Box<dyn Fn(&Scenario) -> bool
             "population.users",
             "5000",
             c(|s| s.population.users == 5000 && s.population.followers.max == 4999),
+        ),
+        (
+            "population.graph",
+            "\"sampled\"",
+            c(|s| s.population.graph == GraphMode::Sampled),
         ),
         (
             "population.followee_exponent",

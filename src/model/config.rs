@@ -7,6 +7,8 @@
 use crate::sim::dist::ServiceDist;
 use crate::sim::time::SimDuration;
 
+pub use crate::model::graph::GraphMode;
+
 /// Everything one run needs, after parsing, overrides and validation.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Scenario {
@@ -74,6 +76,8 @@ impl StrategyKind {
 pub struct PopulationConfig {
     /// Number of users (graph nodes).
     pub users: u32,
+    /// How the follower graph is held: stored, or sampled (scale mode).
+    pub graph: GraphMode,
     /// Follower (in-degree) distribution.
     pub followers: FollowerConfig,
     /// Exponent of the power law that weights who follows: a user's expected

@@ -397,6 +397,15 @@ pub fn estimate_memory_bytes(users: u64, mean_followers: f64) -> u64 {
     generate.max(transpose)
 }
 
+/// Peak bytes [`Graph::build_sampled`] will use for `users` users (whatever
+/// the number of edges): 40 per user held (two offset arrays, the rank list,
+/// the out-weights and two alias tables of 8 bytes per user), and about 52
+/// per user at the build's peak (the counts, f64 weights and an alias
+/// table's construction buffers).
+pub fn estimate_sampled_memory_bytes(users: u64) -> u64 {
+    users.saturating_mul(52).saturating_add(1 << 20)
+}
+
 /// Rank blocks of the transposition: four per thread, for work stealing.
 fn rank_blocks_wanted() -> usize {
     (4 * rayon::current_num_threads()).clamp(1, MAX_BLOCKS)
@@ -428,6 +437,56 @@ pub struct Graph {
     out_adj: Vec<u32>,
     /// Users by follower count descending, ties by id ascending.
     by_rank: Vec<u32>,
+    /// Scale mode ([`Graph::build_sampled`]): `in_adj` and `out_adj` are
+    /// empty, `in_off` holds the follower counts and `out_off` the expected
+    /// followee counts (as cumulative sums), and the lists are drawn on
+    /// demand from this.
+    sampled: Option<Box<Sampled>>,
+}
+
+/// How the follower graph is held (`population.graph`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum GraphMode {
+    /// Both directions stored as compressed sparse rows (exact transposes).
+    #[default]
+    Stored,
+    /// Only the degree sequence is stored; lists are drawn from the seed on
+    /// every access (see [`Graph::build_sampled`]).
+    Sampled,
+}
+
+impl GraphMode {
+    /// The key's value: `stored` or `sampled`.
+    pub fn name(self) -> &'static str {
+        match self {
+            GraphMode::Stored => "stored",
+            GraphMode::Sampled => "sampled",
+        }
+    }
+
+    /// Parses `stored` or `sampled`.
+    pub fn parse(text: &str) -> Option<GraphMode> {
+        match text.trim() {
+            "stored" => Some(GraphMode::Stored),
+            "sampled" => Some(GraphMode::Sampled),
+            _ => None,
+        }
+    }
+}
+
+/// What a sampled graph keeps besides the degree sequence.
+#[derive(Clone, PartialEq, Eq)]
+struct Sampled {
+    /// Seed of the graph (lists come from its `sampled.*` streams).
+    seed: u64,
+    /// Out-weight of each user (f32 bits), for the exponential race.
+    weights: Vec<u32>,
+    /// Who follows: users ∝ out-weight.
+    follow: AliasTable,
+    /// Whom to follow: users ∝ follower count (None without edges).
+    followee: Option<AliasTable>,
+    /// Users with at least one follower (the only possible followees).
+    followable: u32,
 }
 
 impl std::fmt::Debug for Graph {
@@ -500,7 +559,104 @@ impl Graph {
             out_off,
             out_adj,
             by_rank,
+            sampled: None,
         })
+    }
+
+    /// Scale mode: the same follower counts as [`Graph::build`] (same
+    /// rank-size law and rank permutation), but no edge is stored. Each user
+    /// keeps its follower count d_u and an expected followee count e_v, and
+    /// two alias tables: who follows (∝ out-weight w, as in stored mode) and
+    /// whom to follow (∝ follower count, preferential attachment, so the
+    /// followee marginal matches the in-degrees). The followers of u are
+    /// d_u distinct users drawn ∝ w from the stream (seed,
+    /// "sampled.followers", u), sorted by id; the followees of v are e_v
+    /// distinct users drawn ∝ follower count from (seed,
+    /// "sampled.followees", v), sorted like stored followees. Both are the
+    /// same on every access and for any thread count.
+    ///
+    /// e_v: the probability that v is among the d_u followers drawn ∝ w is
+    /// about 1 - exp(-d_u w_v / W) (W = Σ w), so E[e_v] ≈ Σ_u (1 - exp(-d_u
+    /// w_v / W)), which saturates for heavy users as stored mode's sampling
+    /// without replacement does. It is tabulated on a log grid of w,
+    /// scaled so the total matches the total follower count, capped at the
+    /// users with followers, and rounded stochastically (seeded per user).
+    ///
+    /// What it approximates: each direction has the right marginal, but the
+    /// two are not transposes of each other (v may be drawn among u's
+    /// followers without u among v's followees).
+    pub fn build_sampled(p: &GraphParams) -> Result<Graph, String> {
+        validate(p)?;
+        let n = p.users as usize;
+        let counts = follower_counts(p)?;
+        let in_off = cumulative(&counts, "follower counts")?;
+        let edges = in_off[n];
+        let followable = counts.par_iter().filter(|&&c| c > 0).count() as u32;
+        let followee = if edges > 0 {
+            let cw: Vec<f64> = counts.par_iter().map(|&c| f64::from(c)).collect();
+            Some(AliasTable::new(&cw).map_err(|e| format!("graph: {e}"))?)
+        } else {
+            None
+        };
+        let weights = draw_followee_weights(p)?;
+        let follow = AliasTable::new(&weights).map_err(|e| format!("graph: {e}"))?;
+        let by_rank = rank_users(&counts)?;
+        let expected = expected_followees(p, &counts, &by_rank, &weights, edges, followable);
+        let out_off = cumulative(&expected, "followee counts")?;
+        drop(expected);
+        let w32: Vec<u32> = weights.par_iter().map(|&w| (w as f32).to_bits()).collect();
+        drop(weights);
+        drop(counts);
+        Ok(Graph {
+            in_off,
+            in_adj: Vec::new(),
+            out_off,
+            out_adj: Vec::new(),
+            by_rank,
+            sampled: Some(Box::new(Sampled {
+                seed: p.seed,
+                weights: w32,
+                follow,
+                followee,
+                followable,
+            })),
+        })
+    }
+
+    /// How this graph is held.
+    pub fn mode(&self) -> GraphMode {
+        if self.sampled.is_some() {
+            GraphMode::Sampled
+        } else {
+            GraphMode::Stored
+        }
+    }
+
+    /// [`Graph::followers`] in either mode: stored, the list itself (`buf`
+    /// untouched); sampled, the list drawn into `buf` (reused, so a caller
+    /// that keeps its buffer allocates only while the longest list grows).
+    #[inline]
+    pub fn followers_into<'a>(&'a self, u: u32, buf: &'a mut Vec<u32>) -> &'a [u32] {
+        match &self.sampled {
+            None => self.followers(u),
+            Some(s) => {
+                s.followers(self, u, buf);
+                buf
+            }
+        }
+    }
+
+    /// [`Graph::followees`] in either mode, like [`Graph::followers_into`]:
+    /// sorted by follower count descending, ties by id.
+    #[inline]
+    pub fn followees_into<'a>(&'a self, u: u32, buf: &'a mut Vec<u32>) -> &'a [u32] {
+        match &self.sampled {
+            None => self.followees(u),
+            Some(s) => {
+                s.followees(self, u, buf);
+                buf
+            }
+        }
     }
 
     /// Number of users.
@@ -508,13 +664,14 @@ impl Graph {
         self.by_rank.len() as u32
     }
 
-    /// Number of follow edges.
+    /// Number of follow edges (sampled mode: the sum of follower counts).
     pub fn edges(&self) -> u64 {
-        self.in_adj.len() as u64
+        self.in_off.last().copied().unwrap_or(0)
     }
 
     /// Who follows `u`, sorted by id: the timelines a push of u's tweet writes.
-    /// Panics if `u >= users()`.
+    /// Stored mode only (see [`Graph::followers_into`]). Panics if `u >=
+    /// users()` or on a sampled graph.
     #[inline]
     pub fn followers(&self, u: u32) -> &[u32] {
         let u = u as usize;
@@ -523,7 +680,9 @@ impl Graph {
 
     /// Whom `u` follows: the authors a pull merges. Sorted by the followee's
     /// follower count descending, ties by id ascending, so the celebrities are
-    /// a prefix (see [`Graph::celebrity_prefix`]). Panics if `u >= users()`.
+    /// a prefix (see [`Graph::celebrity_prefix`]). Stored mode only (see
+    /// [`Graph::followees_into`]). Panics if `u >= users()` or on a sampled
+    /// graph.
     #[inline]
     pub fn followees(&self, u: u32) -> &[u32] {
         let u = u as usize;
@@ -537,7 +696,8 @@ impl Graph {
         (self.in_off[u + 1] - self.in_off[u]) as u32
     }
 
-    /// Number of accounts `u` follows (its pull fan-in). Panics if `u >= users()`.
+    /// Number of accounts `u` follows (its pull fan-in; sampled mode: the
+    /// length of every drawn list). Panics if `u >= users()`.
     #[inline]
     pub fn followee_count(&self, u: u32) -> u32 {
         let u = u as usize;
@@ -553,6 +713,7 @@ impl Graph {
 
     /// How many of `followees(u)` have at least `threshold` followers: the
     /// accounts the hybrid strategy pulls for `u`. Binary search, O(log n).
+    /// Stored mode only.
     pub fn celebrity_prefix(&self, u: u32, threshold: u32) -> usize {
         self.followees(u)
             .partition_point(|&v| self.follower_count(v) >= threshold)
@@ -566,9 +727,17 @@ impl Graph {
             + self.in_adj.capacity() * 4
             + self.out_adj.capacity() * 4
             + self.by_rank.capacity() * 4
+            + self.sampled.as_ref().map_or(0, |s| {
+                std::mem::size_of::<Sampled>()
+                    + s.weights.capacity() * 4
+                    + s.follow.memory_bytes()
+                    + s.followee.as_ref().map_or(0, AliasTable::memory_bytes)
+            })
     }
 
-    /// Degree statistics, for `fanout check` and calibration.
+    /// Degree statistics, for `fanout check` and calibration (sampled mode:
+    /// followee figures from the expected counts, the length of every drawn
+    /// list).
     pub fn stats(&self) -> GraphStats {
         let n = self.by_rank.len();
         let edges = self.edges();
@@ -586,7 +755,7 @@ impl Graph {
             median_followers: follower_q(0.5),
             p99_followers: follower_q(0.99),
             max_followers: self.by_rank(1).map_or(0, |u| self.follower_count(u)),
-            mean_followees: mean,
+            mean_followees: self.out_off.last().copied().unwrap_or(0) as f64 / n as f64,
             median_followees,
             max_followees,
             memory_bytes: self.memory_bytes() as u64,
@@ -974,6 +1143,241 @@ fn finish_followers(
         for &v in out.iter() {
             bits[(v >> 6) as usize] = 0;
         }
+    }
+}
+
+/// Cumulative sums of `counts`: n + 1 offsets.
+fn cumulative(counts: &[u32], what: &str) -> Result<Vec<u64>, String> {
+    let n = counts.len();
+    let mut off: Vec<u64> = try_zeroed(n + 1, what)?;
+    let mut acc = 0u64;
+    for (u, &d) in counts.iter().enumerate() {
+        off[u] = acc;
+        acc += u64::from(d);
+    }
+    off[n] = acc;
+    Ok(off)
+}
+
+/// Points of the log-w grid on which the expected followee count is
+/// tabulated.
+const FOLLOWEE_GRID: usize = 1024;
+
+/// Expected followee count per user of a sampled graph (see
+/// [`Graph::build_sampled`]).
+fn expected_followees(
+    p: &GraphParams,
+    counts: &[u32],
+    by_rank: &[u32],
+    weights: &[f64],
+    edges: u64,
+    followable: u32,
+) -> Vec<u32> {
+    let n = counts.len();
+    if edges == 0 {
+        return vec![0; n];
+    }
+    // Distinct follower counts with their multiplicities (rank order).
+    let mut hist: Vec<(f64, f64)> = Vec::new();
+    for &u in by_rank {
+        let d = counts[u as usize];
+        if d == 0 {
+            break;
+        }
+        match hist.last_mut() {
+            Some((v, m)) if *v == f64::from(d) => *m += 1.0,
+            _ => hist.push((f64::from(d), 1.0)),
+        }
+    }
+    // Deterministic sums: per chunk, then in order.
+    let chunked = |f: &(dyn Fn(usize) -> f64 + Sync)| -> f64 {
+        let parts: Vec<f64> = (0..n.div_ceil(DRAW_CHUNK))
+            .into_par_iter()
+            .map(|c| (c * DRAW_CHUNK..n.min((c + 1) * DRAW_CHUNK)).map(f).sum())
+            .collect();
+        parts.iter().sum()
+    };
+    let total_w = chunked(&|v| weights[v]);
+    let w_max = weights.iter().copied().fold(1.0f64, f64::max);
+    let top = w_max.ln();
+    let grid: Vec<f64> = (0..FOLLOWEE_GRID)
+        .into_par_iter()
+        .map(|i| {
+            let w = (top * i as f64 / (FOLLOWEE_GRID - 1) as f64).exp();
+            hist.iter()
+                .map(|&(d, m)| -m * (-d * w / total_w).exp_m1())
+                .sum()
+        })
+        .collect();
+    let f = |w: f64| -> f64 {
+        if top <= 0.0 {
+            return grid[0];
+        }
+        let t = (w.ln() / top * (FOLLOWEE_GRID - 1) as f64).clamp(0.0, (FOLLOWEE_GRID - 1) as f64);
+        let i = (t as usize).min(FOLLOWEE_GRID - 2);
+        let a = t - i as f64;
+        grid[i] * (1.0 - a) + grid[i + 1] * a
+    };
+    let sum_f = chunked(&|v| f(weights[v]));
+    let scale = edges as f64 / sum_f;
+    let mut out = vec![0u32; n];
+    out.par_iter_mut().enumerate().for_each(|(v, e)| {
+        let cap = followable - u32::from(counts[v] > 0);
+        let x = (scale * f(weights[v])).min(f64::from(cap));
+        let mut s = derive_seed(p.seed, "sampled.followee_round", v as u64);
+        let u = (splitmix64(&mut s) >> 11) as f64 * (1.0 / (1u64 << 53) as f64);
+        let r = x.floor() + if u < x - x.floor() { 1.0 } else { 0.0 };
+        *e = (r as u32).min(cap);
+    });
+    out
+}
+
+impl Sampled {
+    /// The followers of `u`, drawn into `buf`, sorted by id.
+    fn followers(&self, g: &Graph, u: u32, buf: &mut Vec<u32>) {
+        let d = g.follower_count(u) as usize;
+        let n = g.users();
+        if d == 0 {
+            buf.clear();
+            return;
+        }
+        let mut rng = substream(self.seed, "sampled.followers", u64::from(u));
+        let weight = |v: u32| f64::from(f32::from_bits(self.weights[v as usize]));
+        draw_distinct(n, u, d, n - 1, &mut rng, &self.follow, &weight, buf);
+    }
+
+    /// The followees of `v`, drawn into `buf`, sorted by follower count
+    /// descending, ties by id.
+    fn followees(&self, g: &Graph, v: u32, buf: &mut Vec<u32>) {
+        let e = g.followee_count(v) as usize;
+        let Some(table) = self.followee.as_ref().filter(|_| e > 0) else {
+            buf.clear();
+            return;
+        };
+        let n = g.users();
+        let pool = self.followable - u32::from(g.follower_count(v) > 0);
+        let mut rng = substream(self.seed, "sampled.followees", u64::from(v));
+        let weight = |x: u32| f64::from(g.follower_count(x));
+        draw_distinct(n, v, e, pool, &mut rng, table, &weight, buf);
+        buf.sort_unstable_by_key(|&x| (std::cmp::Reverse(g.follower_count(x)), x));
+    }
+}
+
+/// `d` distinct ids of 0..n drawn ∝ weight without replacement (successive
+/// sampling, as in stored mode), never `skip` nor an id of weight 0, into
+/// `out`, sorted by id. `pool` is how many ids are eligible (d <= pool).
+/// Alias draws with rejection while d <= pool/2 (short lists deduplicated by
+/// sorting, long ones in a bitset), falling back to (or, above pool/2,
+/// replaced by) an exponential race over all ids.
+#[allow(clippy::too_many_arguments)]
+fn draw_distinct(
+    n: u32,
+    skip: u32,
+    d: usize,
+    pool: u32,
+    rng: &mut SimRng,
+    alias: &AliasTable,
+    weight: &dyn Fn(u32) -> f64,
+    out: &mut Vec<u32>,
+) {
+    out.clear();
+    if d == 0 {
+        return;
+    }
+    if d as u64 >= u64::from(pool) {
+        out.extend((0..n).filter(|&v| v != skip && weight(v) > 0.0));
+        return;
+    }
+    let race_only = 2 * d as u64 > u64::from(pool);
+    let budget = 4 * d as u64 + u64::from(n) / 2 + 64;
+    let mut attempts = 0u64;
+    if !race_only && (d as u64) * SCAN_DIVISOR < u64::from(n) {
+        // Short list: rounds of exactly the missing number of draws,
+        // deduplicated by sorting.
+        loop {
+            let k = out.len();
+            for _ in k..d {
+                out.push(alias.sample(rng));
+            }
+            attempts += (d - k) as u64;
+            out.sort_unstable();
+            out.dedup();
+            out.retain(|&v| v != skip);
+            if out.len() == d || attempts >= budget {
+                break;
+            }
+        }
+        if out.len() < d {
+            let need = d - out.len();
+            let mut keys = race_keys(n, skip, rng, weight, |v| out.binary_search(&v).is_ok());
+            take_smallest(&mut keys, need, |v| out.push(v));
+            out.sort_unstable();
+        }
+        return;
+    }
+    let mut bits = vec![0u64; (n as usize).div_ceil(64)];
+    let mut k = 0usize;
+    if !race_only {
+        let mut round: Vec<u32> = Vec::with_capacity(d.min(4096));
+        while k < d && attempts < budget {
+            round.clear();
+            for _ in 0..(d - k).min(4096) {
+                round.push(alias.sample(rng));
+            }
+            attempts += round.len() as u64;
+            for &v in &round {
+                if v == skip || bit_test(&bits, v) {
+                    continue;
+                }
+                bit_set(&mut bits, v);
+                k += 1;
+            }
+        }
+    }
+    if k < d {
+        let mut keys = race_keys(n, skip, rng, weight, |v| bit_test(&bits, v));
+        take_smallest(&mut keys, d - k, |v| bit_set(&mut bits, v));
+    }
+    out.reserve(d);
+    for (wi, &word) in bits.iter().enumerate() {
+        let mut w = word;
+        while w != 0 {
+            out.push((wi as u32) * 64 + w.trailing_zeros());
+            w &= w - 1;
+        }
+    }
+    debug_assert_eq!(out.len(), d);
+}
+
+/// Exponential-race keys (f32 key bits << 32 | id) of the eligible ids not
+/// yet chosen.
+fn race_keys(
+    n: u32,
+    skip: u32,
+    rng: &mut SimRng,
+    weight: &dyn Fn(u32) -> f64,
+    chosen: impl Fn(u32) -> bool,
+) -> Vec<u64> {
+    let mut keys = Vec::new();
+    for v in 0..n {
+        let w = weight(v);
+        if v == skip || w <= 0.0 || chosen(v) {
+            continue;
+        }
+        let e: f64 = Exp1.sample(rng);
+        let key = (e / w) as f32;
+        keys.push((u64::from(key.to_bits()) << 32) | u64::from(v));
+    }
+    keys
+}
+
+/// Calls `take` on the ids of the `need` smallest keys.
+fn take_smallest(keys: &mut [u64], need: usize, mut take: impl FnMut(u32)) {
+    if need < keys.len() {
+        keys.select_nth_unstable(need - 1);
+    }
+    for &kv in &keys[..need.min(keys.len())] {
+        take(kv as u32);
     }
 }
 
@@ -1895,6 +2299,122 @@ mod tests {
         let g = Graph::build(&params(users, s, users - 1, 1)).unwrap();
         let per_edge = g.memory_bytes() as f64 / g.edges() as f64;
         assert!(per_edge <= 12.0, "{per_edge} bytes per edge");
+    }
+
+    /// Every promise of a sampled graph's lists, for every user.
+    fn check_sampled(g: &Graph, p: &GraphParams) {
+        let n = g.users();
+        let counts = follower_counts(p).unwrap();
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        for u in 0..n {
+            let fs = g.followers_into(u, &mut a).to_vec();
+            assert_eq!(fs.len() as u32, counts[u as usize], "in-degree of {u}");
+            assert!(!fs.contains(&u), "self-follow of {u}");
+            assert!(fs.windows(2).all(|w| w[0] < w[1]), "followers of {u}");
+            assert!(fs.iter().all(|&v| v < n));
+            assert_eq!(g.followers_into(u, &mut b), &fs[..], "redrawn followers");
+            let es = g.followees_into(u, &mut a).to_vec();
+            assert_eq!(es.len() as u32, g.followee_count(u), "out-degree of {u}");
+            assert!(!es.contains(&u), "self-follow of {u}");
+            assert!(es.iter().all(|&v| g.follower_count(v) > 0));
+            let key = |v: u32| (std::cmp::Reverse(g.follower_count(v)), v);
+            assert!(
+                es.windows(2).all(|w| key(w[0]) < key(w[1])),
+                "followees of {u}"
+            );
+            assert_eq!(g.followees_into(u, &mut b), &es[..], "redrawn followees");
+        }
+    }
+
+    #[test]
+    fn sampled_lists_are_reproducible_and_well_formed() {
+        let s = solve_exponent(20.0, 999, 20_000).unwrap();
+        let p = params(20_000, s, 999, 9);
+        let g = Graph::build_sampled(&p).unwrap();
+        assert_eq!(g.mode(), GraphMode::Sampled);
+        check_sampled(&g, &p);
+        // The same counts, ranks and lists for any thread count.
+        let g1 = in_pool(1, || Graph::build_sampled(&p).unwrap());
+        let g3 = in_pool(3, || Graph::build_sampled(&p).unwrap());
+        assert!(g == g1 && g1 == g3);
+        let stored = Graph::build(&p).unwrap();
+        assert_eq!(stored.mode(), GraphMode::Stored);
+        assert_eq!(g.edges(), stored.edges());
+        assert_eq!(g.by_rank, stored.by_rank);
+        let mut buf = Vec::new();
+        let lists = |g: &Graph, buf: &mut Vec<u32>| -> Vec<Vec<u32>> {
+            (0..20_000)
+                .map(|u| g.followers_into(u, buf).to_vec())
+                .collect()
+        };
+        let here = lists(&g, &mut buf);
+        assert_eq!(in_pool(2, || lists(&g1, &mut Vec::new())), here);
+        // Stored lists through the same accessor, buffer untouched.
+        buf.clear();
+        assert_eq!(stored.followers_into(7, &mut buf), stored.followers(7));
+        assert_eq!(stored.followees_into(7, &mut buf), stored.followees(7));
+        assert!(buf.is_empty());
+        // Followee counts: total within 0.5% of the edges, heavy users
+        // follow more.
+        let total: u64 = (0..20_000).map(|u| u64::from(g.followee_count(u))).sum();
+        assert!(total.abs_diff(g.edges()) * 200 < g.edges(), "{total}");
+        let st = g.stats();
+        assert!(st.max_followees > 10 * st.median_followees.max(1), "{st:?}");
+        assert!(g.memory_bytes() < stored.memory_bytes());
+        // Tiny and degenerate graphs keep every promise.
+        let p = params(1, 0.8, 0, 1);
+        check_sampled(&Graph::build_sampled(&p).unwrap(), &p);
+        for users in 2..40 {
+            for max in [0, 1, users / 2, users - 1] {
+                for s in [0.0, 0.8] {
+                    let p = params(users, s, max, u64::from(users));
+                    check_sampled(&Graph::build_sampled(&p).unwrap(), &p);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn sampled_fanout_matches_stored() {
+        // The same degree sequence, so exactly the same weighted mean.
+        let users = 200_000u32;
+        let s = solve_exponent(35.0, users - 1, users).unwrap();
+        let p = params(users, s, users - 1, 5);
+        let stored = Graph::build(&p).unwrap();
+        let sampled = Graph::build_sampled(&p).unwrap();
+        for x in [0.0, 0.165, 0.5] {
+            assert_eq!(
+                stored.weighted_mean_followers(x),
+                sampled.weighted_mean_followers(x)
+            );
+            assert_eq!(stored.author_weights(x), sampled.author_weights(x));
+        }
+        // The largest account (199,999 followers: more than users/2, the
+        // race) is drawn whole and the same each time.
+        let top = sampled.by_rank(1).unwrap();
+        let mut buf = Vec::new();
+        let first = sampled.followers_into(top, &mut buf).to_vec();
+        assert_eq!(first.len(), (users - 1) as usize);
+        assert_eq!(sampled.followers_into(top, &mut buf), &first[..]);
+        let second = sampled.by_rank(2).unwrap();
+        let d = sampled.follower_count(second) as usize;
+        let list = sampled.followers_into(second, &mut buf).to_vec();
+        assert_eq!(list.len(), d);
+        assert!(list.windows(2).all(|w| w[0] < w[1]) && !list.contains(&second));
+        // Mean followee count close to the mean follower count.
+        let st = sampled.stats();
+        assert!((st.mean_followees - st.mean_followers).abs() < 0.01 * st.mean_followers);
+    }
+
+    #[test]
+    fn sampled_estimate_fits_twitter_2012() {
+        // 150M users: under 16 GB whatever the edges.
+        assert!(estimate_sampled_memory_bytes(150_000_000) < 16_000_000_000);
+        let p = params(100_000, 0.9, 99_999, 6);
+        let g = Graph::build_sampled(&p).unwrap();
+        let real = g.memory_bytes() as u64;
+        assert!(real < estimate_sampled_memory_bytes(100_000), "{real}");
+        assert!(real > 30 * 100_000, "{real}");
     }
 
     proptest! {

@@ -27,7 +27,9 @@
 //! completes after the window; the run drains until every job is done.
 
 use crate::metrics::{Latency, Report, TierReport, TimeSeries};
-use crate::model::config::{AccountRef, Scenario, ScheduledEvent, ServiceConfig, StrategyKind};
+use crate::model::config::{
+    AccountRef, GraphMode, Scenario, ScheduledEvent, ServiceConfig, StrategyKind,
+};
 use crate::model::graph::Graph;
 use crate::model::strategy::{self, Strategy};
 use crate::model::workload::{Arrivals, RateShape, UserSampler};
@@ -53,13 +55,17 @@ impl World {
     /// Builds the graph and samplers of a scenario.
     pub fn build(scenario: &Scenario) -> Result<World, String> {
         let p = &scenario.population;
-        let graph = Graph::build(&crate::model::graph::GraphParams {
+        let params = crate::model::graph::GraphParams {
             users: p.users,
             follower_exponent: p.followers.exponent,
             follower_max: p.followers.max,
             followee_exponent: p.followee_exponent,
             seed: rng::derive_seed(scenario.seed, "graph", 0),
-        })?;
+        };
+        let graph = match p.graph {
+            GraphMode::Stored => Graph::build(&params)?,
+            GraphMode::Sampled => Graph::build_sampled(&params)?,
+        };
         Self::from_graph(scenario, graph)
     }
 
@@ -68,12 +74,29 @@ impl World {
     /// samplers, and `parallel` simulations running at once (event queue,
     /// stations, histograms, fan-out jobs: a few MiB each, 16 MiB allowed).
     pub fn estimate_memory_bytes(scenario: &Scenario, parallel: usize) -> u64 {
+        Self::estimate_memory_bytes_in(scenario, parallel, scenario.population.graph)
+    }
+
+    /// [`World::estimate_memory_bytes`] as if the graph were held in `mode`.
+    /// Sampled: the degree sequence and alias tables at their build peak
+    /// ([`crate::model::graph::estimate_sampled_memory_bytes`]), plus per
+    /// simulation a list buffer as long as the largest follower count and a
+    /// bitset of the users.
+    pub fn estimate_memory_bytes_in(scenario: &Scenario, parallel: usize, mode: GraphMode) -> u64 {
         let p = &scenario.population;
         let users = u64::from(p.users);
         let mean = p.followers.mean.unwrap_or_else(|| {
             crate::model::graph::zipf_mean(p.followers.exponent, p.followers.max, p.users)
         });
-        let graph = crate::model::graph::estimate_memory_bytes(users, mean);
+        let (graph, per_list) = match mode {
+            GraphMode::Stored => (crate::model::graph::estimate_memory_bytes(users, mean), 0),
+            GraphMode::Sampled => (
+                crate::model::graph::estimate_sampled_memory_bytes(users),
+                // The list buffer (grown to the largest list) and the bitset
+                // of a long draw.
+                4 * u64::from(p.followers.max) + users / 8,
+            ),
+        };
         let samplers = 2 * 16 * users;
         let series = scenario
             .duration
@@ -81,7 +104,9 @@ impl World {
             .saturating_add(scenario.warmup.as_nanos())
             / 1_000_000_000
             * 256;
-        let per_sim = (16u64 << 20).saturating_add(series);
+        let per_sim = (16u64 << 20)
+            .saturating_add(series)
+            .saturating_add(per_list);
         graph
             .saturating_add(samplers)
             .saturating_add(per_sim.saturating_mul(parallel as u64))
@@ -305,6 +330,9 @@ struct Simulation<'a> {
     /// shards touched, reused across events so the hot path never allocates.
     shard_counts: Vec<u32>,
     touched: Vec<u32>,
+    /// Where a sampled graph's follower and followee lists are drawn
+    /// (untouched with a stored graph), reused across events.
+    list_buf: Vec<u32>,
     backlog: u64,
     series: Option<TimeSeries>,
     /// Scheduled events, described, by start time (for the time series).
@@ -390,6 +418,7 @@ impl<'a> Simulation<'a> {
             free_jobs: Vec::new(),
             shard_counts: vec![0; shards],
             touched: Vec::with_capacity(shards),
+            list_buf: Vec::new(),
             backlog: 0,
             series: None,
             labels: describe_events(scenario, world),
@@ -603,7 +632,8 @@ impl<'a> Simulation<'a> {
         let c = &self.scenario.cluster;
         let batch = c.fanout_workers.batch;
         let author = self.jobs[id as usize].author;
-        let followers = self.world.graph.followers(author);
+        let mut buf = std::mem::take(&mut self.list_buf);
+        let followers = self.world.graph.followers_into(author, &mut buf);
         for &f in followers {
             let s = self.cache_shard.of(f) as usize;
             if self.shard_counts[s] == 0 {
@@ -634,6 +664,7 @@ impl<'a> Simulation<'a> {
         }
         self.touched.clear();
         let destinations = followers.len() as u64;
+        self.list_buf = buf;
         let in_window = self.jobs[id as usize].in_window;
         let arrival = now + self.one_way();
         match self.workers.stations[0].submit(arrival, total) {
@@ -760,7 +791,8 @@ impl<'a> Simulation<'a> {
             }
         }
         let graph = &self.world.graph;
-        let pulls = self.strategy.pulls(graph, reader);
+        let mut buf = std::mem::take(&mut self.list_buf);
+        let pulls = self.strategy.pulls(graph, reader, &mut buf);
         if !pulls.is_empty() {
             let store_cfg = &cluster.tweet_store;
             for &f in pulls {
@@ -796,6 +828,7 @@ impl<'a> Simulation<'a> {
                 s.store_reads(pulls.len() as u64);
             }
         }
+        self.list_buf = buf;
         if let Some(s) = self.series.as_mut() {
             s.read((!dropped).then(|| done - now));
         }
@@ -850,6 +883,7 @@ pub(crate) mod tests {
             strategies: StrategyKind::ALL.to_vec(),
             population: PopulationConfig {
                 users,
+                graph: Default::default(),
                 followers: FollowerConfig {
                     exponent: 1.6,
                     mean: None,

@@ -22,6 +22,7 @@ pub fn describe(s: &Scenario) -> Vec<(String, String)> {
 
     let p = &s.population;
     out.put("population.users", format!("{} users", p.users));
+    out.put("population.graph", p.graph.name());
     out.put("population.followee_exponent", p.followee_exponent);
     out.put(
         "population.author_activity_exponent",

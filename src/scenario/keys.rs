@@ -134,13 +134,20 @@ const TOP: [KeyDoc; 6] = [
     ),
 ];
 
-const POPULATION: [KeyDoc; 7] = [
+const POPULATION: [KeyDoc; 8] = [
     key!(
         "population.users",
         "integer",
         "1_000_000",
         "an integer from 1 to 200000000",
         "Number of users (graph nodes); Twitter 2012 had 150M active, scaled down by default."
+    ),
+    key!(
+        "population.graph",
+        "string",
+        "\"stored\"",
+        "one of \"stored\", \"sampled\"",
+        "How the graph is held: stored (both directions in memory, exact) or sampled (scale mode: only the degree sequence is kept and follower/followee lists are redrawn from the seed on every access; each direction has the right marginal but they are not exact transposes)."
     ),
     key!(
         "population.followee_exponent",

@@ -8,9 +8,9 @@ use super::path::{self, render};
 use super::{RawScenario, keys};
 use crate::error::{FanoutError, Result};
 use crate::model::config::{
-    AccountRef, CacheConfig, ClusterConfig, FollowerConfig, NetworkConfig, PopulationConfig,
-    RateProfile, Scenario, ScheduledEvent, ServiceConfig, StoreConfig, StrategyConfig,
-    StrategyKind, TierConfig, WorkerConfig, WorkloadConfig,
+    AccountRef, CacheConfig, ClusterConfig, FollowerConfig, GraphMode, NetworkConfig,
+    PopulationConfig, RateProfile, Scenario, ScheduledEvent, ServiceConfig, StoreConfig,
+    StrategyConfig, StrategyKind, TierConfig, WorkerConfig, WorkloadConfig,
 };
 use crate::model::graph;
 use crate::sim::dist::{ServiceDist, Shape};
@@ -351,8 +351,13 @@ impl Reader<'_> {
         let author_activity_exponent = self.float("population.author_activity_exponent", in_0_3)?;
         let reader_activity_exponent = self.float("population.reader_activity_exponent", in_0_3)?;
         let followers = self.followers(users)?;
+        let graph = match self.choice("population.graph", &["stored", "sampled"])? {
+            0 => GraphMode::Stored,
+            _ => GraphMode::Sampled,
+        };
         Ok(PopulationConfig {
             users,
+            graph,
             followers,
             followee_exponent,
             author_activity_exponent,

@@ -10,7 +10,7 @@
 
 use super::Strategy;
 use crate::model::config::StrategyKind;
-use crate::model::graph::Graph;
+use crate::model::graph::{Graph, GraphMode};
 use rayon::prelude::*;
 
 /// Push ordinary accounts, pull celebrities.
@@ -20,17 +20,21 @@ pub struct Hybrid {
     pub celebrity_threshold: u32,
     /// Per reader, how many of its followees are celebrities, computed once:
     /// looking it up on every read would cost a binary search of cache
-    /// misses (4 bytes per user).
+    /// misses (4 bytes per user). Empty for a sampled graph, whose lists are
+    /// drawn on every read anyway.
     celebrities_followed: Vec<u32>,
 }
 
 impl Hybrid {
     /// Hybrid with this threshold, for the simulation of `graph`.
     pub fn new(celebrity_threshold: u32, graph: &Graph) -> Hybrid {
-        let celebrities_followed = (0..graph.users())
-            .into_par_iter()
-            .map(|u| graph.celebrity_prefix(u, celebrity_threshold) as u32)
-            .collect();
+        let celebrities_followed = match graph.mode() {
+            GraphMode::Stored => (0..graph.users())
+                .into_par_iter()
+                .map(|u| graph.celebrity_prefix(u, celebrity_threshold) as u32)
+                .collect(),
+            GraphMode::Sampled => Vec::new(),
+        };
         Hybrid {
             celebrity_threshold,
             celebrities_followed,
@@ -45,9 +49,15 @@ impl Strategy for Hybrid {
     fn pushes(&self, graph: &Graph, author: u32) -> bool {
         graph.follower_count(author) < self.celebrity_threshold
     }
-    fn pulls<'g>(&self, graph: &'g Graph, reader: u32) -> &'g [u32] {
+    fn pulls<'g>(&self, graph: &'g Graph, reader: u32, scratch: &'g mut Vec<u32>) -> &'g [u32] {
         // Followees are sorted by follower count, largest first, so the
         // celebrities a reader follows are a prefix of the list.
+        if self.celebrities_followed.is_empty() {
+            let followees = graph.followees_into(reader, scratch);
+            let k =
+                followees.partition_point(|&v| graph.follower_count(v) >= self.celebrity_threshold);
+            return &followees[..k];
+        }
         let followees = graph.followees(reader);
         &followees[..self.celebrities_followed[reader as usize] as usize]
     }

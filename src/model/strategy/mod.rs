@@ -27,8 +27,10 @@ pub trait Strategy: Send + Sync {
     /// Whether a post by `author` is pushed into its followers' timelines.
     fn pushes(&self, graph: &Graph, author: u32) -> bool;
     /// The followees of `reader` whose recent tweets a read pulls from the
-    /// tweet store and merges.
-    fn pulls<'g>(&self, graph: &'g Graph, reader: u32) -> &'g [u32];
+    /// tweet store and merges. `scratch` holds the list when the graph is
+    /// sampled (see [`Graph::followees_into`]); the caller keeps and reuses
+    /// it so the hot path does not allocate.
+    fn pulls<'g>(&self, graph: &'g Graph, reader: u32, scratch: &'g mut Vec<u32>) -> &'g [u32];
     /// Whether a read fetches the reader's cached home timeline.
     fn reads_cache(&self) -> bool;
 }

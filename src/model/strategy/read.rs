@@ -17,8 +17,8 @@ impl Strategy for FanoutOnRead {
     fn pushes(&self, _graph: &Graph, _author: u32) -> bool {
         false
     }
-    fn pulls<'g>(&self, graph: &'g Graph, reader: u32) -> &'g [u32] {
-        graph.followees(reader)
+    fn pulls<'g>(&self, graph: &'g Graph, reader: u32, scratch: &'g mut Vec<u32>) -> &'g [u32] {
+        graph.followees_into(reader, scratch)
     }
     fn reads_cache(&self) -> bool {
         false

@@ -18,7 +18,7 @@ impl Strategy for FanoutOnWrite {
     fn pushes(&self, _graph: &Graph, _author: u32) -> bool {
         true
     }
-    fn pulls<'g>(&self, _graph: &'g Graph, _reader: u32) -> &'g [u32] {
+    fn pulls<'g>(&self, _graph: &'g Graph, _reader: u32, _scratch: &'g mut Vec<u32>) -> &'g [u32] {
         &[]
     }
     fn reads_cache(&self) -> bool {
