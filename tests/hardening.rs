@@ -66,6 +66,10 @@ fn meaningless_values_are_refused_naming_the_key() {
     );
     refused(&["duration=\"0s\""], &["duration"]);
     refused(&["population.users=1e12"], &["population.users"]);
+    refused(
+        &["cluster.timeline_cache.machines=2"],
+        &["cluster.timeline_cache.replicas = 3 is more than cluster.timeline_cache.machines = 2"],
+    );
 }
 
 #[test]
@@ -302,5 +306,23 @@ fn twelve_simulated_hours_and_a_rate_of_one_per_hour() {
     assert!(
         reads.iter().all(|r| !r.is_empty()),
         "reads happened and were timed: {reads:?}"
+    );
+}
+
+#[test]
+fn fewer_cache_machines_share_their_load() {
+    // tiny.toml: 4 cache shards x 3 replicas = 12 slots, one machine each by
+    // default; on 3 machines every machine carries four slots.
+    let spread = runs(&["strategies=[\"write\"]"]);
+    let packed = runs(&[
+        "strategies=[\"write\"]",
+        "cluster.timeline_cache.machines=3",
+    ]);
+    let util = |csv: &str| -> f64 { column(csv, "cache_utilisation")[0].parse().unwrap() };
+    let ratio = util(&packed) / util(&spread);
+    assert!((3.5..4.5).contains(&ratio), "utilisation ratio {ratio}");
+    assert_eq!(
+        column(&packed, "timeline_writes_per_sec"),
+        column(&spread, "timeline_writes_per_sec")
     );
 }

@@ -463,6 +463,11 @@ fn key_cases() -> Vec<(&'static str, &'static str, Box<dyn Fn(&Scenario) -> bool
             c(|s| s.cluster.timeline_cache.write_chunk == 50),
         ),
         (
+            "cluster.timeline_cache.machines",
+            "8",
+            c(|s| s.cluster.timeline_cache.machines == 8),
+        ),
+        (
             "cluster.timeline_cache.read.per_request",
             "\"1ms\"",
             c(|s| s.cluster.timeline_cache.read.per_request == ms(1)),
@@ -1322,6 +1327,14 @@ const REFUSED: &[(&str, &str)] = &[
     (
         "cluster.client.merge_per_item = true",
         "cluster.client.merge_per_item = true: must be a duration",
+    ),
+    (
+        "cluster.timeline_cache.machines = 2",
+        "cluster.timeline_cache.replicas = 3 is more than cluster.timeline_cache.machines = 2",
+    ),
+    (
+        "cluster.timeline_cache.machines = 49",
+        "cluster.timeline_cache.machines = 49: must be an integer from 1 to shards x replicas = 48",
     ),
     (
         "strategy.hybrid.celebrity_threshold = -1",

@@ -230,6 +230,12 @@ pub struct CacheConfig {
     pub replicas: u32,
     /// Length cap of a timeline (Twitter: 800 entries).
     pub max_entries: u32,
+    /// Machines the cache runs on, one single-threaded cache process each.
+    /// Replica r of shard s lives on machine (s * replicas + r) % machines,
+    /// so the copies of a timeline are on different machines as long as
+    /// there are at least `replicas` machines; with fewer machines than
+    /// shards x replicas, slots share a machine and its queue.
+    pub machines: u32,
     /// Timeline entries a shard applies from one insert request before it
     /// serves other requests (Redis reads a pipeline 16 KB, about 200
     /// commands, at a time), so a 4,000-entry batch does not block reads

@@ -377,7 +377,7 @@ impl<'a> Simulation<'a> {
             rng::stream(seed, "store-service"),
         );
         let cache = Tier::new(
-            c.timeline_cache.tier.shards * c.timeline_cache.replicas,
+            c.timeline_cache.machines,
             c.timeline_cache.tier.servers,
             c.timeline_cache.tier.queue_limit,
             window,
@@ -690,6 +690,15 @@ impl<'a> Simulation<'a> {
         }
     }
 
+    /// The cache station (machine) that holds replica `replica` of `shard`:
+    /// consecutive slots on consecutive machines, so the replicas of a shard
+    /// are on distinct machines whenever there are at least `replicas`.
+    fn cache_station(&self, shard: u32, replica: u32) -> u32 {
+        let cache = &self.scenario.cluster.timeline_cache;
+        ((u64::from(shard) * u64::from(cache.replicas) + u64::from(replica))
+            % u64::from(cache.machines)) as u32
+    }
+
     /// A worker sends one pipelined insert to every replica of one cache shard.
     fn send_batch(&mut self, now: SimTime, id: u32) {
         let replicas = self.scenario.cluster.timeline_cache.replicas;
@@ -697,7 +706,8 @@ impl<'a> Simulation<'a> {
         let plan = job.batches[job.next];
         self.backlog -= u64::from(plan.size);
         for r in 0..replicas {
-            self.send_chunk(now, id, plan.shard * replicas + r, plan.size);
+            let station = self.cache_station(plan.shard, r);
+            self.send_chunk(now, id, station, plan.size);
         }
         let job = &mut self.jobs[id as usize];
         job.next += 1;
@@ -779,7 +789,7 @@ impl<'a> Simulation<'a> {
         if self.strategy.reads_cache() {
             let cache_cfg = &cluster.timeline_cache;
             let replica = self.replica_rng.random_range(0..cache_cfg.replicas);
-            let station = (self.cache_shard.of(reader) * cache_cfg.replicas + replica) as usize;
+            let station = self.cache_station(self.cache_shard.of(reader), replica) as usize;
             let service = sample(
                 &cache_cfg.read,
                 u64::from(cache_cfg.max_entries),
@@ -922,6 +932,7 @@ pub(crate) mod tests {
                     replicas: 3,
                     max_entries: 800,
                     write_chunk: 200,
+                    machines: 24,
                     read: svc(20, 25),
                     write: svc(10, 2000),
                 },

@@ -114,6 +114,10 @@ pub fn describe(s: &Scenario) -> Vec<(String, String)> {
         format!("{} entries", cache.max_entries),
     );
     out.put(
+        "cluster.timeline_cache.machines",
+        format!("{} machines", cache.machines),
+    );
+    out.put(
         "cluster.timeline_cache.write_chunk",
         format!("{} entries", cache.write_chunk),
     );

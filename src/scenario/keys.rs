@@ -20,6 +20,7 @@ pub(crate) const COMPUTED: &[&str] = &[
     "description",
     "population.followers.exponent",
     "population.followers.max",
+    "cluster.timeline_cache.machines",
     "workload.events[].kind",
     "workload.events[].at",
     "workload.events[].rank",
@@ -386,7 +387,7 @@ const CACHE_TIER: [KeyDoc; 3] = named(
         "cluster.timeline_cache.queue_limit",
     ],
 );
-const CACHE_MORE: [KeyDoc; 3] = [
+const CACHE_MORE: [KeyDoc; 4] = [
     key!(
         "cluster.timeline_cache.replicas",
         "integer",
@@ -407,6 +408,13 @@ const CACHE_MORE: [KeyDoc; 3] = [
         "200",
         "an integer from 1 to 1000000",
         "Entries a shard applies from one insert request before serving other requests (Redis reads a pipeline 16 KB, about 200 commands, at a time)."
+    ),
+    key!(
+        "cluster.timeline_cache.machines",
+        "integer",
+        "(shards x replicas)",
+        "an integer from replicas to shards x replicas",
+        "Machines the cache runs on, one single-threaded process each; replica r of shard s is on machine (s x replicas + r) mod machines."
     ),
 ];
 const CACHE_READ: [KeyDoc; 5] = service_keys!(

@@ -541,9 +541,37 @@ impl Reader<'_> {
             write: self.service("cluster.tweet_store.write")?,
             read: self.service("cluster.tweet_store.read")?,
         };
+        let cache_tier = self.tier("cluster.timeline_cache")?;
+        let replicas = self.uint("cluster.timeline_cache.replicas", 1, 16)? as u32;
+        let slots = u64::from(cache_tier.shards) * u64::from(replicas);
+        const MACHINES: &str = "cluster.timeline_cache.machines";
+        let machines = match self.given(MACHINES) {
+            None => slots as u32,
+            Some(v) => {
+                let m = self.uint_of(
+                    MACHINES,
+                    v,
+                    1,
+                    slots,
+                    &format!("an integer from 1 to shards x replicas = {slots}"),
+                )? as u32;
+                if m < replicas {
+                    return Err(self.fail(
+                        MACHINES,
+                        format!(
+                            "cluster.timeline_cache.replicas = {replicas} is more than {MACHINES} = {m}: \
+                             the copies of a timeline would share a machine; use at most {m} replicas \
+                             or at least {replicas} machines"
+                        ),
+                    ));
+                }
+                m
+            }
+        };
         let timeline_cache = CacheConfig {
-            tier: self.tier("cluster.timeline_cache")?,
-            replicas: self.uint("cluster.timeline_cache.replicas", 1, 16)? as u32,
+            tier: cache_tier,
+            replicas,
+            machines,
             max_entries: self.uint("cluster.timeline_cache.max_entries", 1, 1_000_000)? as u32,
             write_chunk: self.uint("cluster.timeline_cache.write_chunk", 1, 1_000_000)? as u32,
             read: self.service("cluster.timeline_cache.read")?,
