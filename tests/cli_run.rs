@@ -31,6 +31,22 @@ fn csv_without_wall(path: &Path) -> String {
     out
 }
 
+/// Runs tiny.toml with `extra` flags on `threads` rayon threads, writing
+/// the summary to `csv`; returns it without `wall_seconds`.
+fn tiny_csv_with_threads(extra: &[&str], threads: &str, csv: &Path) -> String {
+    let mut args = vec!["run", "tests/data/tiny.toml", "--quiet"];
+    args.extend_from_slice(extra);
+    args.extend_from_slice(&["--csv", csv.to_str().unwrap()]);
+    let o = Command::new(env!("CARGO_BIN_EXE_fanout"))
+        .args(&args)
+        .env("RAYON_NUM_THREADS", threads)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    csv_without_wall(csv)
+}
+
 #[test]
 fn run_prints_a_table_and_writes_the_contract_csv() {
     let dir = tempfile::tempdir().unwrap();
@@ -76,20 +92,7 @@ fn same_seed_same_bytes_whatever_the_thread_count() {
     let mut outputs = Vec::new();
     for threads in ["1", "2"] {
         let csv = dir.path().join(format!("t{threads}.csv"));
-        let o = Command::new(env!("CARGO_BIN_EXE_fanout"))
-            .args([
-                "run",
-                "tests/data/tiny.toml",
-                "--quiet",
-                "--csv",
-                csv.to_str().unwrap(),
-            ])
-            .env("RAYON_NUM_THREADS", threads)
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .output()
-            .unwrap();
-        assert!(o.status.success(), "{}", stderr(&o));
-        outputs.push(csv_without_wall(&csv));
+        outputs.push(tiny_csv_with_threads(&[], threads, &csv));
     }
     assert_eq!(outputs[0], outputs[1]);
     let csv = dir.path().join("other.csv");
@@ -233,22 +236,11 @@ fn sampled_graph_runs_and_is_reproducible() {
     let mut outputs = Vec::new();
     for threads in ["1", "2", "2"] {
         let csv = dir.path().join(format!("s{}.csv", outputs.len()));
-        let o = Command::new(env!("CARGO_BIN_EXE_fanout"))
-            .args([
-                "run",
-                "tests/data/tiny.toml",
-                "--quiet",
-                "--set",
-                "population.graph=sampled",
-                "--csv",
-                csv.to_str().unwrap(),
-            ])
-            .env("RAYON_NUM_THREADS", threads)
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .output()
-            .unwrap();
-        assert!(o.status.success(), "{}", stderr(&o));
-        outputs.push(csv_without_wall(&csv));
+        outputs.push(tiny_csv_with_threads(
+            &["--set", "population.graph=sampled"],
+            threads,
+            &csv,
+        ));
     }
     assert_eq!(outputs[0], outputs[1]);
     assert_eq!(outputs[1], outputs[2]);
