@@ -599,12 +599,19 @@ impl<'a> Simulation<'a> {
             self.schedule(visit.depart, Event::StoreWritten(job));
         } else {
             // Pulled (or followed by nobody): readable once in the store.
-            if in_window {
-                self.report.delivery_latency.record(visit.depart - now);
-            }
-            if let Some(s) = self.series.as_mut() {
-                s.delivery(visit.depart - now);
-            }
+            self.record_delivery(in_window, visit.depart - now);
+        }
+    }
+
+    /// A tweet reached every timeline it is pushed to (or, pulled, the
+    /// store): the summary counts it if it was posted in the window, the
+    /// time series in the interval it completes in.
+    fn record_delivery(&mut self, in_window: bool, latency: SimDuration) {
+        if in_window {
+            self.report.delivery_latency.record(latency);
+        }
+        if let Some(s) = self.series.as_mut() {
+            s.delivery(latency);
         }
     }
 
@@ -770,13 +777,8 @@ impl<'a> Simulation<'a> {
         if job.next < job.batches.len() || job.pending_chunks > 0 {
             return;
         }
-        let latency = job.delivered - job.posted;
-        if job.in_window {
-            self.report.delivery_latency.record(latency);
-        }
-        if let Some(s) = self.series.as_mut() {
-            s.delivery(latency);
-        }
+        let (in_window, latency) = (job.in_window, job.delivered - job.posted);
+        self.record_delivery(in_window, latency);
         self.free_jobs.push(id);
     }
 
