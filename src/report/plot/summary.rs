@@ -181,12 +181,6 @@ pub(super) fn draw(tables: &[Table]) -> Result<String> {
     let height = (top + panel_h + below + 16.0).max(top + legend.height() + 16.0);
 
     let mut svg = Svg::new(width, height, &title);
-    svg.text(
-        20.0,
-        30.0,
-        &title,
-        &TextStyle::new(17.0, Anchor::Start).bold().class("title"),
-    );
     let seeds_note = match series.iter().map(|s| s.seeds).max().unwrap_or(1) {
         0 | 1 => String::new(),
         k => format!("; each value the mean over {k} seeds"),
@@ -195,14 +189,7 @@ pub(super) fn draw(tables: &[Table]) -> Result<String> {
         "p50, p99 and p99.9 response time per strategy, in ms{}{seeds_note}",
         if y.log { " (log scale)" } else { "" }
     );
-    svg.text(
-        20.0,
-        52.0,
-        &sub,
-        &TextStyle::new(12.0, Anchor::Start)
-            .fill(MUTED)
-            .class("subtitle"),
-    );
+    svg.heading(&title, &[&sub]);
     if y.clamped {
         svg.text(
             20.0,

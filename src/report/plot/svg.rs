@@ -389,6 +389,23 @@ impl Svg {
         );
     }
 
+    /// The heading every plot starts with: its title, then one muted
+    /// subtitle line per entry, at the same place in every kind of plot.
+    pub fn heading(&mut self, title: &str, subtitles: &[&str]) {
+        self.text(
+            20.0,
+            30.0,
+            title,
+            &TextStyle::new(17.0, Anchor::Start).bold().class("title"),
+        );
+        let st = TextStyle::new(12.0, Anchor::Start)
+            .fill(MUTED)
+            .class("subtitle");
+        for (i, line) in subtitles.iter().enumerate() {
+            self.text(20.0, 52.0 + 18.0 * i as f64, line, &st);
+        }
+    }
+
     /// A text; an empty string draws nothing.
     pub fn text(&mut self, x: f64, y: f64, s: &str, st: &TextStyle) {
         if s.is_empty() {

@@ -6,7 +6,7 @@
 
 use super::axis::{Axis, FrameOpts, Panel, left_margin};
 use super::legend::{Glyph, Legend};
-use super::svg::{Anchor, INK, MUTED, Rect, SHAPES, Stroke, Svg, TextStyle, esc, text_width};
+use super::svg::{Anchor, INK, Rect, SHAPES, Stroke, Svg, TextStyle, esc, text_width};
 use super::{Provenance, Table, mean, pareto_front, series_colors, varied_columns};
 use crate::error::Result;
 
@@ -167,12 +167,6 @@ pub(super) fn draw(tables: &[Table]) -> Result<String> {
     let width = (legend_x + legend.width() + 16.0).max(text_width(&title, 17.0) + 40.0);
     let height = area.y + area.h + 58.0;
     let mut svg = Svg::new(width, height, &title);
-    svg.text(
-        20.0,
-        30.0,
-        &title,
-        &TextStyle::new(17.0, Anchor::Start).bold().class("title"),
-    );
     let seeds = if max_seeds > 1 {
         format!("; each point the mean over {max_seeds} seeds")
     } else {
@@ -184,11 +178,7 @@ pub(super) fn draw(tables: &[Table]) -> Result<String> {
         sub2.push_str("; ");
         sub2.push_str(super::axis::ZERO_NOTE);
     }
-    let st = TextStyle::new(12.0, Anchor::Start)
-        .fill(MUTED)
-        .class("subtitle");
-    svg.text(20.0, 52.0, &sub1, &st);
-    svg.text(20.0, 70.0, &sub2, &st);
+    svg.heading(&title, &[&sub1, &sub2]);
 
     let x_title = format!("timeline writes (writes/s{})", x.scale_note());
     let y_title = format!("read p99 response time (ms{})", y.scale_note());

@@ -183,12 +183,6 @@ pub(super) fn draw(tables: &[Table]) -> Result<String> {
     let width = (legend_x + legend.width() + 16.0).max(text_width(&title, 17.0) + 40.0);
     let height = bot_area.y + panel_h + 56.0;
     let mut svg = Svg::new(width, height, &title);
-    svg.text(
-        20.0,
-        30.0,
-        &title,
-        &TextStyle::new(17.0, Anchor::Start).bold().class("title"),
-    );
     let dt = series
         .first()
         .and_then(|s| s.points.first())
@@ -205,14 +199,7 @@ pub(super) fn draw(tables: &[Table]) -> Result<String> {
         sub.push_str("; ");
         sub.push_str(super::axis::ZERO_NOTE);
     }
-    svg.text(
-        20.0,
-        52.0,
-        &sub,
-        &TextStyle::new(12.0, Anchor::Start)
-            .fill(MUTED)
-            .class("subtitle"),
-    );
+    svg.heading(&title, &[&sub]);
 
     let top_title = format!("timeline writes/s, posts/s{}", y_top.scale_note());
     let bot_title = format!("read p99 (ms{})", y_bot.scale_note());
