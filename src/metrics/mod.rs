@@ -88,6 +88,54 @@ impl Latency {
     }
 }
 
+/// What faults did to reads and what the client policies did about them
+/// (issue #5). Reads are counted by how they ended: answered in full,
+/// degraded (answered with a part missing, such as a pull that timed out
+/// under hybrid) or failed (no answer).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Resilience {
+    /// Reads answered in full.
+    pub full_reads: u64,
+    /// Reads that got no answer: their timeline, or every part, failed.
+    pub failed_reads: u64,
+    /// Reads answered with some part missing.
+    pub degraded_reads: u64,
+    /// Attempts the client gave up on after its timeout.
+    pub timeouts: u64,
+    /// Requests sent again: retries after a backoff and failovers to
+    /// another replica.
+    pub retries: u64,
+    /// Second copies sent by hedging.
+    pub hedges: u64,
+    /// Timeline entries written a second time by a retried fan-out job.
+    pub duplicates: u64,
+    /// Timelines rebuilt from the tweet store after a cache lost them.
+    pub rebuilds: u64,
+}
+
+impl Resilience {
+    /// Reads answered in full over reads settled; NaN when none.
+    pub fn availability(&self) -> f64 {
+        let settled = self.full_reads + self.failed_reads + self.degraded_reads;
+        if settled == 0 {
+            return f64::NAN;
+        }
+        self.full_reads as f64 / settled as f64
+    }
+
+    /// Adds another run's (or interval's) counts.
+    pub fn merge(&mut self, o: &Resilience) {
+        self.full_reads += o.full_reads;
+        self.failed_reads += o.failed_reads;
+        self.degraded_reads += o.degraded_reads;
+        self.timeouts += o.timeouts;
+        self.retries += o.retries;
+        self.hedges += o.hedges;
+        self.duplicates += o.duplicates;
+        self.rebuilds += o.rebuilds;
+    }
+}
+
 /// One tier of the cluster, all its shards (and replicas) merged.
 #[derive(Clone, Debug)]
 pub struct TierReport {
@@ -150,6 +198,12 @@ pub struct Report {
     pub dropped_timeline_writes: u64,
     /// Most follower timelines waiting to be written at once.
     pub peak_fanout_backlog: u64,
+    /// Read outcomes and the work of client policies, for reads (and
+    /// fan-out jobs) issued in the window.
+    pub resilience: Resilience,
+    /// Whether the scenario configured any fault or client policy (the
+    /// table then shows the resilience rows).
+    pub resilience_configured: bool,
     /// Tweet store, timeline cache and fan-out workers.
     pub tiers: Vec<TierReport>,
     /// The run was interrupted before its end (Ctrl-C); its numbers cover

@@ -41,7 +41,9 @@ pub struct SeriesRow {
     pub fanout_backlog: u64,
     /// Most requests waiting at any one station of each tier during the interval.
     pub peak_queue: TierPeaks,
-    /// Scheduled events that start in the interval, described.
+    /// Read outcomes and policy work settled in the interval.
+    pub resilience: crate::metrics::Resilience,
+    /// Scheduled events and faults that start in the interval, described.
     pub event: String,
 }
 
@@ -56,6 +58,8 @@ pub struct TimeSeries {
     store_reads: u64,
     read: Latency,
     delivery: Latency,
+    /// Read outcomes and policy work of the open interval.
+    pub resilience: crate::metrics::Resilience,
     rows: Vec<SeriesRow>,
 }
 
@@ -71,6 +75,7 @@ impl TimeSeries {
             store_reads: 0,
             read: Latency::default(),
             delivery: Latency::default(),
+            resilience: Default::default(),
             rows: Vec::new(),
         }
     }
@@ -105,6 +110,7 @@ impl TimeSeries {
             delivery_p99_ms: self.delivery.quantile_ms(0.99),
             fanout_backlog: backlog,
             peak_queue,
+            resilience: std::mem::take(&mut self.resilience),
             event,
         });
         self.start = end;

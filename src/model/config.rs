@@ -30,6 +30,18 @@ pub struct Scenario {
     pub cluster: ClusterConfig,
     /// Per-strategy knobs.
     pub strategy: StrategyConfig,
+    /// Faults injected during the run, in file order.
+    pub faults: Vec<Fault>,
+    /// What clients do about slow and failed requests.
+    pub policy: Policies,
+}
+
+impl Scenario {
+    /// Whether any fault or client policy is configured: the simulation
+    /// then takes its resilient read path, and reports show its counters.
+    pub fn has_resilience(&self) -> bool {
+        !self.faults.is_empty() || self.policy.store.is_active() || self.policy.cache.is_active()
+    }
 }
 
 /// The three strategies of DDIA ch. 1, and the names users type for them.
@@ -259,6 +271,13 @@ pub struct WorkerConfig {
     pub service: ServiceConfig,
     /// Most jobs waiting for a worker; more are dropped. `None`: unbounded.
     pub queue_limit: Option<u32>,
+    /// How long a job whose worker died stays invisible before another
+    /// worker takes it again (the job queue's lease, as SQS's visibility
+    /// timeout).
+    pub retry_after: SimDuration,
+    /// Inserts carry the tweet id, so a retried job's repeated inserts are
+    /// recognised and not written twice.
+    pub idempotency_key: bool,
 }
 
 /// Knobs of individual strategies.
@@ -267,4 +286,137 @@ pub struct StrategyConfig {
     /// Accounts with at least this many followers are pulled at read time
     /// under `hybrid`, not pushed.
     pub celebrity_threshold: u32,
+}
+
+/// Something that goes wrong during a run (`[[faults]]` in the scenario),
+/// over `[at, at + duration)` measured from the start of the run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Fault {
+    /// Start, from the start of the run (warm-up included).
+    pub at: SimDuration,
+    /// How long it lasts.
+    pub duration: SimDuration,
+    /// What goes wrong.
+    pub kind: FaultKind,
+}
+
+/// A tier a crash or a slowdown hits.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum FaultTarget {
+    /// The tweet store; `index` names a shard.
+    Store,
+    /// The timeline cache; `index` names a machine.
+    Cache,
+}
+
+/// The kinds of fault the simulator injects.
+#[derive(Clone, Debug, PartialEq)]
+pub enum FaultKind {
+    /// A store shard or cache machine stops: requests to it are refused (an
+    /// error comes back after a round trip) until it restarts. A cache
+    /// machine that loses its data restarts empty, and each timeline read
+    /// from it is then rebuilt from the tweet store.
+    Crash {
+        /// Which tier.
+        target: FaultTarget,
+        /// Which shard (store) or machine (cache).
+        index: u32,
+        /// The cache machine restarts empty (cache only).
+        lose_data: bool,
+    },
+    /// `workers` fan-out workers die; the jobs they were running stop
+    /// mid-batch and, unless `lose_data`, are retried from their first batch
+    /// after `cluster.fanout_workers.retry_after`.
+    CrashWorkers {
+        /// How many workers die.
+        workers: u32,
+        /// The interrupted jobs are lost instead of retried.
+        lose_data: bool,
+    },
+    /// Requests to a shard or machine (or to all of the tier) take
+    /// `service * factor + delay`, each with probability `probability`.
+    Slow {
+        /// Which tier.
+        target: FaultTarget,
+        /// Which shard or machine; `None`: every one of the tier.
+        index: Option<u32>,
+        /// Service-time multiplier (>= 1).
+        factor: f64,
+        /// Service time added.
+        delay: SimDuration,
+        /// Chance that one request is slowed (1: every request).
+        probability: f64,
+    },
+    /// The network between clients, workers and tiers degrades.
+    Network {
+        /// Extra one-way delay of every hop (charged on the way back, so
+        /// stations still see requests in the order they were sent).
+        delay: SimDuration,
+        /// Chance that one message (a request or its answer) is lost.
+        drop: f64,
+    },
+}
+
+/// When to send a second copy of a request that has not been answered.
+#[derive(Copy, Clone, Debug, PartialEq)]
+pub enum Hedge {
+    /// After a fixed delay.
+    After(SimDuration),
+    /// After this quantile (0..1) of the tier's recent response times, as the
+    /// client has observed them (Dean and Barroso send it at p95).
+    Quantile(f64),
+}
+
+/// A circuit breaker per station (shard or machine), as the client sees it.
+#[derive(Copy, Clone, Debug, PartialEq)]
+pub struct Breaker {
+    /// Consecutive failures that open it.
+    pub failures: u32,
+    /// How long it stays open before letting one probe through (half-open).
+    pub open_for: SimDuration,
+}
+
+/// What a client does about slow and failed requests to one tier. Every
+/// part is off by default.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ClientPolicy {
+    /// Give up on an attempt after this long.
+    pub timeout: Option<SimDuration>,
+    /// Attempts after the first, on an error or a timeout.
+    pub retries: u32,
+    /// Backoff before the first retry; it doubles for each further retry.
+    pub backoff: SimDuration,
+    /// Cap of the doubled backoff.
+    pub backoff_max: SimDuration,
+    /// Full jitter: wait a uniform random time in [0, backoff].
+    pub jitter: bool,
+    /// Retries allowed as a fraction of first attempts (a token bucket);
+    /// `None`: no budget.
+    pub retry_budget: Option<f64>,
+    /// Hedged requests; the loser is cancelled.
+    pub hedge: Option<Hedge>,
+    /// Circuit breaker per station.
+    pub breaker: Option<Breaker>,
+    /// Send a failed read at once to the next replica (cache only).
+    pub failover: bool,
+}
+
+impl ClientPolicy {
+    /// Whether any part of the policy is switched on.
+    pub fn is_active(&self) -> bool {
+        self.timeout.is_some()
+            || self.retries > 0
+            || self.hedge.is_some()
+            || self.breaker.is_some()
+            || self.failover
+    }
+}
+
+/// The client policies of the read path, one per tier it calls.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Policies {
+    /// Fetches of tweets from the store (pulls and rebuilds).
+    pub store: ClientPolicy,
+    /// Reads of home timelines from the cache.
+    pub cache: ClientPolicy,
 }

@@ -26,7 +26,7 @@
 //! issued in the window [warm-up, warm-up + duration) is counted, even if it
 //! completes after the window; the run drains until every job is done.
 
-use crate::metrics::{Latency, Report, TierReport, TimeSeries};
+use crate::metrics::{Latency, Report, Resilience, TierReport, TimeSeries};
 use crate::model::config::{
     AccountRef, GraphMode, Scenario, ScheduledEvent, ServiceConfig, StrategyKind,
 };
@@ -189,6 +189,27 @@ enum Event {
         /// Timelines of the request not yet applied.
         left: u32,
     },
+}
+
+/// How a read ended.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+enum ReadOutcome {
+    /// Every part answered.
+    Full,
+    /// Answered with a part missing.
+    Degraded,
+    /// No answer: the timeline, or every part, failed.
+    Failed,
+}
+
+impl ReadOutcome {
+    fn count(self, r: &mut Resilience) {
+        match self {
+            ReadOutcome::Full => r.full_reads += 1,
+            ReadOutcome::Degraded => r.degraded_reads += 1,
+            ReadOutcome::Failed => r.failed_reads += 1,
+        }
+    }
 }
 
 /// One pipelined insert request: destinations on one cache shard.
@@ -443,6 +464,8 @@ impl<'a> Simulation<'a> {
                 dropped_fanouts: 0,
                 dropped_timeline_writes: 0,
                 peak_fanout_backlog: 0,
+                resilience: Default::default(),
+                resilience_configured: scenario.has_resilience(),
                 tiers: Vec::new(),
                 partial: false,
                 series: Vec::new(),
@@ -787,6 +810,9 @@ impl<'a> Simulation<'a> {
         let arrival = now + self.one_way();
         let mut done = now;
         let mut dropped = false;
+        // Whether any part answered: the timeline, or one of the pulls.
+        let mut answered = false;
+        let mut timeline_lost = false;
         let cluster = &self.scenario.cluster;
         if self.strategy.reads_cache() {
             let cache_cfg = &cluster.timeline_cache;
@@ -798,8 +824,14 @@ impl<'a> Simulation<'a> {
                 &mut self.cache.rng,
             );
             match self.cache.stations[station].submit(arrival, service) {
-                Some(v) => done = done.max(v.depart + self.back()),
-                None => dropped = true,
+                Some(v) => {
+                    done = done.max(v.depart + self.back());
+                    answered = true;
+                }
+                None => {
+                    dropped = true;
+                    timeline_lost = true;
+                }
             }
         }
         let graph = &self.world.graph;
@@ -823,6 +855,7 @@ impl<'a> Simulation<'a> {
                     Some(v) => {
                         let back = self.back();
                         done = done.max(v.depart + back);
+                        answered = true;
                     }
                     None => dropped = true,
                 }
@@ -841,11 +874,21 @@ impl<'a> Simulation<'a> {
             }
         }
         self.list_buf = buf;
+        // A read with nothing to fetch (no followees) is answered, empty.
+        let outcome = if timeline_lost || (!answered && dropped) {
+            ReadOutcome::Failed
+        } else if dropped {
+            ReadOutcome::Degraded
+        } else {
+            ReadOutcome::Full
+        };
         if let Some(s) = self.series.as_mut() {
             s.read((!dropped).then(|| done - now));
+            outcome.count(&mut s.resilience);
         }
         if in_window {
             self.report.reads += 1;
+            outcome.count(&mut self.report.resilience);
             if dropped {
                 self.report.dropped_reads += 1;
             } else {
@@ -943,12 +986,16 @@ pub(crate) mod tests {
                     batch: 4000,
                     service: svc(50, 3000),
                     queue_limit: None,
+                    retry_after: SimDuration::from_secs(1),
+                    idempotency_key: true,
                 },
                 merge_per_item: SimDuration::from_nanos(100),
             },
             strategy: StrategyConfig {
                 celebrity_threshold: 200,
             },
+            faults: Vec::new(),
+            policy: Policies::default(),
         }
     }
 

@@ -68,6 +68,9 @@ pub(crate) fn resolve(raw: &RawScenario) -> Result<Scenario> {
         workload,
         cluster,
         strategy,
+        // Filled in by the fault and policy keys (issue #5).
+        faults: Vec::new(),
+        policy: Default::default(),
     })
 }
 
@@ -582,6 +585,8 @@ impl Reader<'_> {
             batch: self.uint("cluster.fanout_workers.batch", 1, u32::MAX.into())? as u32,
             service: self.service("cluster.fanout_workers.service")?,
             queue_limit: self.queue_limit("cluster.fanout_workers.queue_limit")?,
+            retry_after: SimDuration::from_secs(1),
+            idempotency_key: true,
         };
         Ok(ClusterConfig {
             network,
