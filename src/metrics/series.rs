@@ -133,6 +133,18 @@ impl TimeSeries {
             self.read.record(l);
         }
     }
+    /// A read was issued whose outcome is settled later
+    /// ([`TimeSeries::read_settled`]).
+    pub fn read_issued(&mut self) {
+        self.reads += 1;
+    }
+    /// A read issued earlier settled; `latency` is `None` unless it was
+    /// answered in full. It counts in the interval it settles in.
+    pub fn read_settled(&mut self, latency: Option<SimDuration>) {
+        if let Some(l) = latency {
+            self.read.record(l);
+        }
+    }
     /// Timeline entries were written.
     pub fn timeline_writes(&mut self, n: u64) {
         self.timeline_writes += n;

@@ -263,6 +263,80 @@ impl Station {
         free[i] = t;
     }
 
+    /// When a job arriving at `arrival` would start, without submitting it
+    /// (a hedged copy checks whether it would start before its cancel).
+    pub fn peek_start(&self, arrival: SimTime) -> SimTime {
+        SimTime::from_nanos(arrival.as_nanos().max(self.free[0]))
+    }
+
+    /// Cancels a job at `at` (a hedged request whose copy won): the server
+    /// holding it is free from `max(at, start)` instead of its departure.
+    /// That is only possible while nothing queues behind the job on its
+    /// server (its free time is still the job's departure); otherwise the
+    /// job is served anyway and `false` comes back. Busy time is corrected;
+    /// the job still counts as an arrival.
+    pub fn cancel(&mut self, visit: Visit, at: SimTime) -> bool {
+        let (start, depart) = (visit.start.as_nanos(), visit.depart.as_nanos());
+        let new = at.as_nanos().max(start);
+        if new >= depart || !self.reschedule_server(depart, new) {
+            return false;
+        }
+        self.busy_ns -= clip(new, depart, self.win_start, self.win_end);
+        true
+    }
+
+    /// Gives a server that is free at `old` the free time `new` (a crashed
+    /// server is free only once it restarts; a cancelled job frees its
+    /// server early). Returns `false` when no server is free at `old`.
+    pub fn reschedule_server(&mut self, old: u64, new: u64) -> bool {
+        let Some(i) = self.free.iter().position(|&f| f == old) else {
+            return false;
+        };
+        self.free[i] = new;
+        self.sift_up(i);
+        self.sift_down(i);
+        true
+    }
+
+    /// Keeps the earliest-free server busy until `until` at least (a worker
+    /// that crashed while idle).
+    pub fn hold_earliest(&mut self, until: SimTime) {
+        let t = self.free[0].max(until.as_nanos());
+        self.replace_earliest(t);
+    }
+
+    fn sift_up(&mut self, mut i: usize) {
+        while i > 0 {
+            let p = (i - 1) / 2;
+            if self.free[p] <= self.free[i] {
+                break;
+            }
+            self.free.swap(p, i);
+            i = p;
+        }
+    }
+
+    fn sift_down(&mut self, mut i: usize) {
+        let n = self.free.len();
+        loop {
+            let l = 2 * i + 1;
+            if l >= n {
+                break;
+            }
+            let r = l + 1;
+            let m = if r < n && self.free[r] < self.free[l] {
+                r
+            } else {
+                l
+            };
+            if self.free[m] >= self.free[i] {
+                break;
+            }
+            self.free.swap(m, i);
+            i = m;
+        }
+    }
+
     /// Jobs that arrived by `t` and are still waiting (not in service) at
     /// `t`. Exact for `t` at or after the latest submitted arrival, which is
     /// how an event loop asks; for an earlier `t`, jobs that started between
@@ -433,6 +507,46 @@ mod tests {
     }
     fn d(ns: u64) -> SimDuration {
         SimDuration::from_nanos(ns)
+    }
+
+    #[test]
+    fn a_cancelled_job_frees_its_server_unless_someone_queues_behind() {
+        let mut s = Station::new(1, None);
+        let slow = s.submit(t(0), d(100)).unwrap();
+        assert!(s.cancel(slow, t(30)), "nothing behind it: cancelled");
+        // The next job starts when the cancel arrived, not at 100.
+        let next = s.submit(t(40), d(10)).unwrap();
+        assert_eq!(next.start, t(40));
+        let behind = s.submit(t(41), d(5)).unwrap();
+        assert_eq!(behind.start, t(50));
+        assert!(!s.cancel(next, t(45)), "a job queues behind it");
+        // A job cancelled before it starts takes no server time at all.
+        let queued = s.submit(t(42), d(7)).unwrap();
+        assert!(s.cancel(queued, t(43)));
+        assert_eq!(s.peek_start(t(44)), t(55));
+        assert_eq!(s.stats().busy_ns, 30 + 10 + 5);
+    }
+
+    #[test]
+    fn a_server_held_or_rescheduled_keeps_the_heap_valid() {
+        let mut s = Station::new(3, None);
+        s.hold_earliest(t(1_000));
+        let a = s.submit(t(0), d(10)).unwrap();
+        let b = s.submit(t(0), d(20)).unwrap();
+        assert_eq!((a.start, b.start), (t(0), t(0)));
+        // The held server is the last to take a job.
+        assert_eq!(s.submit(t(1), d(1)).unwrap().start, t(10));
+        assert!(s.reschedule_server(20, 500));
+        assert!(
+            !s.reschedule_server(20, 5),
+            "no server is free at 20 any more"
+        );
+        assert_eq!(s.peek_start(t(2)), t(11));
+        assert_eq!(s.submit(t(2), d(1)).unwrap().start, t(11));
+        assert_eq!(s.submit(t(3), d(1)).unwrap().start, t(12));
+        assert_eq!(s.submit(t(4), d(1)).unwrap().start, t(13));
+        assert!(s.reschedule_server(1_000, 0));
+        assert_eq!(s.submit(t(5), d(1)).unwrap().start, t(5));
     }
 
     #[test]

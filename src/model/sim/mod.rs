@@ -26,9 +26,13 @@
 //! issued in the window [warm-up, warm-up + duration) is counted, even if it
 //! completes after the window; the run drains until every job is done.
 
+mod client;
+mod faults;
+mod resilient;
+
 use crate::metrics::{Latency, Report, Resilience, TierReport, TimeSeries};
 use crate::model::config::{
-    AccountRef, GraphMode, Scenario, ScheduledEvent, ServiceConfig, StrategyKind,
+    AccountRef, FaultTarget, GraphMode, Scenario, ScheduledEvent, ServiceConfig, StrategyKind,
 };
 use crate::model::graph::Graph;
 use crate::model::strategy::{self, Strategy};
@@ -164,6 +168,12 @@ fn describe_events(scenario: &Scenario, world: &World) -> Vec<(SimTime, String)>
             ),
         })
         .collect();
+    out.extend(
+        scenario
+            .faults
+            .iter()
+            .map(|f| (SimTime::ZERO + f.at, faults::describe(f))),
+    );
     out.sort_by_key(|(t, _)| *t);
     out
 }
@@ -178,8 +188,36 @@ enum Event {
     ScheduledTweet(u32),
     /// The store acknowledged the tweet of this fan-out job.
     StoreWritten(u32),
-    /// A worker sends the next batch of this job.
-    Batch(u32),
+    /// A worker sends the next batch of a job (ignored if the job's
+    /// attempt changed since: its worker crashed).
+    Batch {
+        /// The fan-out job.
+        job: u32,
+        /// The attempt the batch belongs to.
+        attempt: u32,
+    },
+    /// A call of a resilient read is sent again (retry or failover).
+    Retry(u32),
+    /// A call of a resilient read is due its hedge.
+    Hedge(u32),
+    /// A resilient read found its timeline lost: rebuild it from the store.
+    Rebuild(u32),
+    /// A rebuilt timeline of `items` entries is written back to a cache machine.
+    WriteBack {
+        /// The cache machine.
+        station: u32,
+        /// Entries written.
+        items: u32,
+    },
+    /// The worker crash with this index (in start order) happens.
+    WorkerCrash(u32),
+    /// A fan-out job interrupted by a worker crash is taken up again.
+    JobRetry {
+        /// The fan-out job.
+        job: u32,
+        /// The attempt it resumes as.
+        attempt: u32,
+    },
     /// A cache station takes the next chunk of an insert request.
     CacheChunk {
         /// The fan-out job.
@@ -232,6 +270,16 @@ struct Job {
     delivered: SimTime,
     /// Insert requests still being applied chunk by chunk.
     pending_chunks: u32,
+    /// Bumped whenever the job is (re)started, so events of an attempt a
+    /// crash ended are recognised and ignored; never reset, as slots are reused.
+    attempt: u32,
+    /// Batches sent by earlier attempts (a retried job sends them again).
+    sent_before: usize,
+    /// When the job's worker took it and will be done with it.
+    worker_start: SimTime,
+    worker_done: SimTime,
+    /// A worker crash lost the job; it is freed once its last chunk lands.
+    lost: bool,
 }
 
 /// A tier of identical stations and the costs of its operations.
@@ -355,6 +403,14 @@ struct Simulation<'a> {
     /// (untouched with a stored graph), reused across events.
     list_buf: Vec<u32>,
     backlog: u64,
+    /// The fault schedule, if the scenario has faults.
+    faults: Option<faults::Faults>,
+    /// The resilient read path's state, if any fault or policy is configured.
+    clients: Option<Box<resilient::Clients>>,
+    /// Followees a rebuild fetches, reused across rebuilds.
+    rebuild_buf: Vec<u32>,
+    /// Worker crashes: (start, end, workers, jobs lost), by start.
+    worker_crashes: Vec<(SimTime, SimTime, u32, bool)>,
     series: Option<TimeSeries>,
     /// Scheduled events, described, by start time (for the time series).
     labels: Vec<(SimTime, String)>,
@@ -441,6 +497,17 @@ impl<'a> Simulation<'a> {
             touched: Vec::with_capacity(shards),
             list_buf: Vec::new(),
             backlog: 0,
+            faults: faults::Faults::new(
+                &scenario.faults,
+                c.timeline_cache.machines,
+                world.graph.users(),
+                rng::stream(seed, "faults"),
+            ),
+            clients: scenario
+                .has_resilience()
+                .then(|| Box::new(resilient::Clients::new(seed, scenario))),
+            rebuild_buf: Vec::new(),
+            worker_crashes: Vec::new(),
             series: None,
             labels: describe_events(scenario, world),
             window_start,
@@ -491,6 +558,17 @@ impl<'a> Simulation<'a> {
         if let Some(t) = self.reads.next(SimTime::ZERO, &self.shape, end) {
             self.schedule(t, Event::Read);
         }
+        self.worker_crashes = self
+            .faults
+            .as_ref()
+            .map(|f| f.worker_crashes())
+            .unwrap_or_default();
+        for i in 0..self.worker_crashes.len() {
+            let at = self.worker_crashes[i].0;
+            if at < end {
+                self.schedule(at, Event::WorkerCrash(i as u32));
+            }
+        }
         for e in &self.scenario.workload.events {
             if let ScheduledEvent::Tweet { at, account } = e {
                 // Validation resolved accounts against the graph already; an
@@ -517,14 +595,32 @@ impl<'a> Simulation<'a> {
                 }
                 Event::Read => {
                     let reader = self.world.readers.sample(&mut self.reader_rng);
-                    self.read(now, reader);
+                    if self.clients.is_some() {
+                        self.read_resilient(now, reader);
+                    } else {
+                        self.read(now, reader);
+                    }
                     if let Some(t) = self.reads.next(now, &self.shape, end) {
                         self.schedule(t, Event::Read);
                     }
                 }
                 Event::ScheduledTweet(author) => self.post(now, author),
                 Event::StoreWritten(job) => self.start_fanout(now, job),
-                Event::Batch(job) => self.send_batch(now, job),
+                Event::Batch { job, attempt } => {
+                    if self.jobs[job as usize].attempt == attempt {
+                        self.send_batch(now, job);
+                    }
+                }
+                Event::Retry(call) => self.attempt(now, call),
+                Event::Hedge(call) => self.hedge(now, call),
+                Event::Rebuild(read) => self.rebuild(now, read),
+                Event::WriteBack { station, items } => self.write_back(now, station, items),
+                Event::WorkerCrash(i) => self.crash_workers(now, i as usize),
+                Event::JobRetry { job, attempt } => {
+                    if self.jobs[job as usize].attempt == attempt {
+                        self.retry_job(now, job);
+                    }
+                }
                 Event::CacheChunk { job, station, left } => {
                     self.jobs[job as usize].pending_chunks -= 1;
                     self.send_chunk(now, job, station, left);
@@ -605,15 +701,26 @@ impl<'a> Simulation<'a> {
         }
         let store_cfg = &self.scenario.cluster.tweet_store;
         let shard = self.store_shard.of(author) as usize;
-        let service = sample(&store_cfg.write, 1, &mut self.store.rng);
+        let mut service = sample(&store_cfg.write, 1, &mut self.store.rng);
         let arrival = now + self.one_way();
-        let Some(visit) = self.store.stations[shard].submit(arrival, service) else {
+        let mut down = false;
+        if let Some(f) = self.faults.as_mut() {
+            // Drawn after the service time, so the other draws stay aligned
+            // with a run without the fault.
+            down = f.down(FaultTarget::Store, shard as u32, arrival);
+            service = f.service(FaultTarget::Store, shard as u32, arrival, service);
+        }
+        let visit = match down {
+            true => None,
+            false => self.store.stations[shard].submit(arrival, service),
+        };
+        let Some(visit) = visit else {
             if in_window {
                 self.report.dropped_posts += 1;
             }
             return;
         };
-        let ack = visit.depart + self.back();
+        let ack = visit.depart + self.back_at(visit.depart);
         if in_window {
             self.report.post_latency.record(ack - now);
         }
@@ -654,6 +761,9 @@ impl<'a> Simulation<'a> {
         job.next = 0;
         job.pending_chunks = 0;
         job.delivered = posted;
+        job.attempt = job.attempt.wrapping_add(1);
+        job.sent_before = 0;
+        job.lost = false;
         id
     }
 
@@ -693,17 +803,25 @@ impl<'a> Simulation<'a> {
             }
         }
         self.touched.clear();
-        let destinations = followers.len() as u64;
         self.list_buf = buf;
-        let in_window = self.jobs[id as usize].in_window;
+        self.jobs[id as usize].batches = batches;
+        self.submit_job(now, id, total);
+    }
+
+    /// Queues a planned job for a worker (again, after a crash ended its
+    /// first attempt); `total` is the worker time of all its batches.
+    fn submit_job(&mut self, now: SimTime, id: u32, total: SimDuration) {
+        let job = &self.jobs[id as usize];
+        let in_window = job.in_window;
+        let destinations: u64 = job.batches.iter().map(|b| u64::from(b.size)).sum();
         let arrival = now + self.one_way();
         match self.workers.stations[0].submit(arrival, total) {
             None => {
                 if in_window {
                     self.report.dropped_fanouts += 1;
                 }
-                self.jobs[id as usize].batches = batches;
-                self.free_jobs.push(id);
+                self.jobs[id as usize].lost = true;
+                self.finish_job_if_done(id);
             }
             Some(visit) => {
                 self.backlog += destinations;
@@ -711,12 +829,80 @@ impl<'a> Simulation<'a> {
                     self.report.peak_fanout_backlog =
                         self.report.peak_fanout_backlog.max(self.backlog);
                 }
-                let first = visit.start + batches[0].worker_cost;
                 let job = &mut self.jobs[id as usize];
-                job.batches = batches;
+                let first = visit.start + job.batches[0].worker_cost;
+                job.next = 0;
                 job.dispatch_at = first;
-                self.schedule(first, Event::Batch(id));
+                job.worker_start = visit.start;
+                job.worker_done = visit.depart;
+                let attempt = job.attempt;
+                self.schedule(first, Event::Batch { job: id, attempt });
             }
+        }
+    }
+
+    /// A job interrupted by a worker crash is taken up again, from its
+    /// first batch.
+    fn retry_job(&mut self, now: SimTime, id: u32) {
+        let total = self.jobs[id as usize]
+            .batches
+            .iter()
+            .fold(SimDuration::ZERO, |t, b| t.saturating_add(b.worker_cost));
+        self.submit_job(now, id, total);
+    }
+
+    /// `workers` fan-out workers die at `now` until the crash ends: the
+    /// jobs running on them stop mid-batch (which of the running jobs is
+    /// drawn at random: workers are identical), and are retried after the
+    /// queue's lease (`retry_after`) unless the crash loses them.
+    fn crash_workers(&mut self, now: SimTime, i: usize) {
+        let (_, until, workers, lose) = self.worker_crashes[i];
+        let mut running: Vec<u32> = (0..self.jobs.len() as u32)
+            .filter(|&id| {
+                let j = &self.jobs[id as usize];
+                !j.lost && j.next < j.batches.len() && j.worker_start <= now && j.worker_done > now
+            })
+            .collect();
+        let k = (workers as usize).min(running.len());
+        if let Some(f) = self.faults.as_mut() {
+            for j in 0..k {
+                let r = f.rng().random_range(j..running.len());
+                running.swap(j, r);
+            }
+        }
+        for &id in &running[..k] {
+            self.interrupt_job(now, id, until, lose);
+        }
+        for _ in k..workers as usize {
+            self.workers.stations[0].hold_earliest(until);
+        }
+    }
+
+    fn interrupt_job(&mut self, now: SimTime, id: u32, until: SimTime, lose: bool) {
+        let job = &mut self.jobs[id as usize];
+        job.attempt = job.attempt.wrapping_add(1);
+        let unsent: u64 = job.batches[job.next..]
+            .iter()
+            .map(|b| u64::from(b.size))
+            .sum();
+        job.sent_before = job.sent_before.max(job.next);
+        // Nothing more of this attempt is sent; the job is unfinished.
+        job.next = 0;
+        let (done, in_window, attempt) = (job.worker_done, job.in_window, job.attempt);
+        self.backlog -= unsent;
+        // The dead worker is back only when the crash ends.
+        if !self.workers.stations[0].reschedule_server(done.as_nanos(), until.as_nanos()) {
+            self.workers.stations[0].hold_earliest(until);
+        }
+        if lose {
+            if in_window {
+                self.report.dropped_fanouts += 1;
+            }
+            self.jobs[id as usize].lost = true;
+            self.finish_job_if_done(id);
+        } else {
+            let at = now + self.scenario.cluster.fanout_workers.retry_after;
+            self.schedule(at, Event::JobRetry { job: id, attempt });
         }
     }
 
@@ -734,17 +920,30 @@ impl<'a> Simulation<'a> {
         let replicas = self.scenario.cluster.timeline_cache.replicas;
         let job = &self.jobs[id as usize];
         let plan = job.batches[job.next];
+        let repeated = job.next < job.sent_before;
+        let in_window = job.in_window;
         self.backlog -= u64::from(plan.size);
+        if repeated && !self.scenario.cluster.fanout_workers.idempotency_key {
+            // Sent before the crash: these entries are now in twice.
+            let n = u64::from(plan.size) * u64::from(replicas);
+            self.count(in_window, |r| r.duplicates += n);
+        }
         for r in 0..replicas {
             let station = self.cache_station(plan.shard, r);
+            if self.faults.as_mut().is_some_and(|f| f.lose_message(now)) {
+                if in_window {
+                    self.report.dropped_timeline_writes += u64::from(plan.size);
+                }
+                continue;
+            }
             self.send_chunk(now, id, station, plan.size);
         }
         let job = &mut self.jobs[id as usize];
         job.next += 1;
         if job.next < job.batches.len() {
             job.dispatch_at += job.batches[job.next].worker_cost;
-            let at = job.dispatch_at;
-            self.schedule(at, Event::Batch(id));
+            let (at, attempt) = (job.dispatch_at, job.attempt);
+            self.schedule(at, Event::Batch { job: id, attempt });
         } else {
             self.finish_job_if_done(id);
         }
@@ -758,10 +957,19 @@ impl<'a> Simulation<'a> {
     fn send_chunk(&mut self, now: SimTime, id: u32, station: u32, left: u32) {
         let cache_cfg = &self.scenario.cluster.timeline_cache;
         let size = left.min(cache_cfg.write_chunk);
-        let service = sample(&cache_cfg.write, u64::from(size), &mut self.cache.rng);
+        let mut service = sample(&cache_cfg.write, u64::from(size), &mut self.cache.rng);
         let arrival = now + self.one_way();
         let in_window = self.jobs[id as usize].in_window;
-        match self.cache.stations[station as usize].submit(arrival, service) {
+        let mut down = false;
+        if let Some(f) = self.faults.as_mut() {
+            down = f.down(FaultTarget::Cache, station, arrival);
+            service = f.service(FaultTarget::Cache, station, arrival, service);
+        }
+        let visit = match down {
+            true => None,
+            false => self.cache.stations[station as usize].submit(arrival, service),
+        };
+        match visit {
             Some(v) => {
                 if in_window {
                     self.report.timeline_writes += u64::from(size);
@@ -797,6 +1005,14 @@ impl<'a> Simulation<'a> {
     /// every chunk applied.
     fn finish_job_if_done(&mut self, id: u32) {
         let job = &self.jobs[id as usize];
+        if job.lost {
+            if job.pending_chunks == 0 {
+                // Freed once; `lost` stays set until the slot is reused.
+                self.jobs[id as usize].pending_chunks = u32::MAX;
+                self.free_jobs.push(id);
+            }
+            return;
+        }
         if job.next < job.batches.len() || job.pending_chunks > 0 {
             return;
         }
