@@ -708,3 +708,212 @@ impl Simulation<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::metrics::Report;
+    use crate::model::config::*;
+    use crate::model::sim::tests::small;
+    use crate::model::sim::{SimOptions, World, simulate};
+    use crate::sim::time::SimDuration;
+
+    fn run(s: &Scenario, world: &World, kind: StrategyKind) -> Report {
+        simulate(s, world, kind, &SimOptions::default(), &mut |_, _| {})
+    }
+
+    fn secs(n: u64) -> SimDuration {
+        SimDuration::from_secs(n)
+    }
+
+    fn quantiles(r: &Report) -> Vec<f64> {
+        [0.5, 0.9, 0.99, 0.999, 1.0]
+            .iter()
+            .map(|&q| r.read_latency.quantile_ms(q))
+            .collect()
+    }
+
+    #[test]
+    fn a_policy_that_never_fires_changes_no_read() {
+        let plain = small(5_000, 200.0, 2_000.0);
+        let world = World::build(&plain).unwrap();
+        let mut idle = plain.clone();
+        idle.policy.store.timeout = Some(secs(3600));
+        idle.policy.cache.timeout = Some(secs(3600));
+        idle.policy.cache.failover = true;
+        assert!(idle.has_resilience());
+        for kind in StrategyKind::ALL {
+            let (a, b) = (run(&plain, &world, kind), run(&idle, &world, kind));
+            assert_eq!(quantiles(&a), quantiles(&b), "{kind:?}");
+            assert_eq!(a.reads, b.reads);
+            assert_eq!(a.store_reads, b.store_reads);
+            assert_eq!(a.resilience.full_reads, b.resilience.full_reads);
+            assert_eq!(b.resilience.full_reads, b.reads);
+            assert!(!a.resilience_configured && b.resilience_configured);
+        }
+    }
+
+    #[test]
+    fn a_slow_shard_makes_timeouts_and_retries_and_degraded_pulls() {
+        let mut s = small(5_000, 200.0, 2_000.0);
+        s.faults = vec![Fault {
+            at: SimDuration::ZERO,
+            duration: secs(100),
+            kind: FaultKind::Slow {
+                target: FaultTarget::Store,
+                index: Some(0),
+                factor: 1.0,
+                delay: SimDuration::from_millis(50),
+                probability: 1.0,
+            },
+        }];
+        s.policy.store.timeout = Some(SimDuration::from_millis(10));
+        s.policy.store.retries = 2;
+        let world = World::build(&s).unwrap();
+        let r = run(&s, &world, StrategyKind::FanoutOnRead);
+        let res = r.resilience;
+        assert!(res.timeouts > 0 && res.retries > 0, "{res:?}");
+        // Every attempt at shard 0 times out: two retries, then degraded.
+        assert_eq!(
+            res.timeouts,
+            res.retries + res.degraded_reads + res.failed_reads
+        );
+        assert!(res.degraded_reads > 0);
+        assert_eq!(
+            res.full_reads + res.degraded_reads + res.failed_reads,
+            r.reads
+        );
+        // Reads that avoid shard 0 are fast.
+        assert!(r.read_latency.quantile_ms(0.5) < 10.0);
+        let w = run(&s, &world, StrategyKind::FanoutOnWrite);
+        assert_eq!(w.resilience.timeouts, 0, "fan-out-on-write reads no store");
+    }
+
+    #[test]
+    fn a_retry_budget_bounds_retries() {
+        let mut s = small(5_000, 200.0, 2_000.0);
+        s.faults = vec![Fault {
+            at: SimDuration::ZERO,
+            duration: secs(100),
+            kind: FaultKind::Crash {
+                target: FaultTarget::Store,
+                index: 1,
+                lose_data: false,
+            },
+        }];
+        s.policy.store.retries = 3;
+        s.policy.store.backoff = SimDuration::from_millis(1);
+        let world = World::build(&s).unwrap();
+        let unbounded = run(&s, &world, StrategyKind::FanoutOnRead).resilience;
+        // A budget of 0.2% of first attempts: about 60k calls in the run.
+        s.policy.store.retry_budget = Some(0.002);
+        let bounded = run(&s, &world, StrategyKind::FanoutOnRead).resilience;
+        assert!(unbounded.retries > 0);
+        assert!(
+            bounded.retries * 3 < unbounded.retries,
+            "{} vs {}",
+            bounded.retries,
+            unbounded.retries
+        );
+    }
+
+    #[test]
+    fn a_crashed_replica_fails_reads_unless_they_fail_over_and_its_lost_timelines_are_rebuilt() {
+        let mut s = small(5_000, 200.0, 4_000.0);
+        s.faults = vec![Fault {
+            at: secs(2),
+            duration: secs(1),
+            kind: FaultKind::Crash {
+                target: FaultTarget::Cache,
+                index: 0,
+                lose_data: true,
+            },
+        }];
+        let world = World::build(&s).unwrap();
+        let without = run(&s, &world, StrategyKind::FanoutOnWrite);
+        s.policy.cache.failover = true;
+        let with = run(&s, &world, StrategyKind::FanoutOnWrite);
+        assert!(without.resilience.failed_reads > 0);
+        assert_eq!(with.resilience.failed_reads, 0);
+        assert!(with.resilience.retries > 0, "failovers count as retries");
+        for r in [&without, &with] {
+            assert!(r.resilience.rebuilds > 0);
+            // Rebuilds read the store, which fan-out-on-write never does otherwise.
+            assert!(r.store_reads > 0);
+        }
+        // Fan-out-on-read keeps no timelines: nothing to lose.
+        let read = run(&s, &world, StrategyKind::FanoutOnRead);
+        assert_eq!(read.resilience.rebuilds, 0);
+        assert_eq!(read.resilience.failed_reads, 0);
+    }
+
+    #[test]
+    fn hedging_cuts_the_tail_of_a_slow_one_percent() {
+        let mut s = small(5_000, 100.0, 2_000.0);
+        s.faults = vec![Fault {
+            at: SimDuration::ZERO,
+            duration: secs(100),
+            kind: FaultKind::Slow {
+                target: FaultTarget::Store,
+                index: None,
+                factor: 1.0,
+                delay: SimDuration::from_millis(20),
+                probability: 0.01,
+            },
+        }];
+        let world = World::build(&s).unwrap();
+        let before = run(&s, &world, StrategyKind::FanoutOnRead);
+        s.policy.store.hedge = Some(Hedge::Quantile(0.95));
+        let after = run(&s, &world, StrategyKind::FanoutOnRead);
+        let p99 = |r: &Report| r.read_latency.quantile_ms(0.99);
+        assert!(p99(&before) > 20.0, "{}", p99(&before));
+        assert!(
+            p99(&after) < p99(&before) / 2.0,
+            "{} -> {}",
+            p99(&before),
+            p99(&after)
+        );
+        let hedged = after.resilience.hedges as f64 / after.store_reads as f64;
+        assert!(hedged > 0.0 && hedged < 0.15, "{hedged}");
+    }
+
+    #[test]
+    fn a_worker_crash_duplicates_entries_unless_inserts_carry_a_key() {
+        let mut s = small(5_000, 400.0, 100.0);
+        s.cluster.fanout_workers.workers = 2;
+        // Slow workers, so jobs are running when the crash comes.
+        s.cluster.fanout_workers.service.per_item = SimDuration::from_micros(800);
+        s.faults = (2..6)
+            .map(|t| Fault {
+                at: secs(t),
+                duration: SimDuration::from_millis(200),
+                kind: FaultKind::CrashWorkers {
+                    workers: 2,
+                    lose_data: false,
+                },
+            })
+            .collect();
+        s.cluster.fanout_workers.idempotency_key = false;
+        let world = World::build(&s).unwrap();
+        let dup = run(&s, &world, StrategyKind::FanoutOnWrite);
+        s.cluster.fanout_workers.idempotency_key = true;
+        let keyed = run(&s, &world, StrategyKind::FanoutOnWrite);
+        assert!(dup.resilience.duplicates > 0);
+        assert_eq!(keyed.resilience.duplicates, 0);
+        // Retried, not lost: every pushed post is delivered.
+        assert_eq!(dup.delivery_latency.count(), dup.posts);
+        assert_eq!(dup.dropped_fanouts, 0);
+        for f in &mut s.faults {
+            f.kind = FaultKind::CrashWorkers {
+                workers: 2,
+                lose_data: true,
+            };
+        }
+        let lost = run(&s, &world, StrategyKind::FanoutOnWrite);
+        assert!(lost.dropped_fanouts > 0);
+        assert_eq!(lost.resilience.duplicates, 0);
+        assert_eq!(
+            lost.delivery_latency.count() + lost.dropped_fanouts,
+            lost.posts
+        );
+    }
+}
