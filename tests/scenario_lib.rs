@@ -4,7 +4,8 @@
 
 use fanout::error::FanoutError;
 use fanout::model::config::{
-    AccountRef, GraphMode, RateProfile, Scenario, ScheduledEvent, StrategyKind,
+    AccountRef, Breaker, ClientPolicy, Fault, FaultKind, FaultTarget, GraphMode, Hedge,
+    RateProfile, Scenario, ScheduledEvent, StrategyKind,
 };
 use fanout::scenario::{RawScenario, describe, known_keys};
 use fanout::sim::dist::{ServiceDist, Shape};
@@ -136,6 +137,24 @@ fn defaults_resolve_to_ddia_twitter() {
     assert_eq!(fw.service.shape, lognormal(0.5));
     assert_eq!(c.merge_per_item, SimDuration::from_nanos(100));
     assert_eq!(s.strategy.celebrity_threshold, 10_000);
+    assert_eq!(
+        (fw.retry_after, fw.idempotency_key),
+        (SimDuration::from_secs(1), true)
+    );
+    assert!(s.faults.is_empty());
+    let off = ClientPolicy {
+        timeout: None,
+        retries: 0,
+        backoff: ms(10),
+        backoff_max: SimDuration::from_secs(1),
+        jitter: true,
+        retry_budget: None,
+        hedge: None,
+        breaker: None,
+        failover: false,
+    };
+    assert_eq!((&s.policy.store, &s.policy.cache), (&off, &off));
+    assert!(!s.has_resilience());
 }
 
 #[test]
@@ -533,6 +552,16 @@ fn key_cases() -> Vec<(&'static str, &'static str, Box<dyn Fn(&Scenario) -> bool
             c(|s| s.cluster.fanout_workers.queue_limit == Some(5)),
         ),
         (
+            "cluster.fanout_workers.retry_after",
+            "\"5s\"",
+            c(|s| s.cluster.fanout_workers.retry_after == SimDuration::from_secs(5)),
+        ),
+        (
+            "cluster.fanout_workers.idempotency_key",
+            "false",
+            c(|s| !s.cluster.fanout_workers.idempotency_key),
+        ),
+        (
             "cluster.fanout_workers.service.per_request",
             "\"1ms\"",
             c(|s| s.cluster.fanout_workers.service.per_request == ms(1)),
@@ -567,6 +596,204 @@ fn key_cases() -> Vec<(&'static str, &'static str, Box<dyn Fn(&Scenario) -> bool
             "0",
             c(|s| s.strategy.celebrity_threshold == 0),
         ),
+        (
+            "faults",
+            "[{ kind = \"network\", at = \"1s\", duration = \"1s\", drop = 0.1 }]",
+            c(|s| s.faults.len() == 1),
+        ),
+        (
+            "faults[].kind",
+            "\"crash\"",
+            c(|s| {
+                s.faults[0].kind
+                    == FaultKind::Crash {
+                        target: FaultTarget::Cache,
+                        index: 0,
+                        lose_data: false,
+                    }
+            }),
+        ),
+        (
+            "faults[].target",
+            "\"store\"",
+            c(|s| {
+                matches!(
+                    s.faults[0].kind,
+                    FaultKind::Crash {
+                        target: FaultTarget::Store,
+                        ..
+                    }
+                )
+            }),
+        ),
+        (
+            "faults[].at",
+            "\"3s\"",
+            c(|s| s.faults[0].at == SimDuration::from_secs(3)),
+        ),
+        (
+            "faults[].duration",
+            "\"10s\"",
+            c(|s| s.faults[0].duration == SimDuration::from_secs(10)),
+        ),
+        (
+            "faults[].index",
+            "2",
+            c(|s| matches!(s.faults[0].kind, FaultKind::Slow { index: Some(2), .. })),
+        ),
+        (
+            "faults[].workers",
+            "3",
+            c(|s| {
+                s.faults[0].kind
+                    == FaultKind::CrashWorkers {
+                        workers: 3,
+                        lose_data: false,
+                    }
+            }),
+        ),
+        (
+            "faults[].lose_data",
+            "true",
+            c(|s| {
+                matches!(
+                    s.faults[0].kind,
+                    FaultKind::Crash {
+                        lose_data: true,
+                        ..
+                    }
+                )
+            }),
+        ),
+        (
+            "faults[].factor",
+            "10",
+            c(|s| matches!(s.faults[0].kind, FaultKind::Slow { factor, .. } if factor == 10.0)),
+        ),
+        (
+            "faults[].delay",
+            "\"5ms\"",
+            c(|s| matches!(s.faults[0].kind, FaultKind::Slow { delay, .. } if delay == ms(5))),
+        ),
+        (
+            "faults[].probability",
+            "0.5",
+            c(
+                |s| matches!(s.faults[0].kind, FaultKind::Slow { probability, .. } if probability == 0.5),
+            ),
+        ),
+        (
+            "faults[].drop",
+            "0.2",
+            c(|s| {
+                s.faults[0].kind
+                    == FaultKind::Network {
+                        delay: ms(1),
+                        drop: 0.2,
+                    }
+            }),
+        ),
+        (
+            "policy.store.timeout",
+            "\"50ms\"",
+            c(|s| s.policy.store.timeout == Some(ms(50))),
+        ),
+        (
+            "policy.store.retries",
+            "3",
+            c(|s| s.policy.store.retries == 3),
+        ),
+        (
+            "policy.store.backoff",
+            "\"20ms\"",
+            c(|s| s.policy.store.backoff == ms(20)),
+        ),
+        (
+            "policy.store.backoff_max",
+            "\"2s\"",
+            c(|s| s.policy.store.backoff_max == SimDuration::from_secs(2)),
+        ),
+        (
+            "policy.store.jitter",
+            "\"none\"",
+            c(|s| !s.policy.store.jitter),
+        ),
+        (
+            "policy.store.retry_budget",
+            "0.1",
+            c(|s| s.policy.store.retry_budget == Some(0.1)),
+        ),
+        (
+            "policy.store.hedge",
+            "\"p95\"",
+            c(|s| s.policy.store.hedge == Some(Hedge::Quantile(0.95))),
+        ),
+        (
+            "policy.store.breaker_failures",
+            "5",
+            c(|s| {
+                s.policy.store.breaker
+                    == Some(Breaker {
+                        failures: 5,
+                        open_for: SimDuration::from_secs(1),
+                    })
+            }),
+        ),
+        (
+            "policy.store.breaker_open",
+            "\"2s\"",
+            c(|s| s.policy.store.breaker.map(|b| b.open_for) == Some(SimDuration::from_secs(2))),
+        ),
+        (
+            "policy.cache.timeout",
+            "\"5ms\"",
+            c(|s| s.policy.cache.timeout == Some(ms(5))),
+        ),
+        (
+            "policy.cache.retries",
+            "1",
+            c(|s| s.policy.cache.retries == 1),
+        ),
+        (
+            "policy.cache.backoff",
+            "\"0s\"",
+            c(|s| s.policy.cache.backoff == SimDuration::ZERO),
+        ),
+        (
+            "policy.cache.backoff_max",
+            "\"10ms\"",
+            c(|s| s.policy.cache.backoff_max == ms(10)),
+        ),
+        (
+            "policy.cache.jitter",
+            "\"none\"",
+            c(|s| !s.policy.cache.jitter),
+        ),
+        (
+            "policy.cache.retry_budget",
+            "1",
+            c(|s| s.policy.cache.retry_budget == Some(1.0)),
+        ),
+        (
+            "policy.cache.hedge",
+            "\"2ms\"",
+            c(|s| s.policy.cache.hedge == Some(Hedge::After(ms(2)))),
+        ),
+        (
+            "policy.cache.breaker_failures",
+            "1",
+            c(|s| s.policy.cache.breaker.map(|b| b.failures) == Some(1)),
+        ),
+        (
+            "policy.cache.breaker_open",
+            "\"100ms\"",
+            c(|s| s.policy.cache.breaker.map(|b| b.open_for) == Some(ms(100))),
+        ),
+        (
+            "policy.cache.failover",
+            "true",
+            c(|s| s.policy.cache.failover),
+        ),
     ]
 }
 
@@ -583,6 +810,25 @@ fn prerequisites(key: &str) -> Vec<String> {
             _ => "{ kind = \"tweet\", at = \"1s\", rank = 1 }",
         };
         sets.push(format!("workload.events[0]={base}"));
+    }
+    if let Some(field) = key.strip_prefix("faults[].") {
+        let (at, kind) = ("at = \"1s\", duration = \"1s\"", "kind = \"crash\"");
+        let rest = match field {
+            "kind" => format!("target = \"cache\", index = 0, {at}"),
+            "target" => format!("{kind}, index = 0, {at}"),
+            "index" => format!("kind = \"slow\", target = \"cache\", factor = 2, {at}"),
+            "workers" => format!("{kind}, target = \"workers\", {at}"),
+            "factor" => format!("kind = \"slow\", target = \"store\", delay = \"1ms\", {at}"),
+            "delay" | "probability" => {
+                format!("kind = \"slow\", target = \"store\", factor = 2, {at}")
+            }
+            "drop" => format!("kind = \"network\", delay = \"1ms\", {at}"),
+            _ => format!("{kind}, target = \"cache\", index = 0, {at}"),
+        };
+        sets.push(format!("faults[0]={{ {rest} }}"));
+    }
+    if let Some(base) = key.strip_suffix(".breaker_open") {
+        sets.push(format!("{base}.breaker_failures=5"));
     }
     if key == "population.followers.mean" {
         sets.push("population.users=100000".to_string());
@@ -613,7 +859,8 @@ fn every_key_changes_what_it_should() {
         for s in prerequisites(key) {
             r.set(&s).unwrap_or_else(|e| panic!("{key}: {e}"));
         }
-        // An event without a kind does not resolve; compare with the defaults.
+        // An entry without a kind or a target does not resolve; compare
+        // with the defaults.
         let before = r.resolve().unwrap_or_else(|_| ok(""));
         let path = key.replace("[]", "[0]");
         r.set_value(&path, value)
@@ -791,6 +1038,150 @@ fn set_builds_and_edits_events() {
     assert!(s.workload.events.is_empty());
     let m = err_set("", &["workload.events[1].at=1s"]);
     assert!(m.contains("index must be at most 0"), "{m}");
+}
+
+#[test]
+fn set_builds_and_edits_faults_and_policies() {
+    let s = with_sets(
+        "",
+        &[
+            "faults[0].kind=crash",
+            "faults[0].target=workers",
+            "faults[0].workers=2",
+            "faults[0].at=30s",
+            "faults[0].duration=5s",
+            "faults[1]={ kind = \"slow\", target = \"store\", factor = 4, at = \"1s\", duration = \"2s\" }",
+            "faults[1].at=10s",
+            "policy.store.timeout=50ms",
+            "policy.store.hedge=\"p95\"",
+            "policy.cache.hedge=p99",
+            "policy.cache.jitter=none",
+            "policy.cache.failover=true",
+            "cluster.fanout_workers.retry_after=30s",
+            "cluster.fanout_workers.idempotency_key=false",
+        ],
+    )
+    .unwrap();
+    assert_eq!(
+        s.faults,
+        vec![
+            Fault {
+                at: SimDuration::from_secs(30),
+                duration: SimDuration::from_secs(5),
+                kind: FaultKind::CrashWorkers {
+                    workers: 2,
+                    lose_data: false
+                },
+            },
+            Fault {
+                at: SimDuration::from_secs(10),
+                duration: SimDuration::from_secs(2),
+                kind: FaultKind::Slow {
+                    target: FaultTarget::Store,
+                    index: None,
+                    factor: 4.0,
+                    delay: SimDuration::ZERO,
+                    probability: 1.0
+                },
+            },
+        ]
+    );
+    assert_eq!(s.policy.store.timeout, Some(ms(50)));
+    assert_eq!(s.policy.store.hedge, Some(Hedge::Quantile(0.95)));
+    assert_eq!(s.policy.cache.hedge, Some(Hedge::Quantile(0.99)));
+    assert!(!s.policy.cache.jitter && s.policy.cache.failover);
+    assert_eq!(
+        s.cluster.fanout_workers.retry_after,
+        SimDuration::from_secs(30)
+    );
+    assert!(!s.cluster.fanout_workers.idempotency_key);
+    assert!(s.has_resilience());
+    // Replacing the whole array removes every fault.
+    let file = "[[faults]]\nkind = \"network\"\ndrop = 0.1\nat = \"1s\"\nduration = \"1s\"\n";
+    assert_eq!(ok(file).faults.len(), 1);
+    assert_eq!(with_sets(file, &["faults=[]"]).unwrap(), ok(""));
+    let m = err_set("", &["faults[1].at=1s"]);
+    assert!(m.contains("index must be at most 0"), "{m}");
+    let m = err_set("", &["faults.at=1s"]);
+    assert!(m.contains("name one fault, as in faults[0].at"), "{m}");
+    let m = err_set("", &["faults[0].when=1s"]);
+    assert!(
+        m.contains("unknown key 'faults[0].when' (keys in [[faults]]: kind, target, at,"),
+        "{m}"
+    );
+    let m = err_set("", &["policy.store.failover=true"]);
+    assert!(
+        m.contains("unknown key 'policy.store.failover'; did you mean 'policy.cache.failover'?"),
+        "{m}"
+    );
+    let m = err_set("", &["policy.store.hedge=fast"]);
+    assert!(m.ends_with("(from --set)"), "{m}");
+}
+
+#[test]
+fn explicit_default_policies_and_no_faults_equal_an_empty_scenario() {
+    let explicit = ok(r#"
+faults = []
+[policy.store]
+retries = 0
+backoff = "10ms"
+backoff_max = "1s"
+jitter = "full"
+hedge = "off"
+breaker_failures = 0
+breaker_open = "1s"
+[policy.cache]
+retries = 0
+backoff = "10ms"
+backoff_max = "1s"
+jitter = "full"
+hedge = "off"
+breaker_failures = 0
+breaker_open = "1s"
+failover = false
+"#);
+    assert_eq!(explicit, ok(""));
+    assert_eq!(ok("faults = []"), ok(""));
+    assert!(ok("faults = []").faults.is_empty());
+}
+
+#[test]
+fn unknown_keys_inside_faults_and_policies_are_refused() {
+    let m = err(
+        "[[faults]]\nkind = \"crash\"\ntarget = \"cache\"\nindex = 0\nat = \"1s\"\nduration = \"1s\"\n[[faults]]\nkind = \"crash\"\nmachine = 2\n",
+    );
+    assert!(
+        m.contains("unknown key 'faults[1].machine' (keys in [[faults]]: kind, target, at, duration, index, workers, lose_data, factor, delay, probability, drop)"),
+        "{m}"
+    );
+    let m = err("[[faults]]\nkind = \"slow\"\nfactr = 2\n");
+    assert!(
+        m.contains("unknown key 'faults[0].factr'; did you mean 'faults[0].factor'?"),
+        "{m}"
+    );
+    let m = err("[policy.cache]\nretires = 2\n");
+    assert!(
+        m.contains("unknown key 'policy.cache.retires'; did you mean 'policy.cache.retries'?"),
+        "{m}"
+    );
+    let m = err("[policy.disk]\nretries = 2\n");
+    assert!(m.contains("unknown key 'policy.disk'"), "{m}");
+    assert!(m.contains("(keys in [policy]: store, cache)"), "{m}");
+}
+
+#[test]
+fn docs_examples_resolve() {
+    let doc =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/scenario.md")).unwrap();
+    let blocks: Vec<&str> = doc
+        .split("```toml\n")
+        .skip(1)
+        .map(|b| b.split("```").next().unwrap())
+        .collect();
+    assert!(blocks.len() >= 3, "{}", blocks.len());
+    for b in blocks {
+        raw(b).resolve().unwrap_or_else(|e| panic!("{e}\n{b}"));
+    }
 }
 
 #[test]
@@ -1344,6 +1735,224 @@ const REFUSED: &[(&str, &str)] = &[
         "strategy.hybrid.celebrity_threshold = 4294967296",
         "must be an integer from 0 to 4294967295",
     ),
+    (
+        "cluster.fanout_workers.retry_after = \"0s\"",
+        "cluster.fanout_workers.retry_after = \"0s\": must be a duration > 0 with a unit",
+    ),
+    (
+        "cluster.fanout_workers.idempotency_key = \"yes\"",
+        "cluster.fanout_workers.idempotency_key = \"yes\": must be true or false",
+    ),
+    // faults
+    (
+        "faults = 3",
+        "faults = 3: must be zero or more [[faults]] tables",
+    ),
+    (
+        "faults = [1]",
+        "faults[0] = 1: must be a table with keys kind, target, at",
+    ),
+    (
+        "[[faults]]\nat = \"1s\"\nduration = \"1s\"",
+        "faults[0].kind is missing: it must be given, as one of \"crash\", \"slow\", \"network\"",
+    ),
+    (
+        "[[faults]]\nkind = \"explode\"",
+        "faults[0].kind = \"explode\": must be one of \"crash\", \"slow\", \"network\"",
+    ),
+    (
+        "[[faults]]\nkind = \"network\"\nat = \"65s\"\nduration = \"1s\"\ndrop = 0.1",
+        "faults[0].at = \"65s\": must be before the end of the run, warmup + duration = 65s",
+    ),
+    (
+        "[[faults]]\nkind = \"network\"\nat = \"1s\"\ndrop = 0.1",
+        "faults[0].duration is missing",
+    ),
+    (
+        "[[faults]]\nkind = \"network\"\nat = \"1s\"\nduration = \"0s\"\ndrop = 0.1",
+        "faults[0].duration = \"0s\": must be a duration > 0 with a unit",
+    ),
+    (
+        "[[faults]]\nkind = \"crash\"\nat = \"1s\"\nduration = \"1s\"\nindex = 0",
+        "faults[0].target is missing: it must be given, as one of \"store\", \"cache\", \"workers\"",
+    ),
+    (
+        "[[faults]]\nkind = \"crash\"\ntarget = \"disk\"\nat = \"1s\"\nduration = \"1s\"",
+        "faults[0].target = \"disk\": must be one of \"store\", \"cache\", \"workers\"",
+    ),
+    (
+        "[[faults]]\nkind = \"network\"\ntarget = \"cache\"\nat = \"1s\"\nduration = \"1s\"\ndrop = 0.1",
+        "faults[0].target = \"cache\": only used with kind = \"crash\" or \"slow\" (faults[0].kind is \"network\")",
+    ),
+    (
+        "[[faults]]\nkind = \"crash\"\ntarget = \"store\"\nat = \"1s\"\nduration = \"1s\"",
+        "faults[0].index is missing: a crash must name a store shard, an integer from 0 to cluster.tweet_store.shards - 1 = 15",
+    ),
+    (
+        "[[faults]]\nkind = \"crash\"\ntarget = \"store\"\nindex = 16\nat = \"1s\"\nduration = \"1s\"",
+        "faults[0].index = 16: must be a store shard, an integer from 0 to cluster.tweet_store.shards - 1 = 15",
+    ),
+    (
+        "cluster.timeline_cache.machines = 8\n[[faults]]\nkind = \"crash\"\ntarget = \"cache\"\nindex = 8\nat = \"1s\"\nduration = \"1s\"",
+        "faults[0].index = 8: must be a cache machine, an integer from 0 to cluster.timeline_cache.machines - 1 = 7",
+    ),
+    (
+        "[[faults]]\nkind = \"slow\"\ntarget = \"cache\"\nindex = 48\nfactor = 2\nat = \"1s\"\nduration = \"1s\"",
+        "faults[0].index = 48: must be a cache machine, an integer from 0 to cluster.timeline_cache.machines - 1 = 47",
+    ),
+    (
+        "[[faults]]\nkind = \"crash\"\ntarget = \"cache\"\nindex = -1\nat = \"1s\"\nduration = \"1s\"",
+        "faults[0].index = -1: must be a cache machine",
+    ),
+    (
+        "[[faults]]\nkind = \"crash\"\ntarget = \"store\"\nindex = 0\nlose_data = true\nat = \"1s\"\nduration = \"1s\"",
+        "faults[0].lose_data = true: the tweet store is durable in this model",
+    ),
+    (
+        "[[faults]]\nkind = \"crash\"\ntarget = \"cache\"\nindex = 0\nlose_data = 1\nat = \"1s\"\nduration = \"1s\"",
+        "faults[0].lose_data = 1: must be true or false",
+    ),
+    (
+        "[[faults]]\nkind = \"crash\"\ntarget = \"workers\"\nat = \"1s\"\nduration = \"1s\"",
+        "faults[0].workers is missing",
+    ),
+    (
+        "[[faults]]\nkind = \"crash\"\ntarget = \"workers\"\nworkers = 17\nat = \"1s\"\nduration = \"1s\"",
+        "faults[0].workers = 17: must be an integer from 1 to cluster.fanout_workers.workers = 16",
+    ),
+    (
+        "[[faults]]\nkind = \"crash\"\ntarget = \"workers\"\nworkers = 0\nat = \"1s\"\nduration = \"1s\"",
+        "faults[0].workers = 0: must be an integer from 1",
+    ),
+    (
+        "[[faults]]\nkind = \"crash\"\ntarget = \"workers\"\nworkers = 1\nindex = 0\nat = \"1s\"\nduration = \"1s\"",
+        "faults[0].index = 0: only used with target = \"store\" or \"cache\" (faults[0].target is \"workers\")",
+    ),
+    (
+        "[[faults]]\nkind = \"crash\"\ntarget = \"cache\"\nindex = 0\nworkers = 1\nat = \"1s\"\nduration = \"1s\"",
+        "faults[0].workers = 1: only used with kind = \"crash\" and target = \"workers\" (faults[0].target is \"cache\")",
+    ),
+    (
+        "[[faults]]\nkind = \"crash\"\ntarget = \"cache\"\nindex = 0\nfactor = 2\nat = \"1s\"\nduration = \"1s\"",
+        "faults[0].factor = 2: only used with kind = \"slow\" (faults[0].kind is \"crash\")",
+    ),
+    (
+        "[[faults]]\nkind = \"slow\"\ntarget = \"workers\"\nfactor = 2\nat = \"1s\"\nduration = \"1s\"",
+        "faults[0].target = \"workers\": must be \"store\" or \"cache\" with kind = \"slow\"",
+    ),
+    (
+        "[[faults]]\nkind = \"slow\"\ntarget = \"store\"\nat = \"1s\"\nduration = \"1s\"",
+        "faults[0]: a slow fault with factor = 1 and delay = \"0s\" does nothing; set factor above 1 or delay above 0s",
+    ),
+    (
+        "[[faults]]\nkind = \"slow\"\ntarget = \"store\"\nfactor = 0.5\nat = \"1s\"\nduration = \"1s\"",
+        "faults[0].factor = 0.5: must be a finite number from 1 to 1e6",
+    ),
+    (
+        "[[faults]]\nkind = \"slow\"\ntarget = \"store\"\nfactor = inf\nat = \"1s\"\nduration = \"1s\"",
+        "faults[0].factor = inf: must be a finite number from 1 to 1e6",
+    ),
+    (
+        "[[faults]]\nkind = \"slow\"\ntarget = \"store\"\nfactor = 2\nprobability = 0\nat = \"1s\"\nduration = \"1s\"",
+        "faults[0].probability = 0: must be a number > 0 and at most 1",
+    ),
+    (
+        "[[faults]]\nkind = \"slow\"\ntarget = \"store\"\ndelay = 5\nat = \"1s\"\nduration = \"1s\"",
+        "faults[0].delay = 5: must be a duration >= 0 with a unit",
+    ),
+    (
+        "[[faults]]\nkind = \"network\"\nat = \"1s\"\nduration = \"1s\"",
+        "faults[0]: a network fault with delay = \"0s\" and drop = 0 does nothing; set delay above 0s or drop above 0",
+    ),
+    (
+        "[[faults]]\nkind = \"network\"\ndrop = 1\nat = \"1s\"\nduration = \"1s\"",
+        "faults[0].drop = 1: must be a number >= 0 and below 1",
+    ),
+    (
+        "[[faults]]\nkind = \"network\"\ndrop = 0.1\nprobability = 0.5\nat = \"1s\"\nduration = \"1s\"",
+        "faults[0].probability = 0.5: only used with kind = \"slow\" (faults[0].kind is \"network\")",
+    ),
+    (
+        "[[faults]]\nkind = \"network\"\ndrop = 0.1\nlose_data = false\nat = \"1s\"\nduration = \"1s\"",
+        "faults[0].lose_data = false: only used with kind = \"crash\"",
+    ),
+    // policies
+    (
+        "policy.store.timeout = \"0s\"",
+        "policy.store.timeout = \"0s\": must be a duration > 0 with a unit, as in \"50ms\"",
+    ),
+    (
+        "policy.cache.timeout = \"none\"",
+        "policy.cache.timeout = \"none\": 'none' is not a duration",
+    ),
+    (
+        "policy.store.retries = 101",
+        "policy.store.retries = 101: must be an integer from 0 to 100",
+    ),
+    (
+        "policy.cache.backoff = \"-1ms\"",
+        "policy.cache.backoff = \"-1ms\": '-1ms' is not a duration",
+    ),
+    (
+        "policy.store.backoff = \"10ms\"\npolicy.store.backoff_max = \"5ms\"",
+        "policy.store.backoff_max = \"5ms\": must be at least policy.store.backoff = 10ms",
+    ),
+    (
+        "policy.cache.backoff = \"2s\"",
+        "policy.cache.backoff_max = \"1s\": must be at least policy.cache.backoff = 2s",
+    ),
+    (
+        "policy.store.jitter = \"equal\"",
+        "policy.store.jitter = \"equal\": must be one of \"full\", \"none\"",
+    ),
+    (
+        "policy.store.retry_budget = 0",
+        "policy.store.retry_budget = 0: must be a number > 0 and at most 1",
+    ),
+    (
+        "policy.cache.retry_budget = 1.5",
+        "policy.cache.retry_budget = 1.5: must be a number > 0 and at most 1",
+    ),
+    (
+        "policy.store.hedge = \"p100\"",
+        "policy.store.hedge = \"p100\": must be \"off\", a duration > 0 with a unit such as \"2ms\", or a percentile \"pNN\" such as \"p95\", \"p99\", \"p99.9\" (NN strictly between 0 and 100)",
+    ),
+    (
+        "policy.cache.hedge = \"fast\"",
+        "policy.cache.hedge = \"fast\": must be \"off\", a duration > 0 with a unit such as \"2ms\", or a percentile \"pNN\"",
+    ),
+    (
+        "policy.cache.hedge = \"p0\"",
+        "policy.cache.hedge = \"p0\": must be \"off\"",
+    ),
+    (
+        "policy.cache.hedge = \"0ms\"",
+        "policy.cache.hedge = \"0ms\": must be \"off\"",
+    ),
+    (
+        "policy.cache.hedge = 2",
+        "policy.cache.hedge = 2: must be \"off\"",
+    ),
+    (
+        "policy.store.breaker_failures = 1000001",
+        "policy.store.breaker_failures = 1000001: must be an integer from 0 (no breaker) to 1000000",
+    ),
+    (
+        "policy.store.breaker_open = \"0s\"",
+        "policy.store.breaker_open = \"0s\": must be a duration > 0 with a unit",
+    ),
+    (
+        "policy.cache.failover = \"yes\"",
+        "policy.cache.failover = \"yes\": must be true or false",
+    ),
+    (
+        "policy.store.failover = true",
+        "unknown key 'policy.store.failover'; did you mean 'policy.cache.failover'? (keys in [policy.store]: timeout, retries,",
+    ),
+    (
+        "policy = 5",
+        "policy = 5: must be a table with keys store, cache",
+    ),
 ];
 
 #[test]
@@ -1383,6 +1992,19 @@ fn the_boundaries_of_every_range_are_accepted() {
         "strategy.hybrid.celebrity_threshold = 4294967295",
         "seed = 9223372036854775807",
         "seed = 0",
+        "cluster.fanout_workers.retry_after = \"1ns\"",
+        "[[faults]]\nkind = \"crash\"\ntarget = \"store\"\nindex = 15\nat = \"0s\"\nduration = \"1ns\"",
+        "[[faults]]\nkind = \"crash\"\ntarget = \"cache\"\nindex = 47\nat = \"64.999s\"\nduration = \"1h\"\nlose_data = true",
+        "[[faults]]\nkind = \"crash\"\ntarget = \"workers\"\nworkers = 16\nat = \"1s\"\nduration = \"1s\"\nlose_data = true",
+        "[[faults]]\nkind = \"crash\"\ntarget = \"store\"\nindex = 0\nlose_data = false\nat = \"1s\"\nduration = \"1s\"",
+        "[[faults]]\nkind = \"slow\"\ntarget = \"store\"\nindex = 0\nfactor = 1e6\nprobability = 1\nat = \"1s\"\nduration = \"1s\"",
+        "[[faults]]\nkind = \"slow\"\ntarget = \"cache\"\ndelay = \"1ns\"\nprobability = 1e-9\nat = \"1s\"\nduration = \"1s\"",
+        "[[faults]]\nkind = \"network\"\ndrop = 0.999999\nat = \"1s\"\nduration = \"1s\"",
+        "[[faults]]\nkind = \"network\"\ndelay = \"1ns\"\nat = \"1s\"\nduration = \"1s\"",
+        "policy.store = { timeout = \"1ns\", retries = 100, backoff = \"0s\", backoff_max = \"0s\" }",
+        "policy.cache = { retry_budget = 1, hedge = \"p0.001\", breaker_failures = 1000000 }",
+        "policy.cache = { hedge = \"p99.999\", breaker_open = \"1ns\" }",
+        "policy.store.hedge = \"1ns\"",
     ] {
         let r = RawScenario::from_str(text, SRC).and_then(|r| r.resolve());
         assert!(r.is_ok(), "refused:\n{text}\n{}", r.unwrap_err());
@@ -1427,8 +2049,47 @@ dist = "pareto"
         ],
     )
     .unwrap();
+    let resilient = ok(r#"
+cluster.fanout_workers.idempotency_key = false
+[[faults]]
+kind = "crash"
+target = "cache"
+index = 1
+at = "1s"
+duration = "1s"
+[[faults]]
+kind = "slow"
+target = "store"
+factor = 2
+at = "1s"
+duration = "1s"
+[[faults]]
+kind = "crash"
+target = "workers"
+workers = 2
+at = "1s"
+duration = "1s"
+[[faults]]
+kind = "network"
+delay = "1ms"
+at = "1s"
+duration = "1s"
+[policy.store]
+timeout = "50ms"
+retries = 2
+retry_budget = 0.2
+hedge = "p99.9"
+breaker_failures = 3
+[policy.cache]
+timeout = "5ms"
+retries = 1
+retry_budget = 0.5
+hedge = "2ms"
+breaker_failures = 2
+failover = true
+"#);
     let mut seen: BTreeMap<String, String> = BTreeMap::new();
-    for s in [&ok(""), &full, &mean] {
+    for s in [&ok(""), &full, &mean, &resilient] {
         let d = describe(s);
         let keys: Vec<&String> = d.iter().map(|(k, _)| k).collect();
         let mut unique = keys.clone();
@@ -1436,16 +2097,27 @@ dist = "pareto"
         unique.dedup();
         assert_eq!(unique.len(), keys.len(), "a key is listed twice: {keys:?}");
         for (k, v) in d {
+            // A fault is one line under `faults[i]`; a policy that is off
+            // is one line under its table.
             let norm = k.replace(|c: char| c.is_ascii_digit(), "");
+            let norm = norm.strip_suffix("[]").unwrap_or(&norm).to_string();
+            let table = format!("{norm}.");
             assert!(
-                known_keys().iter().any(|kd| kd.key == norm),
-                "describe lists {k}, which is not a known key"
+                known_keys()
+                    .iter()
+                    .any(|kd| kd.key == norm || kd.key.starts_with(&table)),
+                "describe lists {k}, which is not a known key or table"
             );
             assert!(!v.is_empty() && !v.contains('\n'), "{k} = {v:?}");
-            seen.insert(norm, v);
+            seen.entry(norm).or_default().push_str(&format!("{v}; "));
         }
     }
     for kd in known_keys() {
+        if let Some(field) = kd.key.strip_prefix("faults[].") {
+            let line = &seen["faults"];
+            assert!(line.contains(&format!("{field} = ")), "{line}");
+            continue;
+        }
         if kd.key == "description" || kd.key == "workload.events" {
             continue;
         }
@@ -1468,6 +2140,45 @@ dist = "pareto"
         "{d:?}"
     );
     assert_eq!(d["population.followers.mean"], "10 followers");
+    let d: BTreeMap<String, String> = describe(&ok("")).into_iter().collect();
+    assert_eq!(d["faults"], "none");
+    assert_eq!(d["policy.store"], "off");
+    assert_eq!(d["policy.cache"], "off");
+    assert_eq!(d["cluster.fanout_workers.retry_after"], "1s");
+    let d: BTreeMap<String, String> = describe(&resilient).into_iter().collect();
+    assert_eq!(
+        d["faults[0]"],
+        "kind = crash, target = cache, index = 1, at = 1s, duration = 1s, lose_data = false"
+    );
+    assert_eq!(
+        d["faults[1]"],
+        "kind = slow, target = store, index = every one, at = 1s, duration = 1s, factor = 2x, delay = 0s, probability = 1"
+    );
+    assert_eq!(
+        d["faults[2]"],
+        "kind = crash, target = workers, workers = 2, at = 1s, duration = 1s, lose_data = false"
+    );
+    assert_eq!(
+        d["faults[3]"],
+        "kind = network, at = 1s, duration = 1s, delay = 1ms per hop, drop = 0"
+    );
+    assert_eq!(d["policy.store.timeout"], "50ms");
+    assert_eq!(d["policy.store.retries"], "2 retries");
+    assert_eq!(
+        d["policy.store.hedge"],
+        "after p99.9 of recent response times"
+    );
+    assert_eq!(d["policy.cache.hedge"], "after 2ms");
+    // Only the parts switched on.
+    let d: BTreeMap<String, String> = describe(&ok("policy.cache.hedge = \"p95\""))
+        .into_iter()
+        .collect();
+    let cache: Vec<&String> = d.keys().filter(|k| k.starts_with("policy.")).collect();
+    assert_eq!(cache, ["policy.cache.hedge", "policy.store"]);
+    assert_eq!(
+        d["policy.cache.hedge"],
+        "after p95 of recent response times"
+    );
 }
 
 // ----- docs --------------------------------------------------------------------
@@ -1513,9 +2224,11 @@ fn every_literal_default_is_what_resolves() {
             "workload.peak_factor",
             "cluster.network.jitter.cv",
         ];
+        // Keys of array entries exist only inside an entry.
         if kd.default.starts_with('(')
             || conditional.contains(&kd.key)
             || kd.key.ends_with(".alpha")
+            || kd.key.contains("[]")
         {
             continue;
         }
@@ -1562,6 +2275,25 @@ write = { per_request = "200us", per_item = "0us", dist = "lognormal", cv = 1.0 
 replicas = 3
 [strategy.hybrid]
 celebrity_threshold = 10_000
+[[faults]]
+kind = "crash"
+target = "cache"
+index = 1
+at = "2s"
+duration = "1s"
+lose_data = true
+[[faults]]
+kind = "slow"
+target = "store"
+factor = 2.0
+at = "1s"
+duration = "3s"
+[policy.cache]
+timeout = "10ms"
+retries = 2
+hedge = "p95"
+breaker_failures = 3
+failover = true
 "#;
 
 /// Pieces that make interesting values and keys when spliced in.
@@ -1607,6 +2339,10 @@ const PIECES: &[&str] = &[
     "\"lognormal\"",
     "\"pareto\"",
     "h",
+    "\"p99.9\"",
+    "\"crash\"",
+    "\"workers\"",
+    "false",
 ];
 
 fn keys_and_junk() -> impl Strategy<Value = String> {
@@ -1617,6 +2353,10 @@ fn keys_and_junk() -> impl Strategy<Value = String> {
             [
                 "workload.events[1]",
                 "workload.events[2].at",
+                "faults[1]",
+                "faults[2].kind",
+                "faults",
+                "policy.store",
                 "a..b",
                 "seed[0]",
                 " ",

@@ -1,7 +1,8 @@
 //! The resolved parameters as (dotted key, value with unit) pairs.
 
 use crate::model::config::{
-    AccountRef, RateProfile, Scenario, ScheduledEvent, ServiceConfig, TierConfig,
+    AccountRef, ClientPolicy, Fault, FaultKind, FaultTarget, Hedge, RateProfile, Scenario,
+    ScheduledEvent, ServiceConfig, TierConfig,
 };
 use crate::sim::dist::{ServiceDist, Shape};
 
@@ -9,7 +10,9 @@ use crate::sim::dist::{ServiceDist, Shape};
 /// of docs/scenario.md, for `fanout check` and reports. Keys are those of
 /// the file format (`workload.events[0].at`); keys that do not apply (a
 /// diurnal period under a constant profile, `cv` of an exponential) are left
-/// out. The description is not part of a `Scenario`; see
+/// out. A fault is one line (`faults[0]`) listing its keys, and a client
+/// policy only the parts switched on (`policy.store = off` when none is).
+/// The description is not part of a `Scenario`; see
 /// [`RawScenario::description`](super::RawScenario::description).
 pub fn describe(s: &Scenario) -> Vec<(String, String)> {
     let mut out = Out(Vec::new());
@@ -136,13 +139,83 @@ pub fn describe(s: &Scenario) -> Vec<(String, String)> {
         "cluster.fanout_workers.queue_limit",
         queue_limit(f.queue_limit),
     );
+    out.put("cluster.fanout_workers.retry_after", f.retry_after);
+    out.put(
+        "cluster.fanout_workers.idempotency_key",
+        if f.idempotency_key {
+            "on (a retried job's inserts are not written twice)"
+        } else {
+            "off (a retried job's inserts are written again)"
+        },
+    );
     out.service("cluster.fanout_workers.service", &f.service);
     out.put("cluster.client.merge_per_item", c.merge_per_item);
     out.put(
         "strategy.hybrid.celebrity_threshold",
         format!("{} followers", s.strategy.celebrity_threshold),
     );
+    if s.faults.is_empty() {
+        out.put("faults", "none");
+    }
+    for (i, f) in s.faults.iter().enumerate() {
+        out.put(&format!("faults[{i}]"), fault(f));
+    }
+    out.policy("policy.store", &s.policy.store);
+    out.policy("policy.cache", &s.policy.cache);
     out.0
+}
+
+/// One fault on one line, as its keys: `kind = crash, target = cache, ...`.
+fn fault(f: &Fault) -> String {
+    let target = |t: &FaultTarget| match t {
+        FaultTarget::Store => "store",
+        FaultTarget::Cache => "cache",
+    };
+    let mut parts = Vec::new();
+    match &f.kind {
+        FaultKind::Crash {
+            target: t,
+            index,
+            lose_data,
+        } => {
+            parts.push(format!(
+                "kind = crash, target = {}, index = {index}",
+                target(t)
+            ));
+            parts.push(format!("at = {}, duration = {}", f.at, f.duration));
+            parts.push(format!("lose_data = {lose_data}"));
+        }
+        FaultKind::CrashWorkers { workers, lose_data } => {
+            parts.push(format!(
+                "kind = crash, target = workers, workers = {workers}"
+            ));
+            parts.push(format!("at = {}, duration = {}", f.at, f.duration));
+            parts.push(format!("lose_data = {lose_data}"));
+        }
+        FaultKind::Slow {
+            target: t,
+            index,
+            factor,
+            delay,
+            probability,
+        } => {
+            let index = index.map_or("every one".to_string(), |i| i.to_string());
+            parts.push(format!(
+                "kind = slow, target = {}, index = {index}",
+                target(t)
+            ));
+            parts.push(format!("at = {}, duration = {}", f.at, f.duration));
+            parts.push(format!(
+                "factor = {factor}x, delay = {delay}, probability = {probability}"
+            ));
+        }
+        FaultKind::Network { delay, drop } => {
+            parts.push("kind = network".to_string());
+            parts.push(format!("at = {}, duration = {}", f.at, f.duration));
+            parts.push(format!("delay = {delay} per hop, drop = {drop}"));
+        }
+    }
+    parts.join(", ")
 }
 
 /// A float with at most six decimals, trailing zeros dropped (`1.9`, `2.071234`).
@@ -193,6 +266,51 @@ impl Out {
             format!("{} per shard", t.servers),
         );
         self.put(&format!("{base}.queue_limit"), queue_limit(t.queue_limit));
+    }
+
+    /// The parts of a client policy that are switched on, or `base = off`.
+    fn policy(&mut self, base: &str, p: &ClientPolicy) {
+        if !p.is_active() && p.retry_budget.is_none() {
+            self.put(base, "off");
+            return;
+        }
+        let key = |k: &str| format!("{base}.{k}");
+        if let Some(t) = p.timeout {
+            self.put(&key("timeout"), t);
+        }
+        if p.retries > 0 {
+            self.put(&key("retries"), format!("{} retries", p.retries));
+            self.put(&key("backoff"), p.backoff);
+            self.put(&key("backoff_max"), p.backoff_max);
+            self.put(&key("jitter"), if p.jitter { "full" } else { "none" });
+        }
+        if let Some(b) = p.retry_budget {
+            self.put(
+                &key("retry_budget"),
+                format!("{b} retries per first attempt"),
+            );
+        }
+        match p.hedge {
+            Some(Hedge::After(d)) => self.put(&key("hedge"), format!("after {d}")),
+            Some(Hedge::Quantile(q)) => self.put(
+                &key("hedge"),
+                format!("after p{} of recent response times", short(q * 100.0)),
+            ),
+            None => {}
+        }
+        if let Some(b) = p.breaker {
+            self.put(
+                &key("breaker_failures"),
+                format!("{} consecutive failures", b.failures),
+            );
+            self.put(&key("breaker_open"), b.open_for);
+        }
+        if p.failover {
+            self.put(
+                &key("failover"),
+                "on (a failed read goes to the next replica)",
+            );
+        }
     }
 
     fn service(&mut self, base: &str, s: &ServiceConfig) {

@@ -27,10 +27,51 @@ pub(crate) const COMPUTED: &[&str] = &[
     "workload.events[].id",
     "workload.events[].duration",
     "workload.events[].factor",
+    "faults[].kind",
+    "faults[].target",
+    "faults[].at",
+    "faults[].duration",
+    "faults[].index",
+    "faults[].workers",
+    "policy.store.timeout",
+    "policy.store.retry_budget",
+    "policy.cache.timeout",
+    "policy.cache.retry_budget",
 ];
 
-/// The key that holds the list of scheduled events (an array of tables).
-pub(crate) const EVENTS: &str = "workload.events";
+/// A key that holds an array of tables (`[[workload.events]]`): each entry
+/// is a table whose keys are `<key>[].<name>` in the table of keys.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub(crate) struct ArrayKey {
+    /// The dotted path of the array (`workload.events`).
+    pub key: &'static str,
+    /// What one entry is called in messages (`event`).
+    pub item: &'static str,
+    /// A key of an entry, for examples in messages (`at`).
+    pub example: &'static str,
+}
+
+/// The list of scheduled events.
+pub(crate) const EVENTS: ArrayKey = ArrayKey {
+    key: "workload.events",
+    item: "event",
+    example: "at",
+};
+
+/// The list of injected faults.
+pub(crate) const FAULTS: ArrayKey = ArrayKey {
+    key: "faults",
+    item: "fault",
+    example: "at",
+};
+
+/// Every array of tables of the format.
+const ARRAYS: [ArrayKey; 2] = [EVENTS, FAULTS];
+
+/// The array of tables at the normalised path `norm`, if it is one.
+pub(crate) fn array(norm: &str) -> Option<&'static ArrayKey> {
+    ARRAYS.iter().find(|a| a.key == norm)
+}
 
 macro_rules! key {
     ($key:expr, $kind:expr, $default:expr, $allowed:expr, $doc:expr) => {
@@ -231,7 +272,7 @@ const WORKLOAD: [KeyDoc; 12] = [
         "Diurnal peak rate over the average (DDIA: over 12k/s at peak over 4.6k/s = 2.6)."
     ),
     key!(
-        EVENTS,
+        EVENTS.key,
         "array of tables",
         "[]",
         "zero or more [[workload.events]] tables",
@@ -432,7 +473,7 @@ const CACHE_WRITE: [KeyDoc; 5] = service_keys!(
     "one pipelined insert; items = timelines written"
 );
 
-const WORKERS: [KeyDoc; 3] = [
+const WORKERS: [KeyDoc; 5] = [
     key!(
         "cluster.fanout_workers.workers",
         "integer",
@@ -453,6 +494,20 @@ const WORKERS: [KeyDoc; 3] = [
         "0",
         "an integer from 0 (unbounded) to 4294967295",
         "Most fan-out jobs waiting for a worker; more are dropped. 0 = unbounded."
+    ),
+    key!(
+        "cluster.fanout_workers.retry_after",
+        "duration",
+        "\"1s\"",
+        "a duration > 0 with a unit, as in \"1s\"",
+        "How long a job whose worker died stays invisible in the job queue before another worker takes it again (SQS's visibility timeout)."
+    ),
+    key!(
+        "cluster.fanout_workers.idempotency_key",
+        "boolean",
+        "true",
+        "true or false",
+        "Inserts carry the tweet id, so a retried job's repeated inserts are not written twice."
     ),
 ];
 const WORKER_SERVICE: [KeyDoc; 5] = service_keys!(
@@ -479,6 +534,173 @@ const REST: [KeyDoc; 2] = [
         "Under hybrid, accounts with at least this many followers are pulled at read time, not pushed."
     ),
 ];
+
+const FAULT_KEYS: [KeyDoc; 12] = [
+    key!(
+        FAULTS.key,
+        "array of tables",
+        "[]",
+        "zero or more [[faults]] tables",
+        "Faults injected during the run: a crash, a slowdown, or a degraded network."
+    ),
+    key!(
+        "faults[].kind",
+        "string",
+        "(required)",
+        "one of \"crash\", \"slow\", \"network\"",
+        "\"crash\": a store shard, a cache machine or some fan-out workers stop; \"slow\": a store shard or cache machine (or its whole tier) serves slower; \"network\": every hop is delayed or loses messages."
+    ),
+    key!(
+        "faults[].target",
+        "string",
+        "(required for crash and slow)",
+        "one of \"store\", \"cache\", \"workers\" (\"workers\" only with kind = \"crash\"); only with kind = \"crash\" or \"slow\"",
+        "The tier the fault hits."
+    ),
+    key!(
+        "faults[].at",
+        "duration",
+        "(required)",
+        "a duration >= 0 with a unit, before the end of the run (warmup + duration)",
+        "When the fault starts, from the start of the run (warm-up included)."
+    ),
+    key!(
+        "faults[].duration",
+        "duration",
+        "(required)",
+        "a duration > 0 with a unit",
+        "How long the fault lasts; it may run past the end of the run."
+    ),
+    key!(
+        "faults[].index",
+        "integer",
+        "(crash: required; slow: every one)",
+        "an integer from 0 to cluster.tweet_store.shards - 1 (target = \"store\") or to cluster.timeline_cache.machines - 1 (target = \"cache\"); only with kind = \"crash\" or \"slow\"",
+        "The store shard or cache machine hit; a slow fault without it hits every one of the tier."
+    ),
+    key!(
+        "faults[].workers",
+        "integer",
+        "(required for worker crashes)",
+        "an integer from 1 to cluster.fanout_workers.workers; only with kind = \"crash\" and target = \"workers\"",
+        "How many fan-out workers die."
+    ),
+    key!(
+        "faults[].lose_data",
+        "boolean",
+        "false",
+        "true or false; only with kind = \"crash\", and not true with target = \"store\" (the tweet store is durable)",
+        "A crashed cache machine restarts empty (its timelines are rebuilt from the store as they are read); crashed workers' jobs are lost instead of retried."
+    ),
+    key!(
+        "faults[].factor",
+        "float",
+        "1.0",
+        "a finite number from 1 to 1e6; only with kind = \"slow\"",
+        "Service-time multiplier of a slowed request."
+    ),
+    key!(
+        "faults[].delay",
+        "duration",
+        "\"0s\"",
+        "a duration >= 0 with a unit; only with kind = \"slow\" or \"network\"",
+        "Slow: service time added to a slowed request; network: extra one-way delay of every hop."
+    ),
+    key!(
+        "faults[].probability",
+        "float",
+        "1.0",
+        "a number > 0 and at most 1; only with kind = \"slow\"",
+        "Chance that one request is slowed."
+    ),
+    key!(
+        "faults[].drop",
+        "float",
+        "0.0",
+        "a number >= 0 and below 1; only with kind = \"network\"",
+        "Chance that one message (a request or its answer) is lost."
+    ),
+];
+
+macro_rules! policy_keys {
+    ($base:literal, $what:literal) => {
+        [
+            key!(
+                concat!($base, ".timeout"),
+                "duration",
+                "(none)",
+                "a duration > 0 with a unit, as in \"50ms\"; absent: no timeout",
+                concat!("Give up on an attempt (", $what, ") after this long.")
+            ),
+            key!(
+                concat!($base, ".retries"),
+                "integer",
+                "0",
+                "an integer from 0 to 100",
+                concat!("Attempts after the first (", $what, ") on an error or a timeout.")
+            ),
+            key!(
+                concat!($base, ".backoff"),
+                "duration",
+                "\"10ms\"",
+                "a duration >= 0 with a unit, as in \"10ms\"",
+                "Wait before the first retry; it doubles for each further retry."
+            ),
+            key!(
+                concat!($base, ".backoff_max"),
+                "duration",
+                "\"1s\"",
+                "a duration with a unit, at least the backoff",
+                "Cap of the doubled backoff."
+            ),
+            key!(
+                concat!($base, ".jitter"),
+                "string",
+                "\"full\"",
+                "one of \"full\", \"none\"",
+                "\"full\": wait a uniform random time in [0, backoff] (AWS's full jitter); \"none\": wait the backoff."
+            ),
+            key!(
+                concat!($base, ".retry_budget"),
+                "float",
+                "(none)",
+                "a number > 0 and at most 1; absent: no budget",
+                "Retries allowed as a fraction of first attempts (a token bucket)."
+            ),
+            key!(
+                concat!($base, ".hedge"),
+                "string",
+                "\"off\"",
+                "\"off\", a duration > 0 with a unit such as \"2ms\", or a percentile \"pNN\" such as \"p95\", \"p99\", \"p99.9\" (NN strictly between 0 and 100)",
+                "Send a second copy of an unanswered request after a fixed delay, or after that percentile of the tier's recent response times (Dean and Barroso: p95); the loser is cancelled."
+            ),
+            key!(
+                concat!($base, ".breaker_failures"),
+                "integer",
+                "0",
+                "an integer from 0 (no breaker) to 1000000",
+                "Consecutive failures of one shard or machine that open its circuit breaker; 0 = no breaker."
+            ),
+            key!(
+                concat!($base, ".breaker_open"),
+                "duration",
+                "\"1s\"",
+                "a duration > 0 with a unit, as in \"1s\"",
+                "How long an open breaker refuses requests before letting one probe through."
+            ),
+        ]
+    };
+}
+
+const POLICY_STORE: [KeyDoc; 9] = policy_keys!("policy.store", "a fetch of tweets from the store");
+const POLICY_CACHE: [KeyDoc; 9] = policy_keys!("policy.cache", "a home-timeline read");
+const POLICY_FAILOVER: [KeyDoc; 1] = [key!(
+    "policy.cache.failover",
+    "boolean",
+    "false",
+    "true or false",
+    "Send a failed timeline read at once to the next replica (the store has no replicas, so no failover)."
+)];
 
 const fn concat_all<const N: usize>(parts: &[&[KeyDoc]]) -> [KeyDoc; N] {
     let mut out = [key!("", "", "", "", ""); N];
@@ -510,7 +732,11 @@ const COUNT: usize = TOP.len()
     + CACHE_WRITE.len()
     + WORKERS.len()
     + WORKER_SERVICE.len()
-    + REST.len();
+    + REST.len()
+    + FAULT_KEYS.len()
+    + POLICY_STORE.len()
+    + POLICY_CACHE.len()
+    + POLICY_FAILOVER.len();
 
 /// The table, in the order of the documentation.
 pub(crate) static KEYS: [KeyDoc; COUNT] = concat_all(&[
@@ -528,6 +754,10 @@ pub(crate) static KEYS: [KeyDoc; COUNT] = concat_all(&[
     &WORKERS,
     &WORKER_SERVICE,
     &REST,
+    &FAULT_KEYS,
+    &POLICY_STORE,
+    &POLICY_CACHE,
+    &POLICY_FAILOVER,
 ]);
 
 /// The entry for a normalised key path (`workload.events[].at`).

@@ -14,8 +14,9 @@
 //!
 //! Numbers: an integer is accepted wherever a float is; a float with an
 //! integral value (`1e6`) is accepted wherever an integer is. Durations are
-//! strings with a unit (`"250ms"`). Events are numbered from 0, in messages
-//! and in `--set` paths (`workload.events[0].at`).
+//! strings with a unit (`"250ms"`). Entries of an array of tables (events,
+//! faults) are numbered from 0, in messages and in `--set` paths
+//! (`workload.events[0].at`, `faults[1].index`).
 
 mod warnings;
 pub use warnings::warnings;
@@ -35,7 +36,8 @@ use toml::{Table, Value};
 pub struct KeyDoc {
     /// Dotted path; `[]` stands for any index (`workload.events[].at`).
     pub key: &'static str,
-    /// Value type: `integer`, `float`, `string`, `duration`, `array of strings`, `array of tables`.
+    /// Value type: `integer`, `float`, `string`, `boolean`, `duration`,
+    /// `array of strings`, `array of tables`.
     pub kind: &'static str,
     /// TOML text of the default, or a description in parentheses when the
     /// default is computed or absent (`(file stem)`, `(required)`).
@@ -111,7 +113,7 @@ impl RawScenario {
     }
 
     /// Sets the dotted `key` (`workload.tweets_per_sec`,
-    /// `workload.events[0].at`) to `value`, read as a TOML value (`12000`,
+    /// `workload.events[0].at`, `faults[0]`, `faults`) to `value`, read as a TOML value (`12000`,
     /// `1.5`, `"x"`, `[1, 2]`, `{ dist = "exp", mean = "1ms" }`) or, when it is
     /// not valid TOML, as a bare string (so `duration=30s` works). Missing
     /// tables are created; index `n` of an array with `n` entries appends.
@@ -183,8 +185,9 @@ fn check_known(segs: &[path::Seg]) -> std::result::Result<(), String> {
             let prefix = path::actual(&segs[..i]);
             return Err(path::unknown_key(&shown, &prefix, &section, &seg.name));
         }
+        let array = keys::array(&norm);
         if seg.index.is_some() {
-            if norm != keys::EVENTS {
+            if array.is_none() {
                 return Err(format!(
                     "'{}' is not an array, so it cannot be indexed",
                     path::join(&path::actual(&segs[..i]), &seg.name)
@@ -192,11 +195,9 @@ fn check_known(segs: &[path::Seg]) -> std::result::Result<(), String> {
             }
             norm.push_str("[]");
         } else if i + 1 < segs.len() && !keys::is_section(&norm) {
-            let hint = if norm == keys::EVENTS {
-                "; name one event, as in workload.events[0].at"
-            } else {
-                ""
-            };
+            let hint = array.map_or(String::new(), |a| {
+                format!("; name one {}, as in {}[0].{}", a.item, a.key, a.example)
+            });
             return Err(format!(
                 "'{}' is a value, not a table, so it has no keys inside{hint}",
                 path::actual(&segs[..=i])

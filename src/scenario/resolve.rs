@@ -18,6 +18,8 @@ use crate::sim::time::SimDuration;
 use std::fmt::Display;
 use toml::{Table, Value};
 
+mod resilience;
+
 /// Longest run, warm-up included: one simulated year.
 const MAX_RUN: SimDuration = SimDuration::from_secs(8760 * 3600);
 /// Default cap of follower counts when users allow more (DDIA: over 30M).
@@ -58,6 +60,8 @@ pub(crate) fn resolve(raw: &RawScenario) -> Result<Scenario> {
         celebrity_threshold: r.uint("strategy.hybrid.celebrity_threshold", 0, u32::MAX.into())?
             as u32,
     };
+    let faults = r.faults(&cluster, end)?;
+    let policy = r.policies()?;
     Ok(Scenario {
         name,
         seed,
@@ -68,9 +72,8 @@ pub(crate) fn resolve(raw: &RawScenario) -> Result<Scenario> {
         workload,
         cluster,
         strategy,
-        // Filled in by the fault and policy keys (issue #5).
-        faults: Vec::new(),
-        policy: Default::default(),
+        faults,
+        policy,
     })
 }
 
@@ -200,6 +203,18 @@ impl Reader<'_> {
         }
     }
 
+    /// `true` or `false`.
+    fn boolean(&self, path: &str) -> Result<bool> {
+        let v = self.required(path)?;
+        v.as_bool().ok_or_else(|| self.must(path, &v))
+    }
+
+    /// `read(path)` when the key is given; `None` when it is absent (a key
+    /// whose absence means "none", such as a timeout).
+    fn optional<T>(&self, path: &str, read: impl Fn(&str) -> Result<T>) -> Result<Option<T>> {
+        self.given(path).map(|_| read(path)).transpose()
+    }
+
     /// One of `options`, returned as its index.
     fn choice(&self, path: &str, options: &[&str]) -> Result<usize> {
         let v = self.required(path)?;
@@ -223,26 +238,8 @@ impl Reader<'_> {
         for (k, v) in t {
             let shown = path::join(actual, &path::render_key(k));
             let nk = path::join(norm, k);
-            if nk == keys::EVENTS {
-                let Value::Array(items) = v else {
-                    return Err(self.must(&shown, v));
-                };
-                for (i, item) in items.iter().enumerate() {
-                    let at = format!("{shown}[{i}]");
-                    match item {
-                        Value::Table(et) => self.walk(et, &at, &format!("{nk}[]"))?,
-                        _ => {
-                            return Err(self.bad(
-                                &at,
-                                item,
-                                format!(
-                                    "must be a table with keys {}",
-                                    keys::children("workload.events[]").join(", ")
-                                ),
-                            ));
-                        }
-                    }
-                }
+            if keys::array(&nk).is_some() {
+                self.walk_array(v, &shown, &nk)?;
             } else if keys::find(&nk).is_some() {
                 // A value; its type is checked when it is read.
             } else if keys::is_section(&nk) {
@@ -262,6 +259,61 @@ impl Reader<'_> {
             }
         }
         Ok(())
+    }
+
+    /// Checks each entry of an array of tables (`workload.events`, `faults`)
+    /// against the keys of its entries.
+    fn walk_array(&self, v: &Value, shown: &str, norm: &str) -> Result<()> {
+        let Value::Array(items) = v else {
+            return Err(self.must(shown, v));
+        };
+        let inner = format!("{norm}[]");
+        for (i, item) in items.iter().enumerate() {
+            let at = format!("{shown}[{i}]");
+            let Value::Table(t) = item else {
+                return Err(self.bad(
+                    &at,
+                    item,
+                    format!(
+                        "must be a table with keys {}",
+                        keys::children(&inner).join(", ")
+                    ),
+                ));
+            };
+            self.walk(t, &at, &inner)?;
+        }
+        Ok(())
+    }
+
+    /// Resolves each entry of an array of tables with `entry(index, path)`,
+    /// where `path` is the entry's key path (`faults[1]`).
+    fn entries<T>(
+        &self,
+        array: &keys::ArrayKey,
+        entry: impl Fn(usize, &str) -> Result<T>,
+    ) -> Result<Vec<T>> {
+        let count = match self.given(array.key) {
+            None => 0,
+            Some(Value::Array(a)) => a.len(),
+            Some(v) => return Err(self.must(array.key, v)),
+        };
+        (0..count)
+            .map(|i| entry(i, &format!("{}[{i}]", array.key)))
+            .collect()
+    }
+
+    /// A start time (`at`) from the start of the run, before its `end`.
+    fn start(&self, path: &str, end: SimDuration) -> Result<SimDuration> {
+        let at = self.duration(path, |_| true)?;
+        if at >= end {
+            let v = self.required(path)?;
+            return Err(self.bad(
+                path,
+                &v,
+                format!("must be before the end of the run, warmup + duration = {end}"),
+            ));
+        }
+        Ok(at)
     }
 
     // ----- top level ------------------------------------------------------
@@ -452,14 +504,7 @@ impl Reader<'_> {
                 peak_factor: self.float("workload.peak_factor", |x| (1.0..=100.0).contains(&x))?,
             },
         };
-        let count = match self.given(keys::EVENTS) {
-            None => 0,
-            Some(Value::Array(a)) => a.len(),
-            Some(v) => return Err(self.must(keys::EVENTS, v)),
-        };
-        let events = (0..count)
-            .map(|i| self.event(i, users, end))
-            .collect::<Result<Vec<_>>>()?;
+        let events = self.entries(&keys::EVENTS, |_, base| self.event(base, users, end))?;
         Ok(WorkloadConfig {
             tweets_per_sec,
             reads_per_sec,
@@ -468,20 +513,10 @@ impl Reader<'_> {
         })
     }
 
-    fn event(&self, i: usize, users: u32, end: SimDuration) -> Result<ScheduledEvent> {
-        let base = format!("{}[{i}]", keys::EVENTS);
+    fn event(&self, base: &str, users: u32, end: SimDuration) -> Result<ScheduledEvent> {
         let key = |k: &str| format!("{base}.{k}");
         let kind = self.choice(&key("kind"), &["tweet", "burst"])?;
-        let at_key = key("at");
-        let at = self.duration(&at_key, |_| true)?;
-        if at >= end {
-            let v = self.required(&at_key)?;
-            return Err(self.bad(
-                &at_key,
-                &v,
-                format!("must be before the end of the run, warmup + duration = {end}"),
-            ));
-        }
+        let at = self.start(&key("at"), end)?;
         if kind == 0 {
             let cond = format!("{base}.kind = \"burst\"");
             self.only_with(&key("duration"), &cond)?;
@@ -490,7 +525,7 @@ impl Reader<'_> {
             let account = match (self.given(&rank_key), self.given(&id_key)) {
                 (Some(r), Some(d)) => {
                     return Err(self.fail(
-                        &base,
+                        base,
                         format!(
                             "{rank_key} = {} and {id_key} = {}: give rank or id, not both",
                             render(r),
@@ -509,7 +544,7 @@ impl Reader<'_> {
                 }
                 (None, None) => {
                     return Err(self.fail(
-                        &base,
+                        base,
                         format!(
                             "{base}: a tweet event needs rank (1 = the account with the most followers) or id (a user id)"
                         ),
@@ -585,8 +620,10 @@ impl Reader<'_> {
             batch: self.uint("cluster.fanout_workers.batch", 1, u32::MAX.into())? as u32,
             service: self.service("cluster.fanout_workers.service")?,
             queue_limit: self.queue_limit("cluster.fanout_workers.queue_limit")?,
-            retry_after: SimDuration::from_secs(1),
-            idempotency_key: true,
+            retry_after: self.duration("cluster.fanout_workers.retry_after", |d| {
+                d > SimDuration::ZERO
+            })?,
+            idempotency_key: self.boolean("cluster.fanout_workers.idempotency_key")?,
         };
         Ok(ClusterConfig {
             network,

@@ -40,6 +40,12 @@ fn sections_and_children() {
     assert!(keys::is_section("cluster.tweet_store.write"));
     assert!(keys::is_section("workload.events[]"));
     assert!(!keys::is_section("workload.events"));
+    assert!(keys::is_section("faults[]"));
+    assert!(keys::is_section("policy.cache"));
+    assert!(!keys::is_section("faults"));
+    assert_eq!(keys::array("faults"), Some(&keys::FAULTS));
+    assert_eq!(keys::array("workload.events"), Some(&keys::EVENTS));
+    assert_eq!(keys::array("faults[]"), None);
     assert!(!keys::is_section("seed"));
     assert!(!keys::is_section(""));
     assert_eq!(
@@ -54,7 +60,9 @@ fn sections_and_children() {
             "population",
             "workload",
             "cluster",
-            "strategy"
+            "strategy",
+            "faults",
+            "policy"
         ]
     );
     assert_eq!(
