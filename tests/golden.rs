@@ -3,11 +3,15 @@
 //! results/golden/NAME.args holds the arguments of a short `fanout run` of
 //! scenarios/NAME.toml (one per line) and results/golden/NAME.csv its
 //! summary CSV, both written by scripts/regenerate-golden.sh. This test
-//! replays each run with the real binary and compares every column but
-//! `wall_seconds` exactly, by column name, so any change of the numbers,
+//! replays each run with the real binary and compares every column of the
+//! golden file but `wall_seconds` exactly, by column name, so any change of
+//! the numbers,
 //! including the simulator's own `events` count, fails with the scenario,
 //! strategy, column and both values. If the change is deliberate, run
-//! scripts/regenerate-golden.sh and give the reason in the commit.
+//! scripts/regenerate-golden.sh and give the reason in the commit. Columns
+//! added since a golden file was written must hold the values that mean
+//! "unused" (see [`NEUTRAL`]), which pins that the shipped scenarios,
+//! configuring no faults, are not changed by them.
 //!
 //! The 1M-user scenarios take seconds optimised and minutes unoptimised, so
 //! the comparison runs in release builds (`cargo test --release`, the
@@ -63,7 +67,25 @@ impl Csv {
     }
 }
 
+/// The columns a fresh CSV may have beyond a golden file written before
+/// them (issue #5's resilience columns), each with the value it must hold
+/// in a scenario that configures no fault or client policy. Availability
+/// is empty instead when the run settled no read.
+const NEUTRAL: &[(&str, &str)] = &[
+    ("availability", "1.0000"),
+    ("failed_reads", "0"),
+    ("degraded_reads", "0"),
+    ("timeouts", "0"),
+    ("retries", "0"),
+    ("hedges", "0"),
+    ("duplicates", "0"),
+    ("rebuilds", "0"),
+];
+
 /// Every difference between the golden CSV and a fresh one, one line each.
+/// Columns are matched by name: every golden column must be there with the
+/// same value; a fresh column the golden file lacks is a difference unless
+/// it is in [`NEUTRAL`] and holds its neutral value in every row.
 fn differences(name: &str, old: &Csv, new: &Csv) -> Vec<String> {
     let mut out = Vec::new();
     for h in &old.header {
@@ -71,9 +93,33 @@ fn differences(name: &str, old: &Csv, new: &Csv) -> Vec<String> {
             out.push(format!("{name}: column {h} disappeared"));
         }
     }
-    for h in &new.header {
-        if old.column(h).is_none() {
+    for (j, h) in new.header.iter().enumerate() {
+        if old.column(h).is_some() {
+            continue;
+        }
+        let Some(&(_, neutral)) = NEUTRAL.iter().find(|(n, _)| n == h) else {
             out.push(format!("{name}: column {h} appeared"));
+            continue;
+        };
+        for row in &new.rows {
+            let no_reads = new
+                .column("reads_per_sec")
+                .and_then(|i| row[i].parse::<f64>().ok())
+                == Some(0.0);
+            let want = if h == "availability" && no_reads {
+                ""
+            } else {
+                neutral
+            };
+            if row[j] != want {
+                out.push(format!(
+                    "{name} / {} / {h}: new column, {} where a run without faults \
+                     or client policies has {}",
+                    new.strategy_of(row),
+                    show(&row[j]),
+                    show(want)
+                ));
+            }
         }
     }
     let old_strategies: Vec<String> = old.rows.iter().map(|r| old.strategy_of(r)).collect();
@@ -225,6 +271,44 @@ fn the_comparison_names_what_changed() {
         [
             "x: column extra appeared",
             "x / hybrid / events: was 10, now 11"
+        ]
+    );
+    // The resilience columns may appear, holding their neutral values...
+    let neutral = csv(
+        "scenario,strategy,events,wall_seconds,reads_per_sec,availability,failed_reads,rebuilds\n\
+         x,hybrid,10,1.0,5.0,1.0000,0,0\n",
+    );
+    let with_reads =
+        csv("scenario,strategy,events,wall_seconds,reads_per_sec\nx,hybrid,10,1.0,5.0\n");
+    assert!(differences("x", &with_reads, &neutral).is_empty());
+    let no_reads = csv(
+        "scenario,strategy,events,wall_seconds,reads_per_sec,availability,timeouts\n\
+         x,hybrid,10,1.0,0.0,,0\n",
+    );
+    let golden_no_reads =
+        csv("scenario,strategy,events,wall_seconds,reads_per_sec\nx,hybrid,10,1.0,0.0\n");
+    assert!(differences("x", &golden_no_reads, &no_reads).is_empty());
+    // ...but not other values.
+    let used = csv(
+        "scenario,strategy,events,wall_seconds,reads_per_sec,availability,retries\n\
+         x,hybrid,10,1.0,5.0,0.9990,3\n",
+    );
+    assert_eq!(
+        differences("x", &with_reads, &used),
+        [
+            "x / hybrid / availability: new column, 0.9990 where a run without faults or \
+             client policies has 1.0000",
+            "x / hybrid / retries: new column, 3 where a run without faults or client \
+             policies has 0"
+        ]
+    );
+    // A golden file that has them compares them like any other column
+    // (failed_reads and rebuilds appear with their neutral values).
+    assert_eq!(
+        differences("x", &used, &neutral),
+        [
+            "x: column retries disappeared",
+            "x / hybrid / availability: was 0.9990, now 1.0000"
         ]
     );
     let fewer = csv("scenario,strategy,wall_seconds\nx,hybrid,1.0\nx,fanout-on-read,1.0\n");

@@ -95,6 +95,24 @@ fn timeseries_csv() -> String {
     s
 }
 
+/// The resilience columns of the time-series CSV, after `event`.
+const TS_RESILIENCE: &str =
+    "availability,failed_reads,degraded_reads,timeouts,retries,hedges,duplicates,rebuilds";
+
+/// [`timeseries_csv`] in today's format: the resilience columns appended,
+/// from `cells(strategy, t)`.
+fn timeseries_csv_with(cells: impl Fn(&str, u32) -> String) -> String {
+    let text = timeseries_csv();
+    let mut lines = text.lines();
+    let mut s = format!("{},{TS_RESILIENCE}\n", lines.next().unwrap());
+    for line in lines {
+        let strategy = line.split(',').nth(1).unwrap();
+        let t: u32 = line.split(',').nth(3).unwrap().parse::<f64>().unwrap() as u32;
+        s += &format!("{line},{}\n", cells(strategy, t));
+    }
+    s
+}
+
 fn sweep_csv() -> String {
     let mut s = format!("{SUMMARY_HEADER},strategy.hybrid.celebrity_threshold\n");
     for seed in [1, 2] {
@@ -458,6 +476,80 @@ fn timeseries_plot_has_panels_units_and_events() {
 }
 
 #[test]
+fn timeseries_with_neutral_resilience_columns_plots_as_before() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = write(dir.path(), "old.csv", &timeseries_csv());
+    let new = write(
+        dir.path(),
+        "new.csv",
+        &timeseries_csv_with(|_, _| "1.0000,0,0,0,0,0,0,0".into()),
+    );
+    let a = plot_to_string(dir.path(), &[old]);
+    let b = plot_to_string(dir.path(), &[new]);
+    assert_eq!(a, b);
+    assert!(!a.contains("reads answered in full"));
+}
+
+#[test]
+fn timeseries_plot_shows_resilience_when_faults_bite() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = timeseries_csv_with(|strategy, t| {
+        let hit = (15..18).contains(&t);
+        let avail = match (hit, strategy) {
+            (true, "fanout-on-read") => "0.9500",
+            (true, _) => "0.9990",
+            _ => "1.0000",
+        };
+        let retries = if hit { 1200 } else { 0 };
+        let rebuilds = if hit && strategy == "hybrid" { 4 } else { 0 };
+        format!("{avail},10,0,0,{retries},0,0,{rebuilds}")
+    });
+    let csv = write(dir.path(), "ts.csv", &text);
+    assert_eq!(
+        plot::classify(
+            &text
+                .lines()
+                .next()
+                .unwrap()
+                .split(',')
+                .map(String::from)
+                .collect::<Vec<_>>()
+        ),
+        Some(CsvKind::TimeSeries)
+    );
+    let svg = plot_to_string(dir.path(), &[csv]);
+    assert_svg(&svg);
+    let axis = texts(&svg, "axis-title");
+    assert!(
+        axis.iter().any(|a| a == "reads answered in full (%)"),
+        "{axis:?}"
+    );
+    assert!(
+        axis.iter().any(|a| a.starts_with("count per interval")),
+        "{axis:?}"
+    );
+    assert_eq!(
+        axis.iter().filter(|a| *a == "simulated time (s)").count(),
+        1,
+        "{axis:?}"
+    );
+    let legend = texts(&svg, "legend-label");
+    for s in ["retries + failovers", "timeline rebuilds"] {
+        assert!(
+            legend.iter().any(|l| l == s),
+            "legend lacks {s}: {legend:?}"
+        );
+    }
+    assert!(!legend.iter().any(|l| l == "hedges"), "{legend:?}");
+    assert_eq!(svg.matches("class=\"availability\"").count(), 3);
+    assert_eq!(svg.matches("class=\"retries\"").count(), 3);
+    // Event lines run through every panel, still one per event.
+    assert_eq!(svg.matches("class=\"event\"").count(), 2);
+    let again = plot_to_string(dir.path(), &[write(dir.path(), "ts2.csv", &text)]);
+    assert_eq!(svg, again);
+}
+
+#[test]
 fn timeseries_gap_for_missing_values() {
     let dir = tempfile::tempdir().unwrap();
     let mut s = format!("{TS_HEADER},extra_unknown\n");
@@ -555,6 +647,18 @@ fn classify_recognises_headers() {
         Some(CsvKind::Sweep)
     );
     assert_eq!(plot::classify(&h(TS_HEADER)), Some(CsvKind::TimeSeries));
+    assert_eq!(
+        plot::classify(&h(&format!("{TS_HEADER},{TS_RESILIENCE}"))),
+        Some(CsvKind::TimeSeries)
+    );
+    assert_eq!(
+        plot::classify(&h(&plot::TIMESERIES_COLUMNS.join(","))),
+        Some(CsvKind::TimeSeries)
+    );
+    assert_eq!(
+        format!("{TS_HEADER},{TS_RESILIENCE}"),
+        plot::TIMESERIES_COLUMNS.join(",")
+    );
     assert_eq!(plot::classify(&h("lambda,servers,wait_ms")), None);
 }
 

@@ -16,7 +16,7 @@ pub use series::TimeSeriesCsv;
 pub use sweep_table::SweepTable;
 pub use table::{Table, thousands};
 
-use crate::metrics::Report;
+use crate::metrics::{Report, Resilience};
 use std::io::{self, Write};
 
 /// A format results can be written in.
@@ -80,8 +80,8 @@ impl Cell {
 }
 
 /// The summary columns of one report, in the order of the DESIGN.md
-/// contract (its 21 columns first), then the extra columns, then one per
-/// varied key.
+/// contract (its 21 columns first), then the extra columns, then the
+/// resilience columns ([`RESILIENCE_COLUMNS`]), then one per varied key.
 pub fn summary_columns(row: &Row) -> Vec<(String, Cell)> {
     let r = &row.report;
     let ms = |x: f64| Cell::Num(x, 3);
@@ -169,10 +169,46 @@ pub fn summary_columns(row: &Row) -> Vec<(String, Cell)> {
             ms(t.total.mean_sojourn_ns() * 1e-6),
         ));
     }
+    cols.extend(resilience_columns(&r.resilience));
     for (key, value) in &row.point {
         cols.push((key.clone(), Cell::Text(value.clone())));
     }
     cols
+}
+
+/// Names of the resilience columns (issue #5), in order. They come after
+/// every earlier column, in the summary and in the time series alike, so
+/// readers that go by position keep working; they are always written, so a
+/// file's header does not depend on the scenario.
+pub const RESILIENCE_COLUMNS: [&str; 8] = [
+    "availability",
+    "failed_reads",
+    "degraded_reads",
+    "timeouts",
+    "retries",
+    "hedges",
+    "duplicates",
+    "rebuilds",
+];
+
+/// The resilience cells: availability (4 decimals, empty when no read
+/// settled) then the seven counts, named as in [`RESILIENCE_COLUMNS`].
+pub fn resilience_columns(r: &Resilience) -> Vec<(String, Cell)> {
+    let cells = [
+        Cell::Num(r.availability(), 4),
+        Cell::Int(r.failed_reads),
+        Cell::Int(r.degraded_reads),
+        Cell::Int(r.timeouts),
+        Cell::Int(r.retries),
+        Cell::Int(r.hedges),
+        Cell::Int(r.duplicates),
+        Cell::Int(r.rebuilds),
+    ];
+    RESILIENCE_COLUMNS
+        .iter()
+        .zip(cells)
+        .map(|(k, c)| (k.to_string(), c))
+        .collect()
 }
 
 /// The summary CSV of DESIGN.md: a header, then one row per report.
@@ -210,5 +246,182 @@ impl Exporter for Json {
             .collect();
         serde_json::to_writer_pretty(&mut *out, &array)?;
         writeln!(out)
+    }
+}
+
+/// Reports with known numbers, for the exporters' unit tests.
+#[cfg(test)]
+pub(crate) mod fixtures {
+    use crate::metrics::{Latency, Report, Resilience, TierReport};
+    use crate::model::config::StrategyKind;
+    use crate::sim::station::StationStats;
+    use crate::sim::time::SimDuration;
+
+    /// A 10-second run of `kind` with fixed counts and latencies, no
+    /// resilience configured and no read failed.
+    pub fn report(kind: StrategyKind) -> Report {
+        let k = match kind {
+            StrategyKind::FanoutOnRead => 1,
+            StrategyKind::FanoutOnWrite => 2,
+            StrategyKind::Hybrid => 3,
+        };
+        let mut read_latency = Latency::default();
+        let mut post_latency = Latency::default();
+        let mut delivery_latency = Latency::default();
+        for i in 1..=1000u64 {
+            read_latency.record(SimDuration::from_micros(i * 10 * k));
+            post_latency.record(SimDuration::from_micros(i * 3));
+            delivery_latency.record(SimDuration::from_micros(i * 50 * k));
+        }
+        let stats = StationStats {
+            servers: 4,
+            window_ns: 10_000_000_000,
+            arrivals: 50_000,
+            drops: 0,
+            wait_sum_ns: 1_000_000_000,
+            sojourn_sum_ns: 20_000_000_000,
+            busy_ns: 8_000_000_000 * u128::from(k),
+            offered_ns: 8_000_000_000 * u128::from(k),
+            area_in_system_ns: 20_000_000_000,
+            area_waiting_ns: 1_000_000_000,
+            peak_waiting: 7 * k,
+            wait_hist: None,
+            sojourn_hist: None,
+        };
+        Report {
+            scenario: "fixture".into(),
+            strategy: kind,
+            seed: 42,
+            sim_seconds: 10.0,
+            users: 12_345,
+            posts: 46_000,
+            reads: 3_000_000,
+            fanout_sum: 46_000 * 75,
+            timeline_writes: 3_450_000 * (k - 1),
+            store_reads: 1_000_000 * (3 - k),
+            read_latency,
+            post_latency,
+            delivery_latency,
+            dropped_reads: k,
+            dropped_posts: 0,
+            dropped_fanouts: 0,
+            dropped_timeline_writes: 0,
+            peak_fanout_backlog: 1_234_567 * (k - 1),
+            resilience: Resilience {
+                full_reads: 3_000_000,
+                ..Resilience::default()
+            },
+            resilience_configured: false,
+            tiers: vec![TierReport {
+                name: "store",
+                stations: 2,
+                total: stats,
+                max_station_utilisation: 0.3 * k as f64,
+                max_station_offered_load: 0.3 * k as f64,
+            }],
+            partial: false,
+            series: Vec::new(),
+            events: 9_876_543,
+            wall_seconds: 1.25,
+        }
+    }
+
+    /// The same run with faults configured and these counts.
+    pub fn faulty(kind: StrategyKind, r: Resilience) -> Report {
+        Report {
+            resilience: r,
+            resilience_configured: true,
+            ..report(kind)
+        }
+    }
+
+    /// All three strategies, unconfigured.
+    pub fn three() -> Vec<super::Row> {
+        [
+            StrategyKind::FanoutOnRead,
+            StrategyKind::FanoutOnWrite,
+            StrategyKind::Hybrid,
+        ]
+        .into_iter()
+        .map(|k| super::Row::plain(report(k)))
+        .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::config::StrategyKind;
+
+    fn counted() -> Resilience {
+        Resilience {
+            full_reads: 9_995,
+            failed_reads: 3,
+            degraded_reads: 2,
+            timeouts: 40,
+            retries: 50,
+            hedges: 60,
+            duplicates: 70,
+            rebuilds: 80,
+        }
+    }
+
+    #[test]
+    fn resilience_columns_come_last_before_the_varied_keys() {
+        let row = Row {
+            report: fixtures::faulty(StrategyKind::Hybrid, counted()),
+            point: vec![("cluster.cache.replicas".into(), "2".into())],
+        };
+        let cols = summary_columns(&row);
+        let names: Vec<&str> = cols.iter().map(|(k, _)| k.as_str()).collect();
+        let n = names.len();
+        assert_eq!(names[n - 9..n - 1], RESILIENCE_COLUMNS);
+        assert_eq!(names[n - 1], "cluster.cache.replicas");
+        // Every earlier column keeps its place: the contract's 21 first.
+        assert_eq!(names[..21], crate::report::plot::SUMMARY_COLUMNS);
+        assert_eq!(names[n - 10], "store_mean_sojourn_ms");
+        let cells: Vec<String> = cols[n - 9..n - 1].iter().map(|(_, c)| c.render()).collect();
+        assert_eq!(cells, ["0.9995", "3", "2", "40", "50", "60", "70", "80"]);
+    }
+
+    #[test]
+    fn unused_resilience_columns_hold_neutral_values() {
+        let row = Row::plain(fixtures::report(StrategyKind::FanoutOnRead));
+        let cells: Vec<String> = resilience_columns(&row.report.resilience)
+            .iter()
+            .map(|(_, c)| c.render())
+            .collect();
+        assert_eq!(cells, ["1.0000", "0", "0", "0", "0", "0", "0", "0"]);
+        // No read settled: empty in the CSV, null in JSON, like other NaNs.
+        let none = resilience_columns(&Resilience::default());
+        assert_eq!(none[0].1.render(), "");
+        assert_eq!(none[0].1.json(), serde_json::Value::Null);
+    }
+
+    #[test]
+    fn csv_and_json_carry_the_resilience_columns() {
+        let rows = vec![Row::plain(fixtures::faulty(
+            StrategyKind::FanoutOnWrite,
+            counted(),
+        ))];
+        let mut csv = Vec::new();
+        SummaryCsv.export(&rows, &mut csv).unwrap();
+        let csv = String::from_utf8(csv).unwrap();
+        let header = csv.lines().next().unwrap();
+        assert!(header.ends_with(&RESILIENCE_COLUMNS.join(",")), "{header}");
+        assert!(
+            csv.lines()
+                .nth(1)
+                .unwrap()
+                .ends_with(",0.9995,3,2,40,50,60,70,80")
+        );
+        let mut json = Vec::new();
+        Json.export(&rows, &mut json).unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&json).unwrap();
+        let obj = v[0].as_object().unwrap();
+        let keys: Vec<&str> = obj.keys().map(String::as_str).collect();
+        assert_eq!(keys[keys.len() - 8..], RESILIENCE_COLUMNS);
+        assert_eq!(obj["availability"], serde_json::json!(0.9995));
+        assert_eq!(obj["rebuilds"], serde_json::json!(80));
     }
 }

@@ -5,7 +5,9 @@
 //! - a summary (`fanout run --csv`) gives response-time percentiles per
 //!   strategy: read, post and delivery p50/p99/p99.9, one panel each;
 //! - a time series (`fanout run --timeseries`) gives timeline writes/s and
-//!   read p99 over simulated time, with scheduled events marked;
+//!   read p99 over simulated time, with scheduled events marked, and, when
+//!   faults cost reads or client policies did work (issue #5's columns),
+//!   the share of reads answered in full and the policy counters;
 //! - a sweep (`fanout sweep --csv`) gives the trade-off: timeline writes/s
 //!   against read p99, one point per (strategy, sweep point), labelled with
 //!   the varied values, and the Pareto front joined by a line.
@@ -55,8 +57,9 @@ pub const SUMMARY_COLUMNS: [&str; 21] = [
 ];
 
 /// The columns of the time-series CSV (those its exporter writes); later
-/// columns are ignored.
-pub const TIMESERIES_COLUMNS: [&str; 18] = super::series::COLUMNS;
+/// columns are ignored. Files written before the resilience columns (the
+/// last eight) existed lack them and still plot, without those panels.
+pub const TIMESERIES_COLUMNS: [&str; 26] = super::series::COLUMNS;
 
 /// What kind of CSV a header is, which decides the plot drawn from it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

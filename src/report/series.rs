@@ -1,13 +1,18 @@
 //! The time-series CSV: one row per interval, strategy and seed.
+//!
+//! Each row's resilience columns hold the counts settled in its interval,
+//! so a fault's effect shows where it happens rather than averaged away.
 
-use super::{Cell, Exporter, Row};
+use super::{Cell, Exporter, Row, resilience_columns};
 use std::io::{self, Write};
 
 /// The time-series CSV (`--timeseries`).
 pub struct TimeSeriesCsv;
 
-/// Column names, in order, before any sweep columns.
-pub const COLUMNS: [&str; 18] = [
+/// Column names, in order, before any sweep columns. The last eight are
+/// [`super::RESILIENCE_COLUMNS`], appended after `event` so that the
+/// earlier columns keep their positions.
+pub const COLUMNS: [&str; 26] = [
     "scenario",
     "strategy",
     "seed",
@@ -26,6 +31,14 @@ pub const COLUMNS: [&str; 18] = [
     "cache_peak_queue",
     "workers_peak_queue",
     "event",
+    "availability",
+    "failed_reads",
+    "degraded_reads",
+    "timeouts",
+    "retries",
+    "hedges",
+    "duplicates",
+    "rebuilds",
 ];
 
 impl Exporter for TimeSeriesCsv {
@@ -61,10 +74,91 @@ impl Exporter for TimeSeriesCsv {
                     s.peak_queue[2].to_string(),
                     s.event.clone(),
                 ];
+                rec.extend(
+                    resilience_columns(&s.resilience)
+                        .iter()
+                        .map(|(_, c)| c.render()),
+                );
                 rec.extend(row.point.iter().map(|(_, v)| v.clone()));
                 w.write_record(&rec)?;
             }
         }
         w.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metrics::{Resilience, SeriesRow};
+    use crate::model::config::StrategyKind;
+    use crate::report::RESILIENCE_COLUMNS;
+    use crate::report::fixtures;
+
+    fn interval(t: f64, resilience: Resilience, event: &str) -> SeriesRow {
+        SeriesRow {
+            t_start_s: t,
+            t_end_s: t + 1.0,
+            posts_per_sec: 10.0,
+            reads_per_sec: 100.0,
+            timeline_writes_per_sec: 0.0,
+            store_reads_per_sec: 5.0,
+            read_p50_ms: 1.0,
+            read_p99_ms: 2.0,
+            read_p999_ms: 3.0,
+            delivery_p99_ms: f64::NAN,
+            fanout_backlog: 0,
+            peak_queue: [1, 2, 3],
+            resilience,
+            event: event.into(),
+        }
+    }
+
+    #[test]
+    fn resilience_columns_follow_the_old_ones() {
+        assert_eq!(COLUMNS[17], "event");
+        assert_eq!(COLUMNS[18..], RESILIENCE_COLUMNS);
+    }
+
+    #[test]
+    fn each_interval_has_its_own_resilience_counts() {
+        let mut report = fixtures::report(StrategyKind::Hybrid);
+        let bad = Resilience {
+            full_reads: 90,
+            failed_reads: 6,
+            degraded_reads: 4,
+            timeouts: 7,
+            retries: 8,
+            hedges: 9,
+            duplicates: 10,
+            rebuilds: 11,
+        };
+        report.series = vec![
+            interval(0.0, Resilience::default(), ""),
+            interval(1.0, bad, "cache shard 0 down"),
+        ];
+        let mut out = Vec::new();
+        TimeSeriesCsv
+            .export(
+                &[Row {
+                    report,
+                    point: vec![("workload.tweets_per_sec".into(), "5".into())],
+                }],
+                &mut out,
+            )
+            .unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines[0],
+            format!("{},workload.tweets_per_sec", COLUMNS.join(","))
+        );
+        // No read settled: availability is empty, like other missing values.
+        assert!(lines[1].ends_with(",3,,,0,0,0,0,0,0,0,5"), "{}", lines[1]);
+        assert!(
+            lines[2].ends_with(",3,cache shard 0 down,0.9000,6,4,7,8,9,10,11,5"),
+            "{}",
+            lines[2]
+        );
     }
 }

@@ -1,6 +1,8 @@
 //! The terminal table of a sweep: one line per (point, strategy), each metric
 //! as the mean across seeds and, with two or more seeds, the half-width of
-//! its 95% confidence interval (Student's t; see `crate::sweep`).
+//! its 95% confidence interval (Student's t; see `crate::sweep`). Runs that
+//! configure faults or client policies (issue #5) add an availability
+//! column.
 
 use super::{Exporter, Row};
 use crate::metrics::Report;
@@ -24,6 +26,10 @@ const METRICS: [Metric; 6] = [
         3,
     ),
 ];
+
+/// Shown after [`METRICS`] when some run configured a fault or client
+/// policy (issue #5): the share of reads answered in full, in percent.
+const AVAILABILITY: Metric = ("availability %", |r| r.resilience.availability() * 100.0, 3);
 
 fn cell(values: &[f64], decimals: usize) -> String {
     let (mean, half) = mean_ci95(values);
@@ -74,12 +80,16 @@ impl Exporter for SweepTable {
                 ""
             }
         )?;
+        let mut metrics = METRICS.to_vec();
+        if rows.iter().any(|r| r.report.resilience_configured) {
+            metrics.push(AVAILABILITY);
+        }
         let mut header = vec!["point".to_string(), "strategy".to_string()];
-        header.extend(METRICS.iter().map(|m| m.0.to_string()));
+        header.extend(metrics.iter().map(|m| m.0.to_string()));
         let mut lines = vec![header];
         for (point, strategy, reports) in &groups {
             let mut line = vec![point.clone(), strategy.to_string()];
-            for (_, f, d) in METRICS {
+            for &(_, f, d) in &metrics {
                 let values: Vec<f64> = reports.iter().map(|r| f(r)).collect();
                 line.push(cell(&values, d));
             }
@@ -110,5 +120,59 @@ impl Exporter for SweepTable {
             writeln!(out, "{}", text.trim_end())?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metrics::Resilience;
+    use crate::model::config::StrategyKind;
+    use crate::report::fixtures;
+
+    fn render(rows: &[Row]) -> String {
+        let mut out = Vec::new();
+        SweepTable.export(rows, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    fn point(report: Report, v: &str) -> Row {
+        Row {
+            report,
+            point: vec![("cluster.cache.replicas".into(), v.into())],
+        }
+    }
+
+    #[test]
+    fn availability_column_only_when_configured() {
+        let plain: Vec<Row> = ["1", "2"]
+            .iter()
+            .map(|v| point(fixtures::report(StrategyKind::Hybrid), v))
+            .collect();
+        assert!(!render(&plain).contains("availability"));
+
+        let faulty = |full: u64, seed: u64| {
+            let mut r = fixtures::faulty(
+                StrategyKind::Hybrid,
+                Resilience {
+                    full_reads: full,
+                    failed_reads: 1000 - full,
+                    ..Resilience::default()
+                },
+            );
+            r.seed = seed;
+            r
+        };
+        let rows = vec![
+            point(faulty(990, 1), "1"),
+            point(faulty(996, 2), "1"),
+            point(faulty(1000, 1), "2"),
+        ];
+        let text = render(&rows);
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(lines[1].ends_with("availability %"), "{text}");
+        // Mean of 99.0 and 99.6 with its 95% half-width (t = 12.706).
+        assert!(lines[2].ends_with("99.300 ±3.812"), "{text}");
+        assert!(lines[3].ends_with("100.000"), "{text}");
     }
 }

@@ -1,6 +1,8 @@
 //! The terminal table: strategies side by side, one metric per line, every
 //! number with its unit, and each strategy's ratio to the best on total
-//! writes/s and on read p99 (the two costs DDIA's example trades).
+//! writes/s and on read p99 (the two costs DDIA's example trades). When a
+//! scenario configures faults or client policies (issue #5), a block of
+//! rows shows availability and what the policies did.
 
 use super::{Exporter, Row};
 use crate::metrics::{Latency, Report};
@@ -80,6 +82,69 @@ fn latency_line(l: &Latency) -> String {
     )
 }
 
+/// Availability as a percentage with 3 decimals, rounded down so that a
+/// run with any read not answered in full never shows `100.000%`.
+fn availability(x: f64) -> String {
+    if x.is_finite() {
+        let floored = (x * 100_000.0).floor() / 1000.0;
+        format!("{floored:.3}%")
+    } else {
+        "-".into()
+    }
+}
+
+/// A count over the window and its rate: `1,234 (123.4/s)`. Rates under 100
+/// keep a decimal, so rare events do not show as `0/s`.
+fn count_and_rate(n: u64, sim_seconds: f64) -> String {
+    let rate = n as f64 / sim_seconds;
+    let rate = if !rate.is_finite() {
+        "-".to_string()
+    } else if rate < 100.0 {
+        format!("{rate:.1}")
+    } else {
+        thousands(rate)
+    };
+    format!("{} ({rate}/s)", thousands(n as f64))
+}
+
+/// The block of issue #5: what faults did to reads and what the client
+/// policies did about them. Shown only when some report configured a fault
+/// or policy, so tables of fault-free runs stay as they were.
+fn resilience_lines(reports: &[&Report], line: &mut dyn FnMut(&str, Vec<String>)) {
+    let counts = |f: fn(&crate::metrics::Resilience) -> u64| -> Vec<String> {
+        reports
+            .iter()
+            .map(|r| count_and_rate(f(&r.resilience), r.sim_seconds))
+            .collect()
+    };
+    line(
+        "availability (reads answered in full)",
+        reports
+            .iter()
+            .map(|r| availability(r.resilience.availability()))
+            .collect(),
+    );
+    line("failed reads (reads, per s)", counts(|x| x.failed_reads));
+    line(
+        "degraded reads (reads, per s)",
+        counts(|x| x.degraded_reads),
+    );
+    line("timeouts (attempts, per s)", counts(|x| x.timeouts));
+    line(
+        "retries and failovers (requests, per s)",
+        counts(|x| x.retries),
+    );
+    line("hedges (second requests, per s)", counts(|x| x.hedges));
+    line(
+        "duplicate timeline writes (entries, per s)",
+        counts(|x| x.duplicates),
+    );
+    line(
+        "timeline rebuilds (timelines, per s)",
+        counts(|x| x.rebuilds),
+    );
+}
+
 impl Exporter for Table {
     fn export(&self, rows: &[Row], out: &mut dyn Write) -> io::Result<()> {
         let Some(first) = rows.first() else {
@@ -153,6 +218,9 @@ impl Exporter for Table {
                 )
             }),
         );
+        if reports.iter().any(|r| r.resilience_configured) {
+            resilience_lines(&reports, &mut line);
+        }
         for tier in ["store", "cache", "workers"] {
             line(
                 &format!("{tier} utilisation (mean / hottest)"),
@@ -216,6 +284,9 @@ impl Exporter for Table {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::metrics::Resilience;
+    use crate::model::config::StrategyKind;
+    use crate::report::fixtures;
 
     #[test]
     fn thousands_separates() {
@@ -225,6 +296,77 @@ mod tests {
         assert_eq!(thousands(22_503_000.0), "22,503,000");
         assert_eq!(thousands(-1234.0), "-1,234");
         assert_eq!(thousands(f64::NAN), "-");
+    }
+
+    fn render(rows: &[Row]) -> String {
+        let mut out = Vec::new();
+        Table.export(rows, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn unconfigured_table_is_unchanged() {
+        // Pinned before the resilience block existed: fault-free runs must
+        // print exactly what they printed then.
+        let pinned = include_str!("../../tests/data/table-unconfigured.txt");
+        let text = render(&fixtures::three());
+        assert_eq!(text, pinned);
+        assert!(!text.contains("availability"));
+    }
+
+    #[test]
+    fn configured_table_shows_the_resilience_block() {
+        let mut rows = fixtures::three();
+        rows[2].report = fixtures::faulty(
+            StrategyKind::Hybrid,
+            Resilience {
+                full_reads: 2_999_999,
+                failed_reads: 1,
+                degraded_reads: 0,
+                timeouts: 12_345,
+                retries: 2_000,
+                hedges: 3,
+                duplicates: 0,
+                rebuilds: 5,
+            },
+        );
+        let text = render(&rows);
+        // A line's cells, spaces squeezed.
+        let find = |label: &str| -> String {
+            let l = text
+                .lines()
+                .find(|l| l.starts_with(label))
+                .unwrap_or_else(|| panic!("no line {label}:\n{text}"));
+            l.split_whitespace().collect::<Vec<_>>().join(" ")
+        };
+        // Every strategy gets the rows once one report configured them.
+        let avail = find("availability (reads answered in full)");
+        assert!(avail.ends_with("100.000% 100.000% 99.999%"), "{avail}");
+        assert!(find("failed reads").ends_with("0 (0.0/s) 1 (0.1/s)"));
+        assert!(find("timeouts").ends_with("12,345 (1,235/s)"));
+        assert!(find("retries and failovers").ends_with("2,000 (200/s)"));
+        assert!(find("hedges").ends_with("3 (0.3/s)"));
+        assert!(find("timeline rebuilds").ends_with("5 (0.5/s)"));
+        for label in ["degraded reads", "duplicate timeline writes"] {
+            find(label);
+        }
+        // The rest of the table is as before, the block added in one place.
+        let pinned = include_str!("../../tests/data/table-unconfigured.txt");
+        let without: Vec<&str> = text
+            .lines()
+            .filter(|l| !l.contains("per s)") && !l.starts_with("availability"))
+            .collect();
+        assert_eq!(without.len(), pinned.lines().count());
+    }
+
+    #[test]
+    fn availability_is_rounded_down() {
+        assert_eq!(availability(1.0), "100.000%");
+        assert_eq!(availability(0.999_999_9), "99.999%");
+        assert_eq!(availability(0.5), "50.000%");
+        assert_eq!(availability(f64::NAN), "-");
+        assert_eq!(count_and_rate(0, 10.0), "0 (0.0/s)");
+        assert_eq!(count_and_rate(1_234_567, 10.0), "1,234,567 (123,457/s)");
     }
 
     #[test]

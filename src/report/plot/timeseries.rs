@@ -2,6 +2,13 @@
 //! time, timeline writes/s (and posts/s) on top and read p99 below, one
 //! line per strategy, with scheduled events as labelled dashed verticals,
 //! so a celebrity tweet's write spike and its read-latency echo line up.
+//!
+//! When the CSV has the resilience columns (issue #5) and they say
+//! something, up to two more panels follow on the same time axis: the share
+//! of reads answered in full, drawn when some interval fell below 100%, and
+//! the policy counters per interval (retries, timeouts, hedges, rebuilds,
+//! duplicates), each drawn only when it is nonzero somewhere. A fault-free
+//! run, or a CSV written before those columns, gives the two-panel plot.
 
 use super::axis::{Axis, FrameOpts, Panel, left_margin};
 use super::legend::{Glyph, Legend};
@@ -16,12 +23,36 @@ const POSTS_DASH: &str = "5,3";
 /// Dash pattern of event lines.
 const EVENT_DASH: &str = "4,4";
 
+/// Title of the availability panel.
+pub const AVAILABILITY_TITLE: &str = "reads answered in full (%)";
+
+/// The counters of the count panel: CSV column, legend label, CSS class and
+/// dash pattern (the colour is the strategy's, so the dash tells which
+/// counter a line is).
+const COUNTERS: [(&str, &str, &str, Option<&str>); 5] = [
+    ("retries", "retries + failovers", "retries", None),
+    ("timeouts", "timeouts", "timeouts", Some("7,3")),
+    ("hedges", "hedges", "hedges", Some("2,3")),
+    (
+        "rebuilds",
+        "timeline rebuilds",
+        "rebuilds",
+        Some("10,3,2,3"),
+    ),
+    ("duplicates", "duplicate writes", "duplicates", Some("1,3")),
+];
+
 struct Point {
     t0: f64,
     t1: f64,
     posts: f64,
     writes: f64,
     p99: f64,
+    /// Reads answered in full over reads settled in the interval; NaN when
+    /// none settled or the CSV has no such column.
+    avail: f64,
+    /// The [`COUNTERS`] of the interval, in that order (NaN when absent).
+    counts: [f64; 5],
 }
 
 struct Series {
@@ -47,13 +78,23 @@ pub(super) fn draw(tables: &[Table]) -> Result<String> {
         let writes = t.col("timeline_writes_per_sec", PLOT)?;
         let p99 = t.col("read_p99_ms", PLOT)?;
         let event = t.opt_col("event");
+        // Older CSVs have no resilience columns: their values are NaN.
+        let avail = t.opt_col("availability");
+        let counters = COUNTERS.map(|c| t.opt_col(c.0));
+        let opt = |r, c: Option<usize>| c.map_or(Ok(f64::NAN), |c| t.num(r, c));
         for r in &t.rows {
+            let mut counts = [f64::NAN; 5];
+            for (v, c) in counts.iter_mut().zip(counters) {
+                *v = opt(r, c)?;
+            }
             let p = Point {
                 t0: t.num(r, t0)?,
                 t1: t.num(r, t1)?,
                 posts: t.num(r, posts)?,
                 writes: t.num(r, writes)?,
                 p99: t.num(r, p99)?,
+                avail: opt(r, avail)?,
+                counts,
             };
             let (sc, st, sd) = (t.text(r, scen), t.text(r, strat), t.text(r, seed));
             prov.add(sc, sd);
@@ -119,11 +160,32 @@ pub(super) fn draw(tables: &[Table]) -> Result<String> {
     let y_top = Axis::fit(&rates, true, true);
     let lat: Vec<f64> = pts().map(|p| p.p99).collect();
     let y_bot = Axis::fit(&lat, true, true);
+    // The resilience panels, when they have something to show.
+    let show_avail = pts().any(|p| p.avail < 1.0);
+    let active: Vec<usize> = (0..COUNTERS.len())
+        .filter(|&c| pts().any(|p| p.counts[c] > 0.0))
+        .collect();
+    let y_avail = show_avail.then(|| {
+        // 100% is always on the axis, so a dip reads against it.
+        let pcts: Vec<f64> = pts().map(|p| p.avail * 100.0).chain([100.0]).collect();
+        Axis::fit(&pcts, false, false)
+    });
+    let y_counts = (!active.is_empty()).then(|| {
+        let counts: Vec<f64> = pts()
+            .flat_map(|p| active.iter().map(|&c| p.counts[c]))
+            .collect();
+        Axis::fit(&counts, true, true)
+    });
 
     // Layout.
-    let left = left_margin(&y_top).max(left_margin(&y_bot)) + 12.0;
+    let mut left = left_margin(&y_top).max(left_margin(&y_bot));
+    for a in y_avail.iter().chain(&y_counts) {
+        left = left.max(left_margin(a));
+    }
+    let left = left + 12.0;
     let plot_w = 720.0;
     let panel_h = 240.0;
+    let extra_h = 180.0;
     let gap = 16.0;
     let band_top = 78.0;
     let event_size = 10.0;
@@ -151,6 +213,24 @@ pub(super) fn draw(tables: &[Table]) -> Result<String> {
         x: x.clone(),
         y: y_bot.clone(),
     };
+    // Extra panels stack below the p99 panel, in this order.
+    let mut below = bot_area.y + panel_h;
+    let mut extra = |y: &Axis| {
+        let area = Rect {
+            y: below + gap,
+            h: extra_h,
+            ..top_area
+        };
+        below = area.y + area.h;
+        Panel {
+            area,
+            x: x.clone(),
+            y: y.clone(),
+        }
+    };
+    let avail_panel = y_avail.as_ref().map(&mut extra);
+    let count_panel = y_counts.as_ref().map(&mut extra);
+    let bottom = below;
 
     let mut legend = Legend::default();
     legend.heading("strategy");
@@ -167,6 +247,13 @@ pub(super) fn draw(tables: &[Table]) -> Result<String> {
     } else {
         legend.item(Glyph::Line(MUTED.to_string(), Some(POSTS_DASH)), "posts/s");
     }
+    if !active.is_empty() {
+        legend.heading("count panel");
+        for &c in &active {
+            let (_, label, _, dash) = COUNTERS[c];
+            legend.item(Glyph::Line(MUTED.to_string(), dash), label);
+        }
+    }
     if !events.is_empty() {
         legend.heading("marks");
         legend.item(
@@ -181,7 +268,7 @@ pub(super) fn draw(tables: &[Table]) -> Result<String> {
     );
     let legend_x = left + plot_w + 24.0;
     let width = (legend_x + legend.width() + 16.0).max(text_width(&title, 17.0) + 40.0);
-    let height = bot_area.y + panel_h + 56.0;
+    let height = bottom + 56.0;
     let mut svg = Svg::new(width, height, &title);
     let dt = series
         .first()
@@ -195,7 +282,7 @@ pub(super) fn draw(tables: &[Table]) -> Result<String> {
             super::axis::fmt_sig(dt)
         );
     }
-    if y_top.clamped || y_bot.clamped {
+    if y_top.clamped || y_bot.clamped || y_counts.as_ref().is_some_and(|a| a.clamped) {
         sub.push_str("; ");
         sub.push_str(super::axis::ZERO_NOTE);
     }
@@ -213,16 +300,45 @@ pub(super) fn draw(tables: &[Table]) -> Result<String> {
             x_grid: true,
         },
     );
+    // Only the lowest panel labels the shared time axis.
+    let only_p99 = avail_panel.is_none() && count_panel.is_none();
+    let time_title = "simulated time (s)";
     lower.frame(
         &mut svg,
         &FrameOpts {
-            x_labels: true,
+            x_labels: only_p99,
             y_labels: true,
-            x_title: Some("simulated time (s)"),
+            x_title: only_p99.then_some(time_title),
             y_title: Some(&bot_title),
             x_grid: true,
         },
     );
+    if let Some(p) = &avail_panel {
+        let is_last = count_panel.is_none();
+        p.frame(
+            &mut svg,
+            &FrameOpts {
+                x_labels: is_last,
+                y_labels: true,
+                x_title: is_last.then_some(time_title),
+                y_title: Some(AVAILABILITY_TITLE),
+                x_grid: true,
+            },
+        );
+    }
+    if let Some(p) = &count_panel {
+        let title = format!("count per interval{}", p.y.scale_note());
+        p.frame(
+            &mut svg,
+            &FrameOpts {
+                x_labels: true,
+                y_labels: true,
+                x_title: Some(time_title),
+                y_title: Some(&title),
+                x_grid: true,
+            },
+        );
+    }
 
     // Events: dashed lines through both panels, labels in rows above.
     svg.open(r#"class="events""#);
@@ -230,7 +346,7 @@ pub(super) fn draw(tables: &[Table]) -> Result<String> {
     for ((t, text), row) in events.iter().zip(&rows) {
         let px = upper.px(*t);
         let base = band_top + *row as f64 * row_h + event_size;
-        svg.line(px, base + 3.0, px, bot_area.y + panel_h, &ev_stroke);
+        svg.line(px, base + 3.0, px, bottom, &ev_stroke);
         let label = truncate(text, 48);
         let w = text_width(&label, event_size);
         let anchor = if px + 3.0 + w > left + plot_w {
@@ -301,6 +417,43 @@ pub(super) fn draw(tables: &[Table]) -> Result<String> {
         svg.close();
     }
     svg.close();
+    if let Some(panel) = &avail_panel {
+        let clip = svg.clip(panel.area);
+        svg.open_clipped(&clip, "data");
+        for (i, s) in series.iter().enumerate() {
+            svg.open(&format!(
+                r#"class="series" data-series="{}""#,
+                esc(&names[i])
+            ));
+            let line = segments(&s.points, |p| p.avail * 100.0, panel);
+            draw_segments(
+                &mut svg,
+                &line,
+                &Stroke::solid(colors[i], 2.0).class("availability"),
+            );
+            svg.close();
+        }
+        svg.close();
+    }
+    if let Some(panel) = &count_panel {
+        let clip = svg.clip(panel.area);
+        svg.open_clipped(&clip, "data");
+        for (i, s) in series.iter().enumerate() {
+            svg.open(&format!(
+                r#"class="series" data-series="{}""#,
+                esc(&names[i])
+            ));
+            for &c in &active {
+                let (_, _, class, dash) = COUNTERS[c];
+                let line = segments(&s.points, |p| p.counts[c], panel);
+                let mut stroke = Stroke::solid(colors[i], 1.6).class(class);
+                stroke.dash = dash;
+                draw_segments(&mut svg, &line, &stroke);
+            }
+            svg.close();
+        }
+        svg.close();
+    }
     legend.draw(&mut svg, legend_x, top);
     Ok(svg.finish())
 }
@@ -384,6 +537,106 @@ fn place_events(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::report::plot::Record;
+
+    /// The resilience cells of a row, from its strategy and interval.
+    type Cells<'a> = Option<&'a dyn Fn(&str, u32) -> String>;
+
+    /// A time-series table of two strategies over four 1-s intervals, with
+    /// the resilience columns when `resilience` gives each row's cells.
+    fn table(resilience: Cells) -> Table {
+        let mut header: Vec<String> = crate::report::plot::TIMESERIES_COLUMNS[..18]
+            .iter()
+            .map(|c| c.to_string())
+            .collect();
+        if resilience.is_some() {
+            header.extend(crate::report::RESILIENCE_COLUMNS.map(String::from));
+        }
+        let mut rows = Vec::new();
+        for strategy in ["fanout-on-read", "hybrid"] {
+            for t in 0..4u32 {
+                let mut line = format!(
+                    "x,{strategy},1,{t},{},10,100,500,20,1,2,3,4,0,1,2,3,",
+                    t + 1
+                );
+                if let Some(f) = resilience {
+                    line += ",";
+                    line += &f(strategy, t);
+                }
+                rows.push(Record {
+                    line: u64::from(t) + 2,
+                    cells: line.split(',').map(String::from).collect(),
+                });
+            }
+        }
+        Table {
+            name: "ts.csv".into(),
+            header,
+            rows,
+        }
+    }
+
+    fn axis_titles(svg: &str) -> Vec<&str> {
+        svg.lines()
+            .filter(|l| l.contains(r#"class="axis-title""#))
+            .filter_map(|l| l.split('>').nth(1)?.split('<').next())
+            .collect()
+    }
+
+    #[test]
+    fn resilience_panels_only_when_they_say_something() {
+        let old = draw(&[table(None)]).unwrap();
+        let neutral = draw(&[table(Some(&|_, _| "1.0000,0,0,0,0,0,0,0".into()))]).unwrap();
+        // A fault-free run draws exactly what a CSV without the columns does.
+        assert_eq!(old, neutral);
+        assert!(!old.contains(AVAILABILITY_TITLE));
+        assert!(!old.contains("count panel"));
+        // No read settled at all: still nothing to show.
+        let empty = draw(&[table(Some(&|_, _| ",0,0,0,0,0,0,0".into()))]).unwrap();
+        assert_eq!(old, empty);
+    }
+
+    #[test]
+    fn retries_draw_the_count_panel_only() {
+        let svg = draw(&[table(Some(&|s, t| {
+            let retries = if s == "hybrid" && t == 2 { 40 } else { 0 };
+            format!("1.0000,0,0,0,{retries},0,0,0")
+        }))])
+        .unwrap();
+        let titles = axis_titles(&svg);
+        assert!(!titles.contains(&AVAILABILITY_TITLE), "{titles:?}");
+        assert!(titles.contains(&"count per interval"), "{titles:?}");
+        // One time-axis title, under the lowest panel.
+        assert_eq!(
+            titles
+                .iter()
+                .filter(|t| **t == "simulated time (s)")
+                .count(),
+            1
+        );
+        assert!(svg.contains("retries + failovers"));
+        assert!(!svg.contains("timeouts"), "zero counters stay out");
+        assert_eq!(svg.matches(r#"class="retries""#).count(), 2);
+    }
+
+    #[test]
+    fn lost_reads_draw_the_availability_panel() {
+        let svg = draw(&[table(Some(&|s, t| {
+            let a = if s == "fanout-on-read" && t == 1 {
+                "0.9500"
+            } else {
+                "1.0000"
+            };
+            format!("{a},5,0,3,0,0,0,0")
+        }))])
+        .unwrap();
+        let titles = axis_titles(&svg);
+        assert!(titles.contains(&AVAILABILITY_TITLE), "{titles:?}");
+        assert!(titles.contains(&"count per interval"), "{titles:?}");
+        assert_eq!(svg.matches(r#"class="availability""#).count(), 2);
+        assert_eq!(svg.matches(r#"class="timeouts""#).count(), 2);
+        assert!(!svg.contains(r#"class="retries""#));
+    }
 
     #[test]
     fn close_events_go_to_different_rows() {
