@@ -72,6 +72,15 @@ impl Latency {
         }
         self.hist.mean() * 1e-6
     }
+    /// Fraction (0..1) of the values above `d`; NaN when empty. Used to
+    /// check "63% of reads are slow" (Dean and Barroso) against a run.
+    pub fn fraction_above(&self, d: SimDuration) -> f64 {
+        if self.hist.is_empty() {
+            return f64::NAN;
+        }
+        let at_most = self.hist.count_between(0, d.as_nanos());
+        1.0 - at_most as f64 / self.hist.len() as f64
+    }
     /// The underlying histogram (for exporters).
     pub fn histogram(&self) -> &Histogram<u64> {
         &self.hist
