@@ -29,6 +29,16 @@ extra_args() {
     # 150M users take 30 s and 10 GB to build: the golden run pins scale
     # mode on 1M users (the same code path, the rest of the file as shipped).
     twitter-2012-full) printf '%s\n' --set population.users=1_000_000 --set population.followers.max=999_999 ;;
+    # Faults are moved into the measured window [2 s, 4 s).
+    retry-storm) printf '%s\n' --set 'faults[0].at=2500ms' --set 'faults[0].duration=1s' ;;
+    replica-crash) printf '%s\n' --set 'faults[0].at=2200ms' --set 'faults[0].duration=1s' ;;
+    duplicate-fanout) printf '%s\n' \
+      --set 'workload.events[0].at=2400ms' --set 'faults[0].at=2500ms' --set 'faults[0].duration=200ms' \
+      --set 'workload.events[1].at=3000ms' --set 'faults[1].at=3100ms' --set 'faults[1].duration=200ms' \
+      --set 'workload.events[2].at=3400ms' --set 'faults[2].at=3500ms' --set 'faults[2].duration=200ms' ;;
+    # Its faults span the run already; hedging on pins the hedge path
+    # (the other fault scenarios pin timeouts, retries, failover, rebuilds).
+    tail-at-scale) printf '%s\n' --set 'policy.store.hedge=p95' --set 'policy.cache.hedge=p95' ;;
     *) ;;
   esac
 }
