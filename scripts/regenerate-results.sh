@@ -30,4 +30,26 @@ echo "== hybrid threshold sweep on twitter-2012"
   > results/hybrid-threshold-sweep.txt
 "$fanout" plot results/hybrid-threshold-sweep.csv -o results/hybrid-threshold-sweep.svg
 
+# Fault scenarios (issue #5): each as shipped and with the policy (or key)
+# that answers its fault, renamed so both show side by side in one plot.
+fault_pair() {
+  local name=$1 variant=$2
+  shift 2
+  echo "== $name, and $name-$variant ($*)"
+  "$fanout" run "scenarios/$name.toml" --quiet \
+    --csv "results/$name.csv" --timeseries "results/$name-timeseries.csv" \
+    > "results/$name.txt"
+  "$fanout" run "scenarios/$name.toml" --quiet --set "name=$name-$variant" "$@" \
+    --csv "results/$name-$variant.csv" --timeseries "results/$name-$variant-timeseries.csv" \
+    > "results/$name-$variant.txt"
+  "$fanout" plot "results/$name.csv" "results/$name-$variant.csv" -o "results/$name-latency.svg"
+  "$fanout" plot "results/$name-timeseries.csv" "results/$name-$variant-timeseries.csv" \
+    -o "results/$name-timeseries.svg"
+}
+fault_pair tail-at-scale hedged --set policy.store.hedge=p95 --set policy.cache.hedge=p95
+fault_pair retry-storm backoff --set policy.store.backoff=20ms \
+  --set policy.store.jitter=full --set policy.store.retry_budget=0.02
+fault_pair replica-crash no-failover --set policy.cache.failover=false
+fault_pair duplicate-fanout keyed --set cluster.fanout_workers.idempotency_key=true
+
 echo "done: $(ls results | wc -l) files in results/"

@@ -247,11 +247,16 @@ impl Faults {
 
 /// One line describing a fault, for the time series' `event` column.
 pub(super) fn describe(f: &Fault) -> String {
+    format!("{} for {}", describe_short(f), f.duration)
+}
+
+/// What a fault does, without its duration.
+pub(super) fn describe_short(f: &Fault) -> String {
     let tier = |t: FaultTarget| match t {
         FaultTarget::Store => "store shard",
         FaultTarget::Cache => "cache machine",
     };
-    let what = match &f.kind {
+    match &f.kind {
         FaultKind::Crash {
             target,
             index,
@@ -288,8 +293,7 @@ pub(super) fn describe(f: &Fault) -> String {
         FaultKind::Network { delay, drop } => {
             format!("network +{delay} per hop, {}% lost", drop * 100.0)
         }
-    };
-    format!("{what} for {}", f.duration)
+    }
 }
 
 #[cfg(test)]

@@ -168,12 +168,14 @@ fn describe_events(scenario: &Scenario, world: &World) -> Vec<(SimTime, String)>
             ),
         })
         .collect();
-    out.extend(
-        scenario
-            .faults
-            .iter()
-            .map(|f| (SimTime::ZERO + f.at, faults::describe(f))),
-    );
+    for f in &scenario.faults {
+        let start = SimTime::ZERO + f.at;
+        out.push((start, faults::describe(f)));
+        // Marked too, so a plot shows whether an effect outlasts its fault.
+        if let Some(end) = start.checked_add(f.duration) {
+            out.push((end, format!("end of {}", faults::describe_short(f))));
+        }
+    }
     out.sort_by_key(|(t, _)| *t);
     out
 }
