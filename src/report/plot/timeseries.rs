@@ -7,8 +7,11 @@
 //! something, up to two more panels follow on the same time axis: the share
 //! of reads answered in full, drawn when some interval fell below 100%, and
 //! the policy counters per interval (retries, timeouts, hedges, rebuilds,
-//! duplicates), each drawn only when it is nonzero somewhere. A fault-free
-//! run, or a CSV written before those columns, gives the two-panel plot.
+//! duplicates), each drawn only when it is nonzero somewhere. Either of
+//! them brings a third, drawn between the p99 panel and them: the tweet
+//! store's reads/s, where a fault's load lands (a cache machine that comes
+//! back empty has its timelines rebuilt from the store). A fault-free run,
+//! or a CSV written before those columns, gives the two-panel plot.
 
 use super::axis::{Axis, FrameOpts, Panel, left_margin};
 use super::legend::{Glyph, Legend};
@@ -25,6 +28,8 @@ const EVENT_DASH: &str = "4,4";
 
 /// Title of the availability panel.
 pub const AVAILABILITY_TITLE: &str = "reads answered in full (%)";
+/// Title of the store panel (before the axis's scale note).
+pub const STORE_TITLE: &str = "store reads/s";
 
 /// The counters of the count panel: CSV column, legend label, CSS class and
 /// dash pattern (the colour is the strategy's, so the dash tells which
@@ -48,6 +53,9 @@ struct Point {
     posts: f64,
     writes: f64,
     p99: f64,
+    /// Reads of the tweet store per second (NaN when the CSV has no such
+    /// column).
+    store: f64,
     /// Reads answered in full over reads settled in the interval; NaN when
     /// none settled or the CSV has no such column.
     avail: f64,
@@ -78,6 +86,7 @@ pub(super) fn draw(tables: &[Table]) -> Result<String> {
         let writes = t.col("timeline_writes_per_sec", PLOT)?;
         let p99 = t.col("read_p99_ms", PLOT)?;
         let event = t.opt_col("event");
+        let store = t.opt_col("store_reads_per_sec");
         // Older CSVs have no resilience columns: their values are NaN.
         let avail = t.opt_col("availability");
         let counters = COUNTERS.map(|c| t.opt_col(c.0));
@@ -93,6 +102,7 @@ pub(super) fn draw(tables: &[Table]) -> Result<String> {
                 posts: t.num(r, posts)?,
                 writes: t.num(r, writes)?,
                 p99: t.num(r, p99)?,
+                store: opt(r, store)?,
                 avail: opt(r, avail)?,
                 counts,
             };
@@ -176,10 +186,17 @@ pub(super) fn draw(tables: &[Table]) -> Result<String> {
             .collect();
         Axis::fit(&counts, true, true)
     });
+    // The store's reads/s, only beside the resilience panels: that is where
+    // a fault's load shows, and fault-free plots stay as they were.
+    let show_store = (show_avail || !active.is_empty()) && pts().any(|p| p.store.is_finite());
+    let y_store = show_store.then(|| {
+        let store: Vec<f64> = pts().map(|p| p.store).collect();
+        Axis::fit(&store, true, true)
+    });
 
     // Layout.
     let mut left = left_margin(&y_top).max(left_margin(&y_bot));
-    for a in y_avail.iter().chain(&y_counts) {
+    for a in y_store.iter().chain(&y_avail).chain(&y_counts) {
         left = left.max(left_margin(a));
     }
     let left = left + 12.0;
@@ -228,6 +245,7 @@ pub(super) fn draw(tables: &[Table]) -> Result<String> {
             y: y.clone(),
         }
     };
+    let store_panel = y_store.as_ref().map(&mut extra);
     let avail_panel = y_avail.as_ref().map(&mut extra);
     let count_panel = y_counts.as_ref().map(&mut extra);
     let bottom = below;
@@ -282,7 +300,8 @@ pub(super) fn draw(tables: &[Table]) -> Result<String> {
             super::axis::fmt_sig(dt)
         );
     }
-    if y_top.clamped || y_bot.clamped || y_counts.as_ref().is_some_and(|a| a.clamped) {
+    let extra_clamped = y_store.iter().chain(&y_counts).any(|a| a.clamped);
+    if y_top.clamped || y_bot.clamped || extra_clamped {
         sub.push_str("; ");
         sub.push_str(super::axis::ZERO_NOTE);
     }
@@ -300,41 +319,33 @@ pub(super) fn draw(tables: &[Table]) -> Result<String> {
             x_grid: true,
         },
     );
-    // Only the lowest panel labels the shared time axis.
-    let only_p99 = avail_panel.is_none() && count_panel.is_none();
+    // The panels below the top one, top to bottom, with their titles. Only
+    // the lowest labels the shared time axis.
+    let stacked: Vec<(&Panel, String)> = [
+        Some((&lower, bot_title)),
+        store_panel
+            .as_ref()
+            .map(|p| (p, format!("{STORE_TITLE}{}", p.y.scale_note()))),
+        avail_panel
+            .as_ref()
+            .map(|p| (p, AVAILABILITY_TITLE.to_string())),
+        count_panel
+            .as_ref()
+            .map(|p| (p, format!("count per interval{}", p.y.scale_note()))),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     let time_title = "simulated time (s)";
-    lower.frame(
-        &mut svg,
-        &FrameOpts {
-            x_labels: only_p99,
-            y_labels: true,
-            x_title: only_p99.then_some(time_title),
-            y_title: Some(&bot_title),
-            x_grid: true,
-        },
-    );
-    if let Some(p) = &avail_panel {
-        let is_last = count_panel.is_none();
+    for (i, (p, title)) in stacked.iter().enumerate() {
+        let is_last = i + 1 == stacked.len();
         p.frame(
             &mut svg,
             &FrameOpts {
                 x_labels: is_last,
                 y_labels: true,
                 x_title: is_last.then_some(time_title),
-                y_title: Some(AVAILABILITY_TITLE),
-                x_grid: true,
-            },
-        );
-    }
-    if let Some(p) = &count_panel {
-        let title = format!("count per interval{}", p.y.scale_note());
-        p.frame(
-            &mut svg,
-            &FrameOpts {
-                x_labels: true,
-                y_labels: true,
-                x_title: Some(time_title),
-                y_title: Some(&title),
+                y_title: Some(title),
                 x_grid: true,
             },
         );
@@ -402,38 +413,29 @@ pub(super) fn draw(tables: &[Table]) -> Result<String> {
         svg.close();
     }
     svg.close();
-    svg.open_clipped(&clip_bot, "data");
-    for (i, s) in series.iter().enumerate() {
-        svg.open(&format!(
-            r#"class="series" data-series="{}""#,
-            esc(&names[i])
-        ));
-        let line = segments(&s.points, |p| p.p99, &lower);
-        draw_segments(
-            &mut svg,
-            &line,
-            &Stroke::solid(colors[i], 2.0).class("read-p99"),
-        );
-        svg.close();
+    // A panel of one line per series: `f` of each point, clipped to `clip`.
+    let lines =
+        |svg: &mut Svg, clip: &str, panel: &Panel, class: &str, f: &dyn Fn(&Point) -> f64| {
+            svg.open_clipped(clip, "data");
+            for (i, s) in series.iter().enumerate() {
+                svg.open(&format!(
+                    r#"class="series" data-series="{}""#,
+                    esc(&names[i])
+                ));
+                let line = segments(&s.points, f, panel);
+                draw_segments(svg, &line, &Stroke::solid(colors[i], 2.0).class(class));
+                svg.close();
+            }
+            svg.close();
+        };
+    lines(&mut svg, &clip_bot, &lower, "read-p99", &|p| p.p99);
+    if let Some(panel) = &store_panel {
+        let clip = svg.clip(panel.area);
+        lines(&mut svg, &clip, panel, "store-reads", &|p| p.store);
     }
-    svg.close();
     if let Some(panel) = &avail_panel {
         let clip = svg.clip(panel.area);
-        svg.open_clipped(&clip, "data");
-        for (i, s) in series.iter().enumerate() {
-            svg.open(&format!(
-                r#"class="series" data-series="{}""#,
-                esc(&names[i])
-            ));
-            let line = segments(&s.points, |p| p.avail * 100.0, panel);
-            draw_segments(
-                &mut svg,
-                &line,
-                &Stroke::solid(colors[i], 2.0).class("availability"),
-            );
-            svg.close();
-        }
-        svg.close();
+        lines(&mut svg, &clip, panel, "availability", &|p| p.avail * 100.0);
     }
     if let Some(panel) = &count_panel {
         let clip = svg.clip(panel.area);
@@ -636,6 +638,41 @@ mod tests {
         assert_eq!(svg.matches(r#"class="availability""#).count(), 2);
         assert_eq!(svg.matches(r#"class="timeouts""#).count(), 2);
         assert!(!svg.contains(r#"class="retries""#));
+    }
+
+    #[test]
+    fn store_panel_only_beside_the_resilience_panels() {
+        let quiet = draw(&[table(Some(&|_, _| "1.0000,0,0,0,0,0,0,0".into()))]).unwrap();
+        assert!(!quiet.contains(STORE_TITLE));
+        assert!(!quiet.contains(r#"class="store-reads""#));
+        let svg = draw(&[table(Some(&|s, t| {
+            let a = if s == "hybrid" && t == 3 {
+                "0.9000"
+            } else {
+                "1.0000"
+            };
+            format!("{a},1,0,0,0,0,0,0")
+        }))])
+        .unwrap();
+        let titles = axis_titles(&svg);
+        let at = |title: &str| titles.iter().position(|t| *t == title);
+        // Between the p99 panel and the availability panel, which keeps
+        // the one time-axis title.
+        let store = at(STORE_TITLE).unwrap_or_else(|| panic!("{titles:?}"));
+        assert!(at("read p99 (ms)") < Some(store), "{titles:?}");
+        assert!(Some(store) < at(AVAILABILITY_TITLE), "{titles:?}");
+        let time = "simulated time (s)";
+        assert_eq!(titles.iter().filter(|t| **t == time).count(), 1);
+        assert!(at(time) > Some(store), "{titles:?}");
+        // One line per strategy.
+        assert_eq!(svg.matches(r#"class="store-reads""#).count(), 2);
+        // A CSV without the store column draws no store panel.
+        let mut t = table(Some(&|_, _| "0.5000,1,0,0,0,0,0,0".into()));
+        let col = t.opt_col("store_reads_per_sec").unwrap();
+        t.header[col] = "renamed".into();
+        let svg = draw(&[t]).unwrap();
+        assert!(svg.contains(AVAILABILITY_TITLE));
+        assert!(!svg.contains(STORE_TITLE));
     }
 
     #[test]
