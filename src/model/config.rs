@@ -304,9 +304,9 @@ pub struct Fault {
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum FaultTarget {
     /// The tweet store; `index` names a shard.
-    Store,
+    Store = 0,
     /// The timeline cache; `index` names a machine.
-    Cache,
+    Cache = 1,
 }
 
 /// The kinds of fault the simulator injects.

@@ -16,14 +16,22 @@
 //! - a degraded network adds delay to every hop and loses a fraction of
 //!   messages.
 //!
-//! Every random choice draws from the run's `faults` stream, and only when
-//! a fault is configured, so a run without faults draws exactly what it
-//! drew before this module existed.
+//! Every random choice draws from a `faults` stream of its own (one each
+//! for the store, the cache, the network and the workers), and only when a
+//! fault is configured: a run without faults draws exactly what it drew
+//! before this module existed, and a policy that sends more requests to one
+//! tier does not change which requests another tier's fault hits.
 
 use crate::model::config::{Fault, FaultKind, FaultTarget};
-use crate::sim::rng::SimRng;
+use crate::sim::rng::{self, SimRng};
 use crate::sim::time::{SimDuration, SimTime};
 use rand::RngExt;
+
+/// Index of the network's stream in `Faults::rngs` (the store's and the
+/// cache's are `FaultTarget as usize`).
+const NETWORK: usize = 2;
+/// Index of the workers' stream.
+const WORKERS: usize = 3;
 
 /// A fault's window and what it does, in the form the hot path asks.
 #[derive(Clone, Debug)]
@@ -70,7 +78,8 @@ pub(super) struct Faults {
     /// Per cache machine, the timelines rebuilt since it restarted empty.
     lost: Vec<Option<Lost>>,
     users: u32,
-    rng: SimRng,
+    /// Streams of the store, the cache, the network and the workers.
+    rngs: [SimRng; 4],
     /// Whether any slow, network or crash window exists (quick exits).
     any_slow: bool,
     any_network: bool,
@@ -79,7 +88,7 @@ pub(super) struct Faults {
 
 impl Faults {
     /// The faults of a scenario; `None` when it has none.
-    pub(super) fn new(faults: &[Fault], machines: u32, users: u32, rng: SimRng) -> Option<Faults> {
+    pub(super) fn new(faults: &[Fault], machines: u32, users: u32, seed: u64) -> Option<Faults> {
         if faults.is_empty() {
             return None;
         }
@@ -102,7 +111,7 @@ impl Faults {
             windows,
             lost: vec![None; machines as usize],
             users,
-            rng,
+            rngs: [0, 1, 2, 3].map(|i| rng::substream(seed, "faults", i)),
         })
     }
 
@@ -135,7 +144,7 @@ impl Faults {
             } = w.kind
                 && w.hits(target, index)
                 && w.covers(t)
-                && (probability >= 1.0 || self.rng.random::<f64>() < probability)
+                && (probability >= 1.0 || self.rngs[target as usize].random::<f64>() < probability)
             {
                 let scaled = (out.as_nanos() as f64 * factor).min(u64::MAX as f64 / 2.0);
                 out = SimDuration::from_nanos(scaled as u64).saturating_add(delay);
@@ -171,7 +180,7 @@ impl Faults {
                 keep *= 1.0 - drop;
             }
         }
-        keep < 1.0 && self.rng.random::<f64>() >= keep
+        keep < 1.0 && self.rngs[NETWORK].random::<f64>() >= keep
     }
 
     /// Whether the timeline of `user` on cache machine `machine` is missing
@@ -240,8 +249,8 @@ impl Faults {
 
     /// The fault stream, for choices the simulation makes about faults
     /// (which running jobs a worker crash interrupts).
-    pub(super) fn rng(&mut self) -> &mut SimRng {
-        &mut self.rng
+    pub(super) fn worker_rng(&mut self) -> &mut SimRng {
+        &mut self.rngs[WORKERS]
     }
 }
 
@@ -299,7 +308,6 @@ pub(super) fn describe_short(f: &Fault) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::rng;
 
     fn fault(at: u64, secs: u64, kind: FaultKind) -> Fault {
         Fault {
@@ -315,7 +323,7 @@ mod tests {
 
     #[test]
     fn no_faults_is_none() {
-        assert!(Faults::new(&[], 4, 10, rng::stream(1, "faults")).is_none());
+        assert!(Faults::new(&[], 4, 10, 1).is_none());
     }
 
     #[test]
@@ -332,7 +340,7 @@ mod tests {
             )],
             4,
             100,
-            rng::stream(1, "faults"),
+            1,
         )
         .unwrap();
         assert!(!f.down(FaultTarget::Cache, 2, at(9)));
@@ -357,7 +365,7 @@ mod tests {
             )],
             4,
             100,
-            rng::stream(1, "faults"),
+            1,
         )
         .unwrap();
         assert!(!f.timeline_missing(1, 7, at(12)), "down, not yet empty");
@@ -383,7 +391,7 @@ mod tests {
                 },
             )
         };
-        let mut f = Faults::new(&[slow(1.0)], 1, 1, rng::stream(1, "faults")).unwrap();
+        let mut f = Faults::new(&[slow(1.0)], 1, 1, 1).unwrap();
         let s = SimDuration::from_micros(2);
         assert_eq!(
             f.service(FaultTarget::Store, 3, at(1), s).as_nanos(),
@@ -391,7 +399,7 @@ mod tests {
         );
         assert_eq!(f.service(FaultTarget::Store, 3, at(10), s), s);
         assert_eq!(f.service(FaultTarget::Cache, 3, at(1), s), s);
-        let mut f = Faults::new(&[slow(0.01)], 1, 1, rng::stream(1, "faults")).unwrap();
+        let mut f = Faults::new(&[slow(0.01)], 1, 1, 1).unwrap();
         let n = 100_000;
         let slowed = (0..n)
             .filter(|_| f.service(FaultTarget::Store, 0, at(1), s) > s)
@@ -413,7 +421,7 @@ mod tests {
             )],
             1,
             1,
-            rng::stream(1, "faults"),
+            1,
         )
         .unwrap();
         assert_eq!(f.extra_delay(at(6)), SimDuration::from_millis(2));

@@ -503,7 +503,7 @@ impl<'a> Simulation<'a> {
                 &scenario.faults,
                 c.timeline_cache.machines,
                 world.graph.users(),
-                rng::stream(seed, "faults"),
+                seed,
             ),
             clients: scenario
                 .has_resilience()
@@ -868,7 +868,7 @@ impl<'a> Simulation<'a> {
         let k = (workers as usize).min(running.len());
         if let Some(f) = self.faults.as_mut() {
             for j in 0..k {
-                let r = f.rng().random_range(j..running.len());
+                let r = f.worker_rng().random_range(j..running.len());
                 running.swap(j, r);
             }
         }
