@@ -2,7 +2,8 @@
 //! as the mean across seeds and, with two or more seeds, the half-width of
 //! its 95% confidence interval (Student's t; see `crate::sweep`). Runs that
 //! configure faults or client policies (issue #5) add an availability
-//! column.
+//! column, and a per-second column for each resilience counter that is not
+//! zero everywhere.
 
 use super::{Exporter, Row};
 use crate::metrics::Report;
@@ -30,6 +31,30 @@ const METRICS: [Metric; 6] = [
 /// Shown after [`METRICS`] when some run configured a fault or client
 /// policy (issue #5): the share of reads answered in full, in percent.
 const AVAILABILITY: Metric = ("availability %", |r| r.resilience.availability() * 100.0, 3);
+
+/// Per simulated second: failed and degraded reads, timeouts, retries,
+/// hedges, duplicate entries and rebuilds; each shown when not all zero.
+const COUNTS: [Metric; 7] = [
+    (
+        "failed reads/s",
+        |r| per_sec(r, r.resilience.failed_reads),
+        1,
+    ),
+    (
+        "degraded reads/s",
+        |r| per_sec(r, r.resilience.degraded_reads),
+        1,
+    ),
+    ("timeouts/s", |r| per_sec(r, r.resilience.timeouts), 1),
+    ("retries/s", |r| per_sec(r, r.resilience.retries), 1),
+    ("hedges/s", |r| per_sec(r, r.resilience.hedges), 1),
+    ("duplicates/s", |r| per_sec(r, r.resilience.duplicates), 1),
+    ("rebuilds/s", |r| per_sec(r, r.resilience.rebuilds), 1),
+];
+
+fn per_sec(r: &Report, n: u64) -> f64 {
+    n as f64 / r.sim_seconds
+}
 
 fn cell(values: &[f64], decimals: usize) -> String {
     let (mean, half) = mean_ci95(values);
@@ -83,6 +108,11 @@ impl Exporter for SweepTable {
         let mut metrics = METRICS.to_vec();
         if rows.iter().any(|r| r.report.resilience_configured) {
             metrics.push(AVAILABILITY);
+            metrics.extend(
+                COUNTS
+                    .iter()
+                    .filter(|m| rows.iter().any(|r| m.1(&r.report) > 0.0)),
+            );
         }
         let mut header = vec!["point".to_string(), "strategy".to_string()];
         header.extend(metrics.iter().map(|m| m.0.to_string()));
@@ -170,9 +200,14 @@ mod tests {
         ];
         let text = render(&rows);
         let lines: Vec<&str> = text.lines().collect();
-        assert!(lines[1].ends_with("availability %"), "{text}");
+        assert!(
+            lines[1].ends_with("availability %  failed reads/s"),
+            "{text}"
+        );
         // Mean of 99.0 and 99.6 with its 95% half-width (t = 12.706).
-        assert!(lines[2].ends_with("99.300 ±3.812"), "{text}");
-        assert!(lines[3].ends_with("100.000"), "{text}");
+        assert!(!text.contains("retries/s"), "all zero: not shown");
+        assert!(lines[2].contains("99.300 ±3.812"), "{text}");
+        let last: Vec<&str> = lines[3].split_whitespace().rev().take(2).collect();
+        assert_eq!(last, ["0.0", "100.000"], "{text}");
     }
 }
