@@ -9,10 +9,8 @@ use std::io::{self, Write};
 /// The time-series CSV (`--timeseries`).
 pub struct TimeSeriesCsv;
 
-/// Column names, in order, before any sweep columns. The last eight are
-/// [`super::RESILIENCE_COLUMNS`], appended after `event` so that the
-/// earlier columns keep their positions.
-pub const COLUMNS: [&str; 26] = [
+/// The columns written before the resilience columns existed.
+const BASE_COLUMNS: [&str; 18] = [
     "scenario",
     "strategy",
     "seed",
@@ -31,15 +29,31 @@ pub const COLUMNS: [&str; 26] = [
     "cache_peak_queue",
     "workers_peak_queue",
     "event",
-    "availability",
-    "failed_reads",
-    "degraded_reads",
-    "timeouts",
-    "retries",
-    "hedges",
-    "duplicates",
-    "rebuilds",
 ];
+
+/// Column names, in order, before any sweep columns: the base columns, then
+/// [`super::RESILIENCE_COLUMNS`] after `event`, so that the earlier columns
+/// keep their positions.
+pub const COLUMNS: [&str; 26] = concat(BASE_COLUMNS, super::RESILIENCE_COLUMNS);
+
+/// `a` followed by `b`, in a constant.
+const fn concat<const A: usize, const B: usize, const C: usize>(
+    a: [&'static str; A],
+    b: [&'static str; B],
+) -> [&'static str; C] {
+    assert!(A + B == C, "the lengths must add up");
+    let mut out = [""; C];
+    let mut i = 0;
+    while i < A {
+        out[i] = a[i];
+        i += 1;
+    }
+    while i < C {
+        out[i] = b[i - A];
+        i += 1;
+    }
+    out
+}
 
 impl Exporter for TimeSeriesCsv {
     fn export(&self, rows: &[Row], out: &mut dyn Write) -> io::Result<()> {
