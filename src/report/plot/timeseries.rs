@@ -208,7 +208,7 @@ pub(super) fn draw(tables: &[Table]) -> Result<String> {
     let event_size = 10.0;
     let row_h = 13.0;
     let rows = place_events(&events, &x, left, plot_w, event_size);
-    let n_rows = rows.iter().map(|r| r + 1).max().unwrap_or(0);
+    let n_rows = rows.iter().map(|r| r.0 + 1).max().unwrap_or(0);
     let top = band_top + n_rows as f64 * row_h + 10.0;
     let top_area = Rect {
         x: left,
@@ -354,17 +354,12 @@ pub(super) fn draw(tables: &[Table]) -> Result<String> {
     // Events: dashed lines through both panels, labels in rows above.
     svg.open(r#"class="events""#);
     let ev_stroke = Stroke::solid(EVENT, 1.2).dashed(EVENT_DASH).class("event");
-    for ((t, text), row) in events.iter().zip(&rows) {
+    for ((t, text), &(row, leftward)) in events.iter().zip(&rows) {
         let px = upper.px(*t);
-        let base = band_top + *row as f64 * row_h + event_size;
+        let base = band_top + row as f64 * row_h + event_size;
         svg.line(px, base + 3.0, px, bottom, &ev_stroke);
         let label = truncate(text, 48);
-        let w = text_width(&label, event_size);
-        let anchor = if px + 3.0 + w > left + plot_w {
-            Anchor::End
-        } else {
-            Anchor::Start
-        };
+        let anchor = if leftward { Anchor::End } else { Anchor::Start };
         let lx = if anchor == Anchor::End {
             px - 3.0
         } else {
@@ -504,7 +499,7 @@ fn place_events(
     left: f64,
     plot_w: f64,
     size: f64,
-) -> Vec<usize> {
+) -> Vec<(usize, bool)> {
     const MAX_ROWS: usize = 6;
     // (row, line x, label span)
     let mut placed: Vec<(usize, f64, (f64, f64))> = Vec::new();
@@ -512,26 +507,45 @@ fn place_events(
     for (t, text) in events {
         let px = left + super::axis::INSET + x.frac(*t) * (plot_w - 2.0 * super::axis::INSET);
         let w = text_width(&truncate(text, 48), size);
-        let span = if px + 3.0 + w > left + plot_w {
-            (px - 3.0 - w, px)
-        } else {
-            (px, px + 3.0 + w)
+        let (right, leftward) = ((px, px + 3.0 + w), (px - 3.0 - w, px));
+        // The label goes right of its line unless it would leave the plot;
+        // the other side is tried when no row is free on this one.
+        let right_fits = right.1 <= left + plot_w;
+        let sides: &[bool] = match (right_fits, leftward.0 >= left) {
+            (true, true) => &[false, true],
+            (true, false) => &[false],
+            _ => &[true],
         };
-        let conflicts = |row: usize| {
+        // Text over text is unreadable; a dashed line through a label is
+        // only untidy, so it weighs far less when no place is clean.
+        let conflicts = |row: usize, span: (f64, f64)| -> usize {
             placed
                 .iter()
-                .filter(|(r, lx, s)| {
-                    (*r == row && s.0 < span.1 + 6.0 && span.0 < s.1 + 6.0)
-                        || (*r < row && *lx >= span.0 - 2.0 && *lx <= span.1 + 2.0)
+                .map(|(r, lx, s)| {
+                    if *r == row && s.0 < span.1 + 6.0 && span.0 < s.1 + 6.0 {
+                        100
+                    } else if (*r < row && *lx >= span.0 - 2.0 && *lx <= span.1 + 2.0)
                         || (*r > row && px >= s.0 - 2.0 && px <= s.1 + 2.0)
+                    {
+                        1
+                    } else {
+                        0
+                    }
                 })
-                .count()
+                .sum()
         };
-        let row = (0..MAX_ROWS)
-            .find(|&r| conflicts(r) == 0)
-            .unwrap_or_else(|| (0..MAX_ROWS).min_by_key(|&r| conflicts(r)).unwrap_or(0));
-        placed.push((row, px, span));
-        rows.push(row);
+        let span_of = |left_side: bool| if left_side { leftward } else { right };
+        let choices = || {
+            sides
+                .iter()
+                .flat_map(|&side| (0..MAX_ROWS).map(move |r| (r, side)))
+        };
+        let (row, side) = choices()
+            .find(|&(r, side)| conflicts(r, span_of(side)) == 0)
+            .or_else(|| choices().min_by_key(|&(r, side)| conflicts(r, span_of(side))))
+            .unwrap_or((0, sides[0]));
+        placed.push((row, px, span_of(side)));
+        rows.push((row, side));
     }
     rows
 }
@@ -684,8 +698,40 @@ mod tests {
             (80.0, "far away".to_string()),
         ];
         let rows = place_events(&ev, &x, 0.0, 700.0, 10.0);
-        assert_eq!(rows[0], 0);
-        assert_ne!(rows[1], rows[0]);
-        assert_eq!(rows[2], 0);
+        assert_eq!(rows[0].0, 0);
+        assert_ne!(rows[1].0, rows[0].0);
+        assert_eq!(rows[2].0, 0);
+    }
+
+    /// duplicate-fanout's marks: three groups of three, each too close for
+    /// every line to miss every label; labels may be crossed by a line but
+    /// never written over each other.
+    #[test]
+    fn crowded_events_never_overlap_text() {
+        let x = Axis::fit(&[0.0, 40.0], false, false);
+        let mut ev = Vec::new();
+        for (t, n) in [(9.8, 199_999), (17.8, 110_818), (25.8, 78_455)] {
+            ev.push((t, format!("tweet by rank 1 ({n} followers)")));
+            ev.push((t + 0.2, "crash 4 workers for 2s".to_string()));
+            ev.push((t + 2.2, "end of crash 4 workers".to_string()));
+        }
+        let rows = place_events(&ev, &x, 0.0, 700.0, 10.0);
+        let span = |i: usize| {
+            let px = super::super::axis::INSET
+                + x.frac(ev[i].0) * (700.0 - 2.0 * super::super::axis::INSET);
+            let w = text_width(&ev[i].1, 10.0);
+            if rows[i].1 {
+                (px - 3.0 - w, px)
+            } else {
+                (px, px + 3.0 + w)
+            }
+        };
+        for i in 0..ev.len() {
+            for j in 0..i {
+                let (a, b) = (span(i), span(j));
+                let overlap = rows[i].0 == rows[j].0 && a.0 < b.1 && b.0 < a.1;
+                assert!(!overlap, "{:?} and {:?} overlap: {rows:?}", ev[i], ev[j]);
+            }
+        }
     }
 }
