@@ -916,4 +916,117 @@ mod tests {
             lost.posts
         );
     }
+
+    #[test]
+    fn a_network_fault_delays_answers_and_loses_messages() {
+        let mut s = small(5_000, 200.0, 2_000.0);
+        let world = World::build(&s).unwrap();
+        let base = run(&s, &world, StrategyKind::FanoutOnWrite);
+        s.faults = vec![Fault {
+            at: SimDuration::ZERO,
+            duration: secs(100),
+            kind: FaultKind::Network {
+                delay: SimDuration::from_millis(5),
+                drop: 0.0,
+            },
+        }];
+        let slow = run(&s, &world, StrategyKind::FanoutOnWrite);
+        // Both hops of the one cache round trip: 10 ms more at every percentile.
+        for q in [0.5, 0.99] {
+            let d = slow.read_latency.quantile_ms(q) - base.read_latency.quantile_ms(q);
+            assert!((d - 10.0).abs() < 0.05, "q{q}: +{d} ms");
+        }
+        s.faults[0].kind = FaultKind::Network {
+            delay: SimDuration::ZERO,
+            drop: 0.05,
+        };
+        // Without a timeout a lost message is a read that never answers.
+        let lossy = run(&s, &world, StrategyKind::FanoutOnWrite).resilience;
+        let lost = lossy.failed_reads as f64 / (lossy.full_reads + lossy.failed_reads) as f64;
+        // Request or answer lost: 1 - 0.95^2 = 9.75%.
+        assert!((lost - 0.0975).abs() < 0.01, "{lost}");
+        // A timeout and a retry on another replica bring most back.
+        s.policy.cache.timeout = Some(SimDuration::from_millis(20));
+        s.policy.cache.failover = true;
+        let kept = run(&s, &world, StrategyKind::FanoutOnWrite).resilience;
+        assert!(kept.timeouts > 0);
+        // All three replicas lost: about 0.0975^3 = 0.09%.
+        assert!(kept.failed_reads * 50 < lossy.failed_reads, "{kept:?}");
+    }
+
+    #[test]
+    fn a_fixed_hedge_fires_after_its_delay_only() {
+        let mut s = small(5_000, 100.0, 2_000.0);
+        s.policy.cache.hedge = Some(Hedge::After(SimDuration::from_millis(50)));
+        let world = World::build(&s).unwrap();
+        let r = run(&s, &world, StrategyKind::FanoutOnWrite);
+        assert_eq!(r.resilience.hedges, 0, "nothing takes 50 ms");
+        s.policy.cache.hedge = Some(Hedge::After(SimDuration::from_micros(1)));
+        let r = run(&s, &world, StrategyKind::FanoutOnWrite);
+        // Every read is still unanswered after 1 us: one hedge each.
+        assert_eq!(r.resilience.hedges, r.reads);
+    }
+
+    #[test]
+    fn a_breaker_stops_sending_to_a_failing_shard() {
+        let mut s = small(5_000, 200.0, 2_000.0);
+        s.faults = vec![Fault {
+            at: SimDuration::ZERO,
+            duration: secs(100),
+            kind: FaultKind::Slow {
+                target: FaultTarget::Store,
+                index: Some(2),
+                factor: 1.0,
+                delay: SimDuration::from_millis(100),
+                probability: 1.0,
+            },
+        }];
+        s.policy.store.timeout = Some(SimDuration::from_millis(10));
+        let world = World::build(&s).unwrap();
+        let open = run(&s, &world, StrategyKind::FanoutOnRead);
+        s.policy.store.breaker = Some(Breaker {
+            failures: 5,
+            open_for: secs(1),
+        });
+        let guarded = run(&s, &world, StrategyKind::FanoutOnRead);
+        // The same reads lose their shard-2 part either way...
+        assert_eq!(
+            open.resilience.degraded_reads,
+            guarded.resilience.degraded_reads
+        );
+        // ...but with the breaker open they fail at once instead of waiting
+        // out a timeout: a probe per second, and a few in flight.
+        assert!(
+            guarded.resilience.timeouts * 20 < open.resilience.timeouts,
+            "{} vs {}",
+            guarded.resilience.timeouts,
+            open.resilience.timeouts
+        );
+    }
+
+    #[test]
+    fn a_pull_that_times_out_under_hybrid_is_a_degraded_read() {
+        let mut s = small(5_000, 200.0, 2_000.0);
+        let world = World::build(&s).unwrap();
+        // The shard of the most followed account, whom hybrid pulls.
+        let shard = world.graph.by_rank(1).unwrap() % s.cluster.tweet_store.tier.shards;
+        s.faults = vec![Fault {
+            at: SimDuration::ZERO,
+            duration: secs(100),
+            kind: FaultKind::Slow {
+                target: FaultTarget::Store,
+                index: Some(shard),
+                factor: 1.0,
+                delay: SimDuration::from_millis(100),
+                probability: 1.0,
+            },
+        }];
+        s.policy.store.timeout = Some(SimDuration::from_millis(10));
+        let r = run(&s, &world, StrategyKind::Hybrid).resilience;
+        // The cached timeline answers; the celebrities on that shard are missing.
+        assert!(r.degraded_reads > 0, "{r:?}");
+        assert_eq!(r.failed_reads, 0);
+        assert_eq!(r.timeouts, r.degraded_reads, "one timed-out pull each");
+        assert!(r.full_reads > 0);
+    }
 }
