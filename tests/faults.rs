@@ -299,3 +299,43 @@ fn no_change_when_unused() {
     assert_eq!(t, table(&off));
     assert!(!t.iter().any(|l| l.contains("availability")));
 }
+
+/// Faults and policies draw from their own streams inside one
+/// single-threaded simulation: the thread count changes nothing.
+#[test]
+fn fault_runs_do_not_depend_on_the_thread_count() {
+    let csv = |threads: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_fanout"))
+            .args([
+                "run",
+                "scenarios/replica-crash.toml",
+                "--quiet",
+                "--duration",
+                "20s",
+                "--strategy",
+                "write",
+                "--strategy",
+                "hybrid",
+                "--set",
+                "faults[0].at=12s",
+                "--set",
+                "faults[0].duration=3s",
+                "--set",
+                "policy.store.hedge=p95",
+                "--timeseries",
+                "-",
+            ])
+            .env("RAYON_NUM_THREADS", threads)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let one = csv("1");
+    assert!(one.contains("crash cache machine 0"));
+    assert_eq!(one, csv("2"));
+}

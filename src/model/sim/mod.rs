@@ -76,7 +76,8 @@ impl World {
     /// Memory a run of `scenario` needs, estimated before anything is built:
     /// the graph at its peak during the build, the author and reader
     /// samplers, and `parallel` simulations running at once (event queue,
-    /// stations, histograms, fan-out jobs: a few MiB each, 16 MiB allowed).
+    /// stations, histograms, fan-out jobs: a few MiB each, 16 MiB allowed;
+    /// plus a bit per user for each cache crash that loses its data).
     pub fn estimate_memory_bytes(scenario: &Scenario, parallel: usize) -> u64 {
         Self::estimate_memory_bytes_in(scenario, parallel, scenario.population.graph)
     }
@@ -108,9 +109,25 @@ impl World {
             .saturating_add(scenario.warmup.as_nanos())
             / 1_000_000_000
             * 256;
+        // A cache machine that restarts empty keeps a bit per user for
+        // the timelines rebuilt since (src/model/sim/faults.rs).
+        let emptied = scenario
+            .faults
+            .iter()
+            .filter(|f| {
+                matches!(
+                    f.kind,
+                    crate::model::config::FaultKind::Crash {
+                        lose_data: true,
+                        ..
+                    }
+                )
+            })
+            .count() as u64;
         let per_sim = (16u64 << 20)
             .saturating_add(series)
-            .saturating_add(per_list);
+            .saturating_add(per_list)
+            .saturating_add(emptied.saturating_mul(users / 8 + 8));
         graph
             .saturating_add(samplers)
             .saturating_add(per_sim.saturating_mul(parallel as u64))
