@@ -484,9 +484,6 @@ impl Simulation<'_> {
         let (second, _) = self.send_copy(now, &copy, station, reader, cancel);
         let second = second.by(deadline);
         let first_station = self.station_of(&call);
-        let tc = self.clients().tier(call.tier);
-        tc.learn(first_station, call.sent, call.first);
-        tc.learn(station, now, second);
         let answer = match (call.first, second) {
             (Answer::Ok { at: a, .. }, Answer::Ok { at: b, .. }) if b < a => {
                 self.cancel_first(&call, b);
@@ -506,6 +503,17 @@ impl Simulation<'_> {
                 _ => Answer::Hang.by(deadline),
             },
         };
+        // The client learns from what reaches it: not from a losing answer,
+        // which is cancelled or ignored.
+        let tc = self.clients().tier(call.tier);
+        for (copy_station, sent, got) in [
+            (first_station, call.sent, call.first),
+            (station, now, second),
+        ] {
+            if !(matches!(got, Answer::Ok { .. }) && got != answer) {
+                tc.learn(copy_station, sent, got);
+            }
+        }
         // The winner decides which replica answered (a miss is its own).
         if call.tier == CallTier::Cache && matches!(answer, Answer::Ok { .. }) && answer == second {
             self.clients().calls[id as usize].replica = copy.replica;
