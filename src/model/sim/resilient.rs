@@ -733,6 +733,15 @@ mod tests {
         SimDuration::from_secs(n)
     }
 
+    /// A fault that lasts the whole of a test run.
+    fn whole_run(kind: FaultKind) -> Fault {
+        Fault {
+            at: SimDuration::ZERO,
+            duration: secs(100),
+            kind,
+        }
+    }
+
     fn quantiles(r: &Report) -> Vec<f64> {
         [0.5, 0.9, 0.99, 0.999, 1.0]
             .iter()
@@ -763,17 +772,13 @@ mod tests {
     #[test]
     fn a_slow_shard_makes_timeouts_and_retries_and_degraded_pulls() {
         let mut s = small(5_000, 200.0, 2_000.0);
-        s.faults = vec![Fault {
-            at: SimDuration::ZERO,
-            duration: secs(100),
-            kind: FaultKind::Slow {
-                target: FaultTarget::Store,
-                index: Some(0),
-                factor: 1.0,
-                delay: SimDuration::from_millis(50),
-                probability: 1.0,
-            },
-        }];
+        s.faults = vec![whole_run(FaultKind::Slow {
+            target: FaultTarget::Store,
+            index: Some(0),
+            factor: 1.0,
+            delay: SimDuration::from_millis(50),
+            probability: 1.0,
+        })];
         s.policy.store.timeout = Some(SimDuration::from_millis(10));
         s.policy.store.retries = 2;
         let world = World::build(&s).unwrap();
@@ -799,15 +804,11 @@ mod tests {
     #[test]
     fn a_retry_budget_bounds_retries() {
         let mut s = small(5_000, 200.0, 2_000.0);
-        s.faults = vec![Fault {
-            at: SimDuration::ZERO,
-            duration: secs(100),
-            kind: FaultKind::Crash {
-                target: FaultTarget::Store,
-                index: 1,
-                lose_data: false,
-            },
-        }];
+        s.faults = vec![whole_run(FaultKind::Crash {
+            target: FaultTarget::Store,
+            index: 1,
+            lose_data: false,
+        })];
         s.policy.store.retries = 3;
         s.policy.store.backoff = SimDuration::from_millis(1);
         let world = World::build(&s).unwrap();
@@ -857,17 +858,13 @@ mod tests {
     #[test]
     fn hedging_cuts_the_tail_of_a_slow_one_percent() {
         let mut s = small(5_000, 100.0, 2_000.0);
-        s.faults = vec![Fault {
-            at: SimDuration::ZERO,
-            duration: secs(100),
-            kind: FaultKind::Slow {
-                target: FaultTarget::Store,
-                index: None,
-                factor: 1.0,
-                delay: SimDuration::from_millis(20),
-                probability: 0.01,
-            },
-        }];
+        s.faults = vec![whole_run(FaultKind::Slow {
+            target: FaultTarget::Store,
+            index: None,
+            factor: 1.0,
+            delay: SimDuration::from_millis(20),
+            probability: 0.01,
+        })];
         let world = World::build(&s).unwrap();
         let before = run(&s, &world, StrategyKind::FanoutOnRead);
         s.policy.store.hedge = Some(Hedge::Quantile(0.95));
@@ -930,14 +927,10 @@ mod tests {
         let mut s = small(5_000, 200.0, 2_000.0);
         let world = World::build(&s).unwrap();
         let base = run(&s, &world, StrategyKind::FanoutOnWrite);
-        s.faults = vec![Fault {
-            at: SimDuration::ZERO,
-            duration: secs(100),
-            kind: FaultKind::Network {
-                delay: SimDuration::from_millis(5),
-                drop: 0.0,
-            },
-        }];
+        s.faults = vec![whole_run(FaultKind::Network {
+            delay: SimDuration::from_millis(5),
+            drop: 0.0,
+        })];
         let slow = run(&s, &world, StrategyKind::FanoutOnWrite);
         // Both hops of the one cache round trip: 10 ms more at every percentile.
         for q in [0.5, 0.99] {
@@ -978,17 +971,13 @@ mod tests {
     #[test]
     fn a_breaker_stops_sending_to_a_failing_shard() {
         let mut s = small(5_000, 200.0, 2_000.0);
-        s.faults = vec![Fault {
-            at: SimDuration::ZERO,
-            duration: secs(100),
-            kind: FaultKind::Slow {
-                target: FaultTarget::Store,
-                index: Some(2),
-                factor: 1.0,
-                delay: SimDuration::from_millis(100),
-                probability: 1.0,
-            },
-        }];
+        s.faults = vec![whole_run(FaultKind::Slow {
+            target: FaultTarget::Store,
+            index: Some(2),
+            factor: 1.0,
+            delay: SimDuration::from_millis(100),
+            probability: 1.0,
+        })];
         s.policy.store.timeout = Some(SimDuration::from_millis(10));
         let world = World::build(&s).unwrap();
         let open = run(&s, &world, StrategyKind::FanoutOnRead);
@@ -1018,17 +1007,13 @@ mod tests {
         let world = World::build(&s).unwrap();
         // The shard of the most followed account, whom hybrid pulls.
         let shard = world.graph.by_rank(1).unwrap() % s.cluster.tweet_store.tier.shards;
-        s.faults = vec![Fault {
-            at: SimDuration::ZERO,
-            duration: secs(100),
-            kind: FaultKind::Slow {
-                target: FaultTarget::Store,
-                index: Some(shard),
-                factor: 1.0,
-                delay: SimDuration::from_millis(100),
-                probability: 1.0,
-            },
-        }];
+        s.faults = vec![whole_run(FaultKind::Slow {
+            target: FaultTarget::Store,
+            index: Some(shard),
+            factor: 1.0,
+            delay: SimDuration::from_millis(100),
+            probability: 1.0,
+        })];
         s.policy.store.timeout = Some(SimDuration::from_millis(10));
         let r = run(&s, &world, StrategyKind::Hybrid).resilience;
         // The cached timeline answers; the celebrities on that shard are missing.
