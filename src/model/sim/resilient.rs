@@ -161,9 +161,11 @@ impl TierClient {
         {
             r.record(at, at - sent);
         }
-        if self.policy.breaker.is_some()
-            && let Some(at) = answer.at()
-        {
+        if let Some(cfg) = &self.policy.breaker {
+            // A request that never answers (lost, no timeout) counts as a
+            // failure once the breaker's own wait has passed, so a lost
+            // probe cannot hold a half-open breaker shut for ever.
+            let at = answer.at().unwrap_or(sent + cfg.open_for);
             let ok = matches!(answer, Answer::Ok { .. });
             self.breakers[station as usize].record(at, ok);
         }
@@ -1021,5 +1023,32 @@ mod tests {
         assert_eq!(r.failed_reads, 0);
         assert_eq!(r.timeouts, r.degraded_reads, "one timed-out pull each");
         assert!(r.full_reads > 0);
+    }
+
+    #[test]
+    fn a_request_that_never_answers_counts_against_the_breaker() {
+        use super::{Answer, TierClient};
+        let policy = ClientPolicy {
+            breaker: Some(Breaker {
+                failures: 1,
+                open_for: SimDuration::from_millis(10),
+            }),
+            ..ClientPolicy::default()
+        };
+        let mut tc = TierClient::new(&policy, 2, crate::sim::rng::stream(1, "t"));
+        let t0 = crate::sim::time::SimTime::ZERO + secs(1);
+        let ms = SimDuration::from_millis;
+        assert!(tc.allows(0, t0));
+        tc.learn(0, t0, Answer::Hang);
+        assert!(tc.allows(0, t0 + ms(9)), "not known to have failed yet");
+        assert!(!tc.allows(0, t0 + ms(10)), "given up on: the breaker opens");
+        assert!(tc.allows(1, t0 + ms(10)), "per station");
+        // Half-open 10 ms later: one probe; if it is lost too, the breaker
+        // opens again rather than waiting for it for ever.
+        assert!(tc.allows(0, t0 + ms(20)));
+        tc.learn(0, t0 + ms(20), Answer::Hang);
+        assert!(!tc.allows(0, t0 + ms(25)));
+        assert!(!tc.allows(0, t0 + ms(35)));
+        assert!(tc.allows(0, t0 + ms(40)));
     }
 }
