@@ -7,6 +7,9 @@
 //!
 //! Requests are counted in the interval in which they are issued (reads,
 //! posts) or in which their effect lands (timeline writes, deliveries).
+//! With faults or client policies a read's outcome (its latency, and the
+//! resilience counts) lands in the interval in which it settles, which may
+//! be after a retry or a rebuild.
 
 use crate::metrics::Latency;
 use crate::sim::time::{SimDuration, SimTime};
