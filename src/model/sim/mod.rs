@@ -637,7 +637,7 @@ impl<'a> Simulation<'a> {
                 Event::WorkerCrash(i) => self.crash_workers(now, i as usize),
                 Event::JobRetry { job, attempt } => {
                     if self.jobs[job as usize].attempt == attempt {
-                        self.retry_job(now, job);
+                        self.submit_job(now, job);
                     }
                 }
                 Event::CacheChunk { job, station, left } => {
@@ -764,6 +764,17 @@ impl<'a> Simulation<'a> {
         }
     }
 
+    /// Adds to a resilience counter of the summary (if `in_window`) and of
+    /// the open time-series interval.
+    fn count(&mut self, in_window: bool, f: impl Fn(&mut Resilience)) {
+        if in_window {
+            f(&mut self.report.resilience);
+        }
+        if let Some(s) = self.series.as_mut() {
+            f(&mut s.resilience);
+        }
+    }
+
     fn new_job(&mut self, author: u32, posted: SimTime, in_window: bool) -> u32 {
         let id = match self.free_jobs.pop() {
             Some(id) => id,
@@ -801,7 +812,6 @@ impl<'a> Simulation<'a> {
             self.shard_counts[s] += 1;
         }
         let mut batches = std::mem::take(&mut self.jobs[id as usize].batches);
-        let mut total = SimDuration::ZERO;
         for &s in &self.touched {
             let mut left = self.shard_counts[s as usize];
             self.shard_counts[s as usize] = 0;
@@ -813,7 +823,6 @@ impl<'a> Simulation<'a> {
                     u64::from(size),
                     &mut self.workers.rng,
                 );
-                total = total.saturating_add(cost);
                 batches.push(BatchPlan {
                     shard: s,
                     size,
@@ -824,15 +833,19 @@ impl<'a> Simulation<'a> {
         self.touched.clear();
         self.list_buf = buf;
         self.jobs[id as usize].batches = batches;
-        self.submit_job(now, id, total);
+        self.submit_job(now, id);
     }
 
-    /// Queues a planned job for a worker (again, after a crash ended its
-    /// first attempt); `total` is the worker time of all its batches.
-    fn submit_job(&mut self, now: SimTime, id: u32, total: SimDuration) {
+    /// Queues a planned job for a worker: first after its store write, and
+    /// again, from its first batch, after a worker crash ended an attempt.
+    fn submit_job(&mut self, now: SimTime, id: u32) {
         let job = &self.jobs[id as usize];
         let in_window = job.in_window;
         let destinations: u64 = job.batches.iter().map(|b| u64::from(b.size)).sum();
+        let total = job
+            .batches
+            .iter()
+            .fold(SimDuration::ZERO, |t, b| t.saturating_add(b.worker_cost));
         let arrival = now + self.one_way();
         match self.workers.stations[0].submit(arrival, total) {
             None => {
@@ -858,16 +871,6 @@ impl<'a> Simulation<'a> {
                 self.schedule(first, Event::Batch { job: id, attempt });
             }
         }
-    }
-
-    /// A job interrupted by a worker crash is taken up again, from its
-    /// first batch.
-    fn retry_job(&mut self, now: SimTime, id: u32) {
-        let total = self.jobs[id as usize]
-            .batches
-            .iter()
-            .fold(SimDuration::ZERO, |t, b| t.saturating_add(b.worker_cost));
-        self.submit_job(now, id, total);
     }
 
     /// `workers` fan-out workers die at `now` until the crash ends: the

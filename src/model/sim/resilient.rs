@@ -706,17 +706,6 @@ impl Simulation<'_> {
         let service = super::sample(cfg, u64::from(items), &mut self.cache.rng);
         let _ = self.cache.stations[station as usize].submit(arrival, service);
     }
-
-    /// Adds to a resilience counter of the summary (if `in_window`) and of
-    /// the open time-series interval.
-    pub(super) fn count(&mut self, in_window: bool, f: impl Fn(&mut crate::metrics::Resilience)) {
-        if in_window {
-            f(&mut self.report.resilience);
-        }
-        if let Some(s) = self.series.as_mut() {
-            f(&mut s.resilience);
-        }
-    }
 }
 
 #[cfg(test)]
