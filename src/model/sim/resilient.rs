@@ -37,6 +37,15 @@ pub(super) enum CallTier {
     Cache,
 }
 
+impl From<CallTier> for FaultTarget {
+    fn from(t: CallTier) -> FaultTarget {
+        match t {
+            CallTier::Store => FaultTarget::Store,
+            CallTier::Cache => FaultTarget::Cache,
+        }
+    }
+}
+
 /// What one copy of a request brought back, as the client sees it.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 enum Answer {
@@ -342,6 +351,14 @@ impl Simulation<'_> {
         self.attempt(now, id);
     }
 
+    /// The stations (and service stream) of a call's tier.
+    fn tier_mut(&mut self, t: CallTier) -> &mut super::Tier {
+        match t {
+            CallTier::Store => &mut self.store,
+            CallTier::Cache => &mut self.cache,
+        }
+    }
+
     /// The station a call's current attempt goes to.
     fn station_of(&self, call: &Call) -> u32 {
         match call.tier {
@@ -392,10 +409,7 @@ impl Simulation<'_> {
         cancel_at: Option<SimTime>,
     ) -> (Answer, Option<Visit>) {
         let arrival = now + self.one_way();
-        let target = match call.tier {
-            CallTier::Store => FaultTarget::Store,
-            CallTier::Cache => FaultTarget::Cache,
-        };
+        let target = FaultTarget::from(call.tier);
         let mut miss = false;
         if let Some(f) = self.faults.as_mut() {
             if f.lose_message(now) {
@@ -408,24 +422,19 @@ impl Simulation<'_> {
             miss = call.tier == CallTier::Cache && f.timeline_missing(station, reader, arrival);
         }
         let cluster = &self.scenario.cluster;
-        let (cfg, items, tier) = match call.tier {
-            CallTier::Store => (&cluster.tweet_store.read, call.items, &mut self.store),
+        let (cfg, items) = match call.tier {
+            CallTier::Store => (&cluster.tweet_store.read, call.items),
             // A miss is a lookup that finds nothing: no entries to read.
             CallTier::Cache => (
                 &cluster.timeline_cache.read,
                 if miss { 0 } else { call.items },
-                &mut self.cache,
             ),
         };
-        let mut service = super::sample(cfg, u64::from(items), &mut tier.rng);
+        let mut service = super::sample(cfg, u64::from(items), &mut self.tier_mut(call.tier).rng);
         if let Some(f) = self.faults.as_mut() {
             service = f.service(target, station, arrival, service);
         }
-        let tier = match call.tier {
-            CallTier::Store => &mut self.store,
-            CallTier::Cache => &mut self.cache,
-        };
-        let st = &mut tier.stations[station as usize];
+        let st = &mut self.tier_mut(call.tier).stations[station as usize];
         if let Some(cancel) = cancel_at {
             let start = st.peek_start(arrival);
             if start >= cancel {
@@ -528,11 +537,7 @@ impl Simulation<'_> {
     fn cancel_first(&mut self, call: &Call, won_at: SimTime) {
         if let Some((station, visit)) = call.first_visit {
             let at = won_at + self.one_way();
-            let tier = match call.tier {
-                CallTier::Store => &mut self.store,
-                CallTier::Cache => &mut self.cache,
-            };
-            tier.stations[station as usize].cancel(visit, at);
+            self.tier_mut(call.tier).stations[station as usize].cancel(visit, at);
         }
     }
 
