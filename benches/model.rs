@@ -13,7 +13,16 @@
 //! fanout-on-read: X simulated s per wall s, Y M events/s (median of N runs)
 //! ```
 //!
-//! `cargo bench --bench model` (about a minute; `-- hybrid` for one strategy).
+//! The same runs again with client policies that never fire (hour-long
+//! timeouts, cache failover) take the resilient read path of issue #5, whose
+//! output is the same (a unit test pins it): the cost of that path is
+//! printed as a ratio of medians measured in the same run:
+//!
+//! ```text
+//! fanout-on-read: resilient read path 1.23x the wall time of the plain one
+//! ```
+//!
+//! `cargo bench --bench model` (about two minutes; `-- hybrid` for one strategy).
 //! The engine alone against a minimal BinaryHeap loop is in benches/engine.rs.
 
 use criterion::{Criterion, SamplingMode, Throughput};
@@ -56,9 +65,66 @@ fn main() {
     // Simulated time of one run: the warm-up and the measured window (the
     // drain after it is short and not counted).
     let simulated = (s.warmup + s.duration).as_secs_f64();
-    let options = SimOptions::default();
+    let mut all = time_strategies(&mut criterion, "model_twitter_2012_3s", &s, &world);
+    let mut idle = s.clone();
+    idle.policy.store.timeout = Some(fanout::sim::time::SimDuration::from_secs(3600));
+    idle.policy.cache.timeout = idle.policy.store.timeout;
+    idle.policy.cache.failover = true;
+    let mut resilient = time_strategies(
+        &mut criterion,
+        "model_twitter_2012_3s_resilient_path",
+        &idle,
+        &world,
+    );
 
-    let mut group = criterion.benchmark_group("model_twitter_2012_3s");
+    for t in &mut all {
+        // Strategies left out by a filter on the command line ran nothing.
+        if t.walls.is_empty() {
+            continue;
+        }
+        let median = t.median();
+        println!(
+            "{}: {:.2} simulated s per wall s, {:.2} M events/s (median of {} runs of {} s simulated, {} events each)",
+            t.kind.name(),
+            simulated / median,
+            t.events as f64 / median / 1e6,
+            t.walls.len(),
+            simulated,
+            t.events
+        );
+    }
+    for (plain, r) in all.iter_mut().zip(&mut resilient) {
+        if plain.walls.is_empty() || r.walls.is_empty() {
+            continue;
+        }
+        println!(
+            "{}: resilient read path {:.2}x the wall time of the plain one ({} vs {} events)",
+            r.kind.name(),
+            r.median() / plain.median(),
+            r.events,
+            plain.events
+        );
+    }
+    criterion.final_summary();
+}
+
+impl Timings {
+    /// The median wall time in seconds (sorts the samples).
+    fn median(&mut self) -> f64 {
+        self.walls.sort();
+        self.walls[self.walls.len() / 2].as_secs_f64()
+    }
+}
+
+/// Times every strategy on `s` in one criterion group.
+fn time_strategies(
+    criterion: &mut Criterion,
+    name: &str,
+    s: &Scenario,
+    world: &World,
+) -> Vec<Timings> {
+    let options = SimOptions::default();
+    let mut group = criterion.benchmark_group(name);
     group
         .sampling_mode(SamplingMode::Flat)
         .sample_size(10)
@@ -67,7 +133,7 @@ fn main() {
     let mut all: Vec<Timings> = Vec::new();
     for kind in StrategyKind::ALL {
         // One untimed run gives the throughput figure (events per run).
-        let events = simulate(&s, &world, kind, &options, &mut |_, _| {}).events;
+        let events = simulate(s, world, kind, &options, &mut |_, _| {}).events;
         group.throughput(Throughput::Elements(events));
         let mut walls = Vec::new();
         group.bench_function(kind.name(), |b| {
@@ -76,8 +142,8 @@ fn main() {
                 for _ in 0..iters {
                     let t = Instant::now();
                     let report = simulate(
-                        black_box(&s),
-                        black_box(&world),
+                        black_box(s),
+                        black_box(world),
                         kind,
                         &options,
                         &mut |_, _| {},
@@ -97,23 +163,5 @@ fn main() {
         });
     }
     group.finish();
-
-    for t in &mut all {
-        // Strategies left out by a filter on the command line ran nothing.
-        if t.walls.is_empty() {
-            continue;
-        }
-        t.walls.sort();
-        let median = t.walls[t.walls.len() / 2].as_secs_f64();
-        println!(
-            "{}: {:.2} simulated s per wall s, {:.2} M events/s (median of {} runs of {} s simulated, {} events each)",
-            t.kind.name(),
-            simulated / median,
-            t.events as f64 / median / 1e6,
-            t.walls.len(),
-            simulated,
-            t.events
-        );
-    }
-    criterion.final_summary();
+    all
 }
