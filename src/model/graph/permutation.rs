@@ -5,8 +5,8 @@
 //! information (the celebrities must not all land on one shard), and the
 //! rank of one user must be computable on its own, in O(1) memory, so the
 //! counts cannot depend on how users are spread over threads. A Feistel
-//! network (docs/references.md, Feistel permutation (Luby-Rackoff 1988))
-//! is a bijection by construction whatever its round function; the rounds
+//! network (docs/references.md, Luby-Rackoff 1988) is a bijection by
+//! construction whatever its round function; the rounds
 //! use the SplitMix64 finaliser (docs/references.md, SplitMix64 and
 //! xoshiro256++) as that function, and cycle-walking keeps values in 0..n.
 
