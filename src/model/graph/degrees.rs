@@ -76,7 +76,7 @@ pub fn zipf_mean(exponent: f64, max: u32, users: u32) -> f64 {
 /// Mean follower count of a tweet's author when users post at rates
 /// ∝ (1 + followers)^x: the model's expected mean fan-out per tweet,
 /// Σ_r d_r (1 + d_r)^x / Σ_r (1 + d_r)^x, computed like [`zipf_mean`]. What
-/// [`Graph::weighted_mean_followers`] gives on a built graph (the same
+/// [`Graph::weighted_mean_followers`](super::Graph::weighted_mean_followers) gives on a built graph (the same
 /// counts, so the same value up to float sums). NaN for a negative or
 /// non-finite exponent or a non-finite x, 0 without users.
 pub fn activity_weighted_mean(exponent: f64, max: u32, users: u32, x: f64) -> f64 {
@@ -251,9 +251,10 @@ pub fn solve_exponent(mean: f64, max: u32, users: u32) -> Result<f64, String> {
     Ok(0.5 * (lo + hi))
 }
 
-/// The follower counts d_u, exactly as [`Graph::build`] sets them: user u
-/// has rank 1 + π(u) for the seeded permutation π ([`RankPermutation`]) and
-/// the rank-size count of that rank.
+/// The follower counts d_u, exactly as
+/// [`Graph::build`](super::Graph::build) sets them: user u has rank 1 + π(u)
+/// for the seeded permutation π ([`RankPermutation`]) and the rank-size
+/// count of that rank.
 pub(crate) fn follower_counts(p: &GraphParams) -> Result<Vec<u32>, String> {
     validate(p)?;
     let mut counts: Vec<u32> = try_zeroed(p.users as usize, "follower counts")?;

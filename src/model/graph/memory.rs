@@ -11,7 +11,7 @@
 /// Most rank blocks of the transposition.
 const MAX_BLOCKS: usize = 16;
 
-/// Bytes a [`Graph`] of `users` users and `users * mean_followers` edges will
+/// Bytes a [`Graph`](super::Graph) of `users` users and `users * mean_followers` edges will
 /// hold once built: 8 per edge (both directions) + 20 per user (two offset
 /// arrays and the rank list), vector headers aside.
 pub fn estimate_graph_bytes(users: u64, mean_followers: f64) -> u64 {
@@ -22,7 +22,7 @@ pub fn estimate_graph_bytes(users: u64, mean_followers: f64) -> u64 {
         .saturating_add(users.saturating_mul(4))
 }
 
-/// Peak bytes [`Graph::build`] will use, to check a scenario fits in memory
+/// Peak bytes [`Graph::build`](super::Graph::build) will use, to check a scenario fits in memory
 /// before building (the held size is [`estimate_graph_bytes`]). The larger
 /// of the generation phase (follower lists, offsets, counts, weights, alias
 /// table, a bitset per thread) and the transposition phase (the final graph,
@@ -44,7 +44,7 @@ pub fn estimate_memory_bytes(users: u64, mean_followers: f64) -> u64 {
     generate.max(transpose)
 }
 
-/// Peak bytes [`Graph::build_sampled`] will use for `users` users (whatever
+/// Peak bytes [`Graph::build_sampled`](super::Graph::build_sampled) will use for `users` users (whatever
 /// the number of edges): 40 per user held (two offset arrays, the rank list,
 /// the out-weights and two alias tables of 8 bytes per user), and about 52
 /// per user at the build's peak (the counts, f64 weights and an alias

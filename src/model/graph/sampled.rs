@@ -48,7 +48,7 @@ impl Graph {
     /// same on every access and for any thread count.
     ///
     /// e_v: the probability that v is among the d_u followers drawn ∝ w is
-    /// about 1 - exp(-d_u w_v / W) (W = Σ w), so E[e_v] ≈ Σ_u (1 - exp(-d_u
+    /// about 1 - exp(-d_u w_v / W) (W = Σ w), so E\[e_v\] ≈ Σ_u (1 - exp(-d_u
     /// w_v / W)), which saturates for heavy users as stored mode's sampling
     /// without replacement does. It is tabulated on a log grid of w,
     /// scaled so the total matches the total follower count, capped at the
