@@ -527,21 +527,24 @@ fn retry_storm_prose() {
     let c = Csv::open("retry-storm.csv");
     let storm = Csv::open("retry-storm-timeseries.csv");
     let calm = Csv::open("retry-storm-backoff-timeseries.csv");
-    let fault_end = |ts: &Csv| {
+    // The interval in which an event (the fault's start or end) happens.
+    let when = |ts: &Csv, event: &str| {
         let rows = ts.of(READ);
         let row = rows
             .iter()
-            .find(|r| r["event"].starts_with("end of slow"))
-            .expect("fault end");
+            .find(|r| r["event"].starts_with(event))
+            .expect(event);
         num(row, "t_start_s", &ts.path)
     };
+    let fault_end = |ts: &Csv| when(ts, "end of slow");
+    let first_full = when(&storm, "slow store") + 1.0;
     let t = storm.series(READ, "t_start_s");
     let avail = storm.series(READ, "availability");
     let ends = storm.series(READ, "t_end_s");
     let stormy: Vec<f64> = t
         .iter()
         .zip(&avail)
-        .filter(|(t, _)| **t >= 11.0)
+        .filter(|(t, _)| **t >= first_full)
         .map(|(_, a)| *a)
         .collect();
     assert!(
