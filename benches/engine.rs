@@ -1,4 +1,4 @@
-//! Engine speed against the practical ceiling (REFERENCE.md §7): a minimal
+//! Engine speed against the practical ceiling (docs/references.md, Simulator speed): a minimal
 //! `std::collections::BinaryHeap` event loop doing the same work with the
 //! same random draws, measured in the same run.
 //!

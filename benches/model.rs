@@ -14,7 +14,7 @@
 //! ```
 //!
 //! The same runs again with client policies that never fire (hour-long
-//! timeouts, cache failover) take the resilient read path of issue #5, whose
+//! timeouts, cache failover) take the resilient read path (README, Faults and resilience), whose
 //! output is the same (a unit test pins it): the cost of that path is
 //! printed as a ratio of medians measured in the same run:
 //!

@@ -30,7 +30,7 @@ echo "== hybrid threshold sweep on twitter-2012"
   > results/hybrid-threshold-sweep.txt
 "$fanout" plot results/hybrid-threshold-sweep.csv -o results/hybrid-threshold-sweep.svg
 
-# Fault scenarios (issue #5): each as shipped and with the policy (or key)
+# Fault scenarios (README, Faults and resilience): each as shipped and with the policy (or key)
 # that answers its fault, renamed so both show side by side in one plot.
 fault_pair() {
   local name=$1 variant=$2

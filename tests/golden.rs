@@ -68,7 +68,7 @@ impl Csv {
 }
 
 /// The columns a fresh CSV may have beyond a golden file written before
-/// them (issue #5's resilience columns), each with the value it must hold
+/// them (the resilience columns of README, Faults and resilience), each with the value it must hold
 /// in a scenario that configures no fault or client policy. Availability
 /// is empty instead when the run settled no read.
 const NEUTRAL: &[(&str, &str)] = &[

@@ -1,4 +1,4 @@
-//! Closed forms a station must reproduce (REFERENCE.md §6), as pure
+//! Closed forms a station must reproduce (docs/references.md, Queueing formulas), as pure
 //! functions. Rates are per second, times in seconds.
 //!
 //! Notation: arrival rate `lambda`, service rate `mu` per server, `c`
