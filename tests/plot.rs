@@ -3,7 +3,7 @@
 //! front; bad inputs give one-line input errors naming the file.
 
 use fanout::error::FanoutError;
-use fanout::report::plot::{self, CsvKind};
+use fanout::plot::{self, CsvKind};
 use std::path::{Path, PathBuf};
 
 const SUMMARY_HEADER: &str = "scenario,strategy,seed,sim_seconds,users,tweets_per_sec,reads_per_sec,\

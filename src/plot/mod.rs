@@ -59,7 +59,7 @@ pub const SUMMARY_COLUMNS: [&str; 21] = [
 /// The columns of the time-series CSV (those its exporter writes); later
 /// columns are ignored. Files written before the resilience columns (the
 /// last eight) existed lack them and still plot, without those panels.
-pub const TIMESERIES_COLUMNS: [&str; 26] = super::series::COLUMNS;
+pub const TIMESERIES_COLUMNS: [&str; 26] = crate::report::TIMESERIES_COLUMNS;
 
 /// What kind of CSV a header is, which decides the plot drawn from it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -553,7 +553,7 @@ fn place_events(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::plot::Record;
+    use crate::plot::Record;
 
     /// The resilience cells of a row, from its strategy and interval.
     type Cells<'a> = Option<&'a dyn Fn(&str, u32) -> String>;
@@ -561,7 +561,7 @@ mod tests {
     /// A time-series table of two strategies over four 1-s intervals, with
     /// the resilience columns when `resilience` gives each row's cells.
     fn table(resilience: Cells) -> Table {
-        let mut header: Vec<String> = crate::report::plot::TIMESERIES_COLUMNS[..18]
+        let mut header: Vec<String> = crate::plot::TIMESERIES_COLUMNS[..18]
             .iter()
             .map(|c| c.to_string())
             .collect();
