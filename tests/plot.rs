@@ -182,6 +182,75 @@ fn is_name_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, '_' | ':' | '-' | '.')
 }
 
+/// Parses one start (or empty-element) tag at the head of `rest`,
+/// checking its attributes; returns what follows the tag.
+fn start_tag<'a>(
+    rest: &'a str,
+    stack: &mut Vec<String>,
+    roots: &mut usize,
+) -> Result<&'a str, String> {
+    let r = &rest[1..];
+    let name_len = r.find(|c: char| !is_name_char(c)).unwrap_or(r.len());
+    if name_len == 0 {
+        return Err(format!("bad tag start: {:?}", &rest[..rest.len().min(20)]));
+    }
+    let name = &r[..name_len];
+    let mut a = &r[name_len..];
+    let mut attrs: Vec<&str> = Vec::new();
+    loop {
+        let trimmed = a.trim_start();
+        let had_space = trimmed.len() < a.len();
+        a = trimmed;
+        if let Some(x) = a.strip_prefix("/>") {
+            a = x;
+            if stack.is_empty() {
+                *roots += 1;
+            }
+            break;
+        }
+        if let Some(x) = a.strip_prefix('>') {
+            a = x;
+            if stack.is_empty() {
+                *roots += 1;
+            }
+            stack.push(name.to_string());
+            break;
+        }
+        if !had_space {
+            return Err(format!("<{name}>: attributes must be separated by space"));
+        }
+        let n = a.find(|c: char| !is_name_char(c)).unwrap_or(a.len());
+        if n == 0 {
+            return Err(format!(
+                "<{name}>: bad attribute at {:?}",
+                &a[..a.len().min(20)]
+            ));
+        }
+        let attr = &a[..n];
+        if attrs.contains(&attr) {
+            return Err(format!("<{name}>: attribute {attr} repeated"));
+        }
+        attrs.push(attr);
+        a = a[n..].trim_start();
+        a = a
+            .strip_prefix('=')
+            .ok_or(format!("<{name}>: {attr} has no ="))?
+            .trim_start();
+        let q = a.chars().next().ok_or("eof in attribute")?;
+        if q != '"' && q != '\'' {
+            return Err(format!("<{name}>: {attr} value not quoted"));
+        }
+        let end = a[1..].find(q).ok_or("unterminated attribute")?;
+        let value = &a[1..1 + end];
+        if value.contains('<') {
+            return Err(format!("<{name}>: < in attribute {attr}"));
+        }
+        check_entities(value, attr)?;
+        a = &a[end + 2..];
+    }
+    Ok(a)
+}
+
 fn xml_well_formed(doc: &str) -> Result<(), String> {
     let mut stack: Vec<String> = Vec::new();
     let mut roots = 0;
@@ -220,66 +289,7 @@ fn xml_well_formed(doc: &str) -> Result<(), String> {
             }
             rest = &r[end + 1..];
         } else {
-            let r = &rest[1..];
-            let name_len = r.find(|c: char| !is_name_char(c)).unwrap_or(r.len());
-            if name_len == 0 {
-                return Err(format!("bad tag start: {:?}", &rest[..rest.len().min(20)]));
-            }
-            let name = &r[..name_len];
-            let mut a = &r[name_len..];
-            let mut attrs: Vec<&str> = Vec::new();
-            loop {
-                let trimmed = a.trim_start();
-                let had_space = trimmed.len() < a.len();
-                a = trimmed;
-                if let Some(x) = a.strip_prefix("/>") {
-                    a = x;
-                    if stack.is_empty() {
-                        roots += 1;
-                    }
-                    break;
-                }
-                if let Some(x) = a.strip_prefix('>') {
-                    a = x;
-                    if stack.is_empty() {
-                        roots += 1;
-                    }
-                    stack.push(name.to_string());
-                    break;
-                }
-                if !had_space {
-                    return Err(format!("<{name}>: attributes must be separated by space"));
-                }
-                let n = a.find(|c: char| !is_name_char(c)).unwrap_or(a.len());
-                if n == 0 {
-                    return Err(format!(
-                        "<{name}>: bad attribute at {:?}",
-                        &a[..a.len().min(20)]
-                    ));
-                }
-                let attr = &a[..n];
-                if attrs.contains(&attr) {
-                    return Err(format!("<{name}>: attribute {attr} repeated"));
-                }
-                attrs.push(attr);
-                a = a[n..].trim_start();
-                a = a
-                    .strip_prefix('=')
-                    .ok_or(format!("<{name}>: {attr} has no ="))?
-                    .trim_start();
-                let q = a.chars().next().ok_or("eof in attribute")?;
-                if q != '"' && q != '\'' {
-                    return Err(format!("<{name}>: {attr} value not quoted"));
-                }
-                let end = a[1..].find(q).ok_or("unterminated attribute")?;
-                let value = &a[1..1 + end];
-                if value.contains('<') {
-                    return Err(format!("<{name}>: < in attribute {attr}"));
-                }
-                check_entities(value, attr)?;
-                a = &a[end + 2..];
-            }
-            rest = a;
+            rest = start_tag(rest, &mut stack, &mut roots)?;
         }
     }
     if !stack.is_empty() {

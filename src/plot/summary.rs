@@ -3,8 +3,9 @@
 //! sharing one y axis in ms (log when the values span decades), so the
 //! three operations and the strategies compare at a glance.
 
-use super::axis::{Axis, FrameOpts, Panel, TICK_SIZE, fmt_sig, left_margin};
+use super::axis::{Axis, fmt_sig};
 use super::legend::{Glyph, Legend};
+use super::panel::{FrameOpts, Panel, TICK_SIZE, left_margin};
 use super::svg::{Anchor, MUTED, Rect, Shape, Stroke, Svg, TextStyle, text_width};
 use super::{Provenance, Table, mean, series_colors};
 use crate::error::Result;
@@ -44,12 +45,73 @@ struct Series {
     seeds: usize,
 }
 
+/// One row of the CSVs: which run it is, and its nine percentiles.
+struct Row {
+    scenario: String,
+    strategy: String,
+    seed: String,
+    /// `[op][percentile]` in ms, NaN when missing.
+    values: [[f64; 3]; 3],
+}
+
+/// Sizes and positions of the three panels, from the names under them.
+struct Layout {
+    /// Names too long for their slot are written rotated.
+    rotate: bool,
+    slot_w: f64,
+    panel_w: f64,
+    gap: f64,
+    left: f64,
+    top: f64,
+    panel_h: f64,
+    /// Room under the panels for the category names.
+    below: f64,
+}
+
 /// Draws this plot from the rows of `tables` (all of this kind).
 pub(super) fn draw(tables: &[Table]) -> Result<String> {
-    const PLOT: &str = "summary";
     let mut prov = Provenance::default();
-    // (scenario, strategy, seed, values) per row.
-    let mut rows: Vec<(String, String, String, [[f64; 3]; 3])> = Vec::new();
+    let rows = read_rows(tables, &mut prov)?;
+    let series = average(&rows);
+    let multi_scenario = prov.scenarios.len() > 1;
+    let (names, colors) = names_and_colors(&series, multi_scenario);
+
+    // One y axis shared by the three panels.
+    let all: Vec<f64> = series
+        .iter()
+        .flat_map(|s| s.values.iter().flatten().copied())
+        .collect();
+    let y = Axis::fit(&all, true, true);
+    let lay = Layout::new(&names, &y, series.len().max(1));
+    let legend = legend(&names, &colors, multi_scenario);
+    let plots_right = lay.left + 3.0 * lay.panel_w + 2.0 * lay.gap;
+    let title = format!(
+        "Response-time percentiles by strategy — {}",
+        prov.describe()
+    );
+    let width = (plots_right + 24.0 + legend.width() + 16.0).max(text_width(&title, 17.0) + 40.0);
+    let height = (lay.top + lay.panel_h + lay.below + 16.0).max(lay.top + legend.height() + 16.0);
+
+    let mut svg = Svg::new(width, height, &title);
+    heading(&mut svg, &title, &series, &y);
+    let y_title = format!("response time (ms{})", y.scale_note());
+    for o in 0..OPS.len() {
+        let panel = lay.panel(o, &y);
+        draw_panel(&mut svg, &lay, &panel, o, &y_title);
+        for (i, s) in series.iter().enumerate() {
+            let cx = panel.area.x + 8.0 + lay.slot_w * (i as f64 + 0.5);
+            draw_slot(&mut svg, &panel, cx, &s.values[o], colors[i], &names[i]);
+            lay.category(&mut svg, cx, &names[i]);
+        }
+    }
+    legend.draw(&mut svg, plots_right + 24.0, lay.top);
+    Ok(svg.finish())
+}
+
+/// The rows of every table, with the columns this plot needs.
+fn read_rows(tables: &[Table], prov: &mut Provenance) -> Result<Vec<Row>> {
+    const PLOT: &str = "summary";
+    let mut rows = Vec::new();
     for t in tables {
         let scen = t.col("scenario", PLOT)?;
         let strat = t.col("strategy", PLOT)?;
@@ -68,46 +130,55 @@ pub(super) fn draw(tables: &[Table]) -> Result<String> {
                 }
             }
             prov.add(t.text(r, scen), t.text(r, seed));
-            rows.push((
-                t.text(r, scen).to_string(),
-                t.text(r, strat).to_string(),
-                t.text(r, seed).to_string(),
-                v,
-            ));
+            rows.push(Row {
+                scenario: t.text(r, scen).to_string(),
+                strategy: t.text(r, strat).to_string(),
+                seed: t.text(r, seed).to_string(),
+                values: v,
+            });
         }
     }
+    Ok(rows)
+}
 
-    // Average over seeds per (scenario, strategy), in order of appearance.
-    let mut series: Vec<Series> = Vec::new();
-    let mut keys: Vec<(String, String)> = Vec::new();
-    for (scen, strat, _, _) in &rows {
-        let k = (scen.clone(), strat.clone());
+/// One series per (scenario, strategy), in order of appearance, its
+/// values the means over its seeds.
+fn average(rows: &[Row]) -> Vec<Series> {
+    let mut keys: Vec<(&str, &str)> = Vec::new();
+    for r in rows {
+        let k = (r.scenario.as_str(), r.strategy.as_str());
         if !keys.contains(&k) {
             keys.push(k);
         }
     }
-    for (scen, strat) in keys {
-        let mine: Vec<_> = rows
-            .iter()
-            .filter(|r| r.0 == scen && r.1 == strat)
-            .collect();
-        let mut values = [[f64::NAN; 3]; 3];
-        for (o, row) in values.iter_mut().enumerate() {
-            for (p, cell) in row.iter_mut().enumerate() {
-                *cell = mean(mine.iter().map(|r| r.3[o][p]));
+    keys.into_iter()
+        .map(|(scen, strat)| {
+            let mine: Vec<&Row> = rows
+                .iter()
+                .filter(|r| r.scenario == scen && r.strategy == strat)
+                .collect();
+            let mut values = [[f64::NAN; 3]; 3];
+            for (o, row) in values.iter_mut().enumerate() {
+                for (p, cell) in row.iter_mut().enumerate() {
+                    *cell = mean(mine.iter().map(|r| r.values[o][p]));
+                }
             }
-        }
-        let mut seeds: Vec<&str> = mine.iter().map(|r| r.2.as_str()).collect();
-        seeds.sort_unstable();
-        seeds.dedup();
-        series.push(Series {
-            scenario: scen,
-            strategy: strat,
-            values,
-            seeds: seeds.len(),
-        });
-    }
-    let multi_scenario = prov.scenarios.len() > 1;
+            let mut seeds: Vec<&str> = mine.iter().map(|r| r.seed.as_str()).collect();
+            seeds.sort_unstable();
+            seeds.dedup();
+            Series {
+                scenario: scen.to_string(),
+                strategy: strat.to_string(),
+                values,
+                seeds: seeds.len(),
+            }
+        })
+        .collect()
+}
+
+/// Each series' name (prefixed by its scenario when there are several)
+/// and colour.
+fn names_and_colors(series: &[Series], multi_scenario: bool) -> (Vec<String>, Vec<&'static str>) {
     let names: Vec<String> = series
         .iter()
         .map(|s| {
@@ -118,69 +189,102 @@ pub(super) fn draw(tables: &[Table]) -> Result<String> {
             }
         })
         .collect();
-    let strategies: Vec<&str> = series.iter().map(|s| s.strategy.as_str()).collect();
     let colors = if multi_scenario {
         series_colors(&names.iter().map(String::as_str).collect::<Vec<_>>())
     } else {
-        series_colors(&strategies)
+        series_colors(
+            &series
+                .iter()
+                .map(|s| s.strategy.as_str())
+                .collect::<Vec<_>>(),
+        )
     };
+    (names, colors)
+}
 
-    // One y axis shared by the three panels.
-    let all: Vec<f64> = series
-        .iter()
-        .flat_map(|s| s.values.iter().flatten().copied())
-        .collect();
-    let y = Axis::fit(&all, true, true);
-    let n = series.len().max(1);
+impl Layout {
+    /// Room for `n` slots named `names` and for the y axis's labels.
+    fn new(names: &[String], y: &Axis, n: usize) -> Layout {
+        let label_w = names
+            .iter()
+            .map(|s| text_width(s, TICK_SIZE))
+            .fold(0.0, f64::max);
+        // Names that fit under their slot are written flat; longer ones are
+        // rotated under narrow slots, which keeps the figure a sensible width.
+        let rotate = label_w + 14.0 > 140.0;
+        let slot_w = if rotate {
+            86.0
+        } else {
+            (label_w + 14.0).max(86.0)
+        };
+        // A rotated first name runs left of its panel: make room for it.
+        let first_reach = label_w * 0.87 - (8.0 + slot_w / 2.0 + 4.0);
+        let below = if rotate {
+            (label_w + 8.0) * 0.5 + TICK_SIZE + 18.0
+        } else {
+            TICK_SIZE + 22.0
+        };
+        Layout {
+            rotate,
+            slot_w,
+            panel_w: slot_w * n as f64 + 16.0,
+            gap: 22.0,
+            left: (left_margin(y) + 10.0).max(if rotate { first_reach + 16.0 } else { 0.0 }),
+            top: 98.0,
+            panel_h: 340.0,
+            below,
+        }
+    }
 
-    // Layout.
-    let label_w = names
-        .iter()
-        .map(|s| text_width(s, TICK_SIZE))
-        .fold(0.0, f64::max);
-    // Names that fit under their slot are written flat; longer ones are
-    // rotated under narrow slots, which keeps the figure a sensible width.
-    let rotate = label_w + 14.0 > 140.0;
-    let slot_w = if rotate {
-        86.0
-    } else {
-        (label_w + 14.0).max(86.0)
-    };
-    let panel_w = slot_w * n as f64 + 16.0;
-    let gap = 22.0;
-    // A rotated first name runs left of its panel: make room for it.
-    let first_reach = label_w * 0.87 - (8.0 + slot_w / 2.0 + 4.0);
-    let left = (left_margin(&y) + 10.0).max(if rotate { first_reach + 16.0 } else { 0.0 });
-    let top = 98.0;
-    let panel_h = 340.0;
-    let below = if rotate {
-        (label_w + 8.0) * 0.5 + TICK_SIZE + 18.0
-    } else {
-        TICK_SIZE + 22.0
-    };
+    /// The panel of operation `o`.
+    fn panel(&self, o: usize, y: &Axis) -> Panel {
+        Panel {
+            area: Rect {
+                x: self.left + o as f64 * (self.panel_w + self.gap),
+                y: self.top,
+                w: self.panel_w,
+                h: self.panel_h,
+            },
+            x: Axis::fit(&[0.0, 1.0], true, false),
+            y: y.clone(),
+        }
+    }
 
+    /// A series' name under its slot centred at `cx`.
+    fn category(&self, svg: &mut Svg, cx: f64, name: &str) {
+        let base = self.top + self.panel_h + 6.0 + TICK_SIZE;
+        if self.rotate {
+            let st = TextStyle::new(TICK_SIZE, Anchor::End)
+                .rotate(-30.0)
+                .class("category");
+            svg.text(cx + 4.0, base, name, &st);
+        } else {
+            let st = TextStyle::new(TICK_SIZE, Anchor::Middle).class("category");
+            svg.text(cx, base, name, &st);
+        }
+    }
+}
+
+/// The legend: series by colour, then percentiles by marker shape.
+fn legend(names: &[String], colors: &[&str], multi_scenario: bool) -> Legend {
     let mut legend = Legend::default();
     legend.heading(if multi_scenario {
         "scenario: strategy"
     } else {
         "strategy"
     });
-    for (name, c) in names.iter().zip(&colors) {
+    for (name, c) in names.iter().zip(colors) {
         legend.item(Glyph::Line(c.to_string(), None), name);
     }
     legend.heading("percentile");
     for (p, shape) in PCTS {
         legend.item(Glyph::Marker(shape, MUTED.to_string()), p);
     }
-    let plots_right = left + 3.0 * panel_w + 2.0 * gap;
-    let title = format!(
-        "Response-time percentiles by strategy — {}",
-        prov.describe()
-    );
-    let width = (plots_right + 24.0 + legend.width() + 16.0).max(text_width(&title, 17.0) + 40.0);
-    let height = (top + panel_h + below + 16.0).max(top + legend.height() + 16.0);
+    legend
+}
 
-    let mut svg = Svg::new(width, height, &title);
+/// Title, subtitle (units, scale, seeds averaged) and the zero note.
+fn heading(svg: &mut Svg, title: &str, series: &[Series], y: &Axis) {
     let seeds_note = match series.iter().map(|s| s.seeds).max().unwrap_or(1) {
         0 | 1 => String::new(),
         k => format!("; each value the mean over {k} seeds"),
@@ -189,7 +293,7 @@ pub(super) fn draw(tables: &[Table]) -> Result<String> {
         "p50, p99 and p99.9 response time per strategy, in ms{}{seeds_note}",
         if y.log { " (log scale)" } else { "" }
     );
-    svg.heading(&title, &[&sub]);
+    svg.heading(title, &[&sub]);
     if y.clamped {
         svg.text(
             20.0,
@@ -200,57 +304,31 @@ pub(super) fn draw(tables: &[Table]) -> Result<String> {
                 .class("note"),
         );
     }
+}
 
-    let y_title = format!("response time (ms{})", y.scale_note());
-    for (o, (op, panel_title, _)) in OPS.iter().enumerate() {
-        let x0 = left + o as f64 * (panel_w + gap);
-        let panel = Panel {
-            area: Rect {
-                x: x0,
-                y: top,
-                w: panel_w,
-                h: panel_h,
-            },
-            x: Axis::fit(&[0.0, 1.0], true, false),
-            y: y.clone(),
-        };
-        svg.comment(&format!("panel: {op}"));
-        panel.frame(
-            &mut svg,
-            &FrameOpts {
-                x_labels: false,
-                y_labels: o == 0,
-                x_title: None,
-                y_title: if o == 0 { Some(&y_title) } else { None },
-                x_grid: false,
-            },
-        );
-        svg.text(
-            x0 + panel_w / 2.0,
-            top - 8.0,
-            panel_title,
-            &TextStyle::new(13.0, Anchor::Middle)
-                .bold()
-                .class("panel-title"),
-        );
-        for (i, s) in series.iter().enumerate() {
-            let cx = x0 + 8.0 + slot_w * (i as f64 + 0.5);
-            draw_slot(&mut svg, &panel, cx, &s.values[o], colors[i], &names[i]);
-            // Category label under the slot.
-            let base = top + panel_h + 6.0 + TICK_SIZE;
-            if rotate {
-                let st = TextStyle::new(TICK_SIZE, Anchor::End)
-                    .rotate(-30.0)
-                    .class("category");
-                svg.text(cx + 4.0, base, &names[i], &st);
-            } else {
-                let st = TextStyle::new(TICK_SIZE, Anchor::Middle).class("category");
-                svg.text(cx, base, &names[i], &st);
-            }
-        }
-    }
-    legend.draw(&mut svg, plots_right + 24.0, top);
-    Ok(svg.finish())
+/// The frame and title of operation `o`'s panel; only the first has y
+/// labels and the y title.
+fn draw_panel(svg: &mut Svg, lay: &Layout, panel: &Panel, o: usize, y_title: &str) {
+    let (op, panel_title, _) = OPS[o];
+    svg.comment(&format!("panel: {op}"));
+    panel.frame(
+        svg,
+        &FrameOpts {
+            x_labels: false,
+            y_labels: o == 0,
+            x_title: None,
+            y_title: if o == 0 { Some(y_title) } else { None },
+            x_grid: false,
+        },
+    );
+    svg.text(
+        panel.area.x + lay.panel_w / 2.0,
+        lay.top - 8.0,
+        panel_title,
+        &TextStyle::new(13.0, Anchor::Middle)
+            .bold()
+            .class("panel-title"),
+    );
 }
 
 /// One strategy in one panel: a line from p50 to p99.9, a marker per
