@@ -2,6 +2,32 @@
 //! their labels. Pure arithmetic on data values; drawing them is
 //! `panel.rs`'s job, so the scale rules can be tested without an SVG.
 
+/// The largest magnitude a plotted value may have. Far beyond anything a
+/// run writes (rates, counts, milliseconds, seconds), and small enough
+/// that a range, its padding and its ticks stay finite: past it a CSV
+/// holding 1.7e308 once made tick generation loop for ever.
+pub const MAX_MAGNITUDE: f64 = 1e100;
+
+/// The smallest magnitude a nonzero plotted value may have, so that a log
+/// axis's decades (10^k) neither underflow to 0 nor number in the
+/// thousands.
+pub const MIN_MAGNITUDE: f64 = 1e-100;
+
+/// Most labelled ticks on a linear axis. Nice steps give 3 to 12; the
+/// cap only matters if rounding ever says otherwise, and keeps tick
+/// generation bounded whatever the range.
+const MAX_TICKS: i64 = 24;
+
+/// Most labelled decades on a log axis; past it only every k-th decade is
+/// labelled and minor ticks are left out, so labels do not overprint.
+const MAX_DECADE_LABELS: usize = 12;
+
+/// True when an axis can place `v`: 0, or finite with a magnitude between
+/// [`MIN_MAGNITUDE`] and [`MAX_MAGNITUDE`].
+pub fn plottable(v: f64) -> bool {
+    v == 0.0 || (v.is_finite() && (MIN_MAGNITUDE..=MAX_MAGNITUDE).contains(&v.abs()))
+}
+
 /// A log scale is used when positive data spans more than this ratio
 /// (two decades): below it a linear axis reads more easily.
 pub const LOG_RATIO: f64 = 100.0;
@@ -44,15 +70,20 @@ pub struct Axis {
 }
 
 impl Axis {
-    /// An axis covering `values` (NaN and infinities ignored). Log scale
-    /// when the positive values span more than [`LOG_RATIO`] and `allow_log`;
-    /// a linear axis starts at zero when `from_zero` and the data are >= 0.
+    /// An axis covering `values` (values that are not [`plottable`], NaN
+    /// among them, are ignored: the CSV reader refuses them, so only
+    /// computed values can get here). Log scale when the positive values
+    /// span more than [`LOG_RATIO`], none is negative, and `allow_log`
+    /// (zeros go to the `0` mark; a negative value has no place on a log
+    /// axis, so it keeps the axis linear); a linear axis starts at zero
+    /// when `from_zero` and the data are >= 0.
     pub fn fit(values: &[f64], from_zero: bool, allow_log: bool) -> Axis {
-        let finite: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
+        let finite: Vec<f64> = values.iter().copied().filter(|v| plottable(*v)).collect();
         let pos: Vec<f64> = finite.iter().copied().filter(|v| *v > 0.0).collect();
         let pmin = pos.iter().copied().fold(f64::INFINITY, f64::min);
         let pmax = pos.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-        if allow_log && pos.len() >= 2 && pmax / pmin > LOG_RATIO {
+        let negative = finite.iter().any(|v| *v < 0.0);
+        if allow_log && !negative && pos.len() >= 2 && pmax / pmin > LOG_RATIO {
             let clamped = finite.iter().any(|v| *v <= 0.0);
             return Axis::log(pmin, pmax, clamped);
         }
@@ -70,7 +101,9 @@ impl Axis {
         if from_zero && min >= 0.0 {
             min = 0.0;
         }
-        if max - min <= f64::EPSILON * max.abs().max(1.0) {
+        // Values within a billionth of each other are one value: ticks
+        // between them would need more digits than a label can hold.
+        if max - min <= 1e-9 * max.abs().max(min.abs()).max(1.0) {
             // One value: show it in the middle of a sensible range.
             if max == 0.0 {
                 max = 1.0;
@@ -88,7 +121,8 @@ impl Axis {
         let step = nice_step((max - min) / 5.0);
         let lo_i = (min / step + 1e-9).floor() as i64;
         let hi_i = (max / step - 1e-9).ceil() as i64;
-        let hi_i = hi_i.max(lo_i + 1);
+        // At least one step, at most MAX_TICKS, whatever rounding says.
+        let hi_i = lo_i + (hi_i - lo_i).clamp(1, MAX_TICKS);
         let ticks = (lo_i..=hi_i)
             .map(|i| {
                 let v = i as f64 * step;
@@ -117,7 +151,9 @@ impl Axis {
         let d1 = hi.log10().ceil() as i32;
         let in_range = |v: f64| v >= lo * (1.0 - 1e-9) && v <= hi * (1.0 + 1e-9);
         let decades: Vec<f64> = (d0..=d1).map(pow10).filter(|v| in_range(*v)).collect();
-        let mut labelled: Vec<f64> = decades.clone();
+        // Very wide data: label every k-th decade only, and no minor ticks.
+        let every = decades.len().div_ceil(MAX_DECADE_LABELS).max(1);
+        let mut labelled: Vec<f64> = decades.iter().copied().step_by(every).collect();
         if decades.len() < 4 {
             // Few decades: label 2 and 5 as well, so the axis can be read.
             for d in d0..=d1 {
@@ -134,7 +170,7 @@ impl Axis {
             labelled.insert(0, 0.0);
         }
         let mut minor = Vec::new();
-        for d in d0..=d1 {
+        for d in (d0..=d1).filter(|_| every == 1) {
             for m in 2..=9 {
                 let v = m as f64 * pow10(d);
                 if in_range(v) && !labelled.iter().any(|l| (l / v - 1.0).abs() < 1e-9) {
@@ -232,8 +268,17 @@ fn nice_125_ceil(v: f64) -> f64 {
 }
 
 /// Label of a linear tick `v` on an axis of step `step`: as many decimals
-/// as the step needs, and `k`/`M` suffixes for large values.
+/// as the step needs, and `k`/`M` suffixes for large values; steps of a
+/// billion or more, or under a ten-thousandth, as `2.5e12`, so no label
+/// runs to dozens of digits.
 pub fn fmt_tick(v: f64, step: f64) -> String {
+    if !(1e-4..1e9).contains(&step) {
+        if v.abs() < step * 1e-9 {
+            return "0".into();
+        }
+        let e = step.log10().floor() as i32;
+        return format!("{}e{e}", trim_float(v / pow10(e)));
+    }
     let (div, suffix) = if step >= 1e6 {
         (1e6, "M")
     } else if step >= 1e3 && step.max(v.abs()) >= 1e4 {
@@ -289,6 +334,9 @@ pub fn fmt_sig(v: f64) -> String {
         return "-".into();
     }
     let a = v.abs();
+    if a >= 1e9 || (a > 0.0 && a < 1e-6) {
+        return format!("{v:.2e}");
+    }
     let decimals = if a >= 100.0 || a == 0.0 {
         0
     } else if a >= 10.0 {
@@ -360,6 +408,50 @@ mod tests {
             assert!(!a.ticks.is_empty());
         }
         assert!(!Axis::fit(&[], true, true).has_data);
+    }
+
+    /// A CSV holding 1.7e308 once made tick generation loop for ever. Any
+    /// input, however wide or extreme, gives a few ticks with short labels
+    /// (the loops are bounded; were they not, this test would hang).
+    #[test]
+    fn tick_generation_is_bounded_for_any_range() {
+        let cases: Vec<Vec<f64>> = vec![
+            vec![1.7e308, 1.0],
+            vec![f64::MAX, -f64::MAX],
+            vec![f64::INFINITY, f64::NEG_INFINITY, 3.0],
+            vec![5e-324, 1.0],
+            vec![MIN_MAGNITUDE, MAX_MAGNITUDE],
+            vec![0.0, MIN_MAGNITUDE, MAX_MAGNITUDE],
+            vec![-MAX_MAGNITUDE, MAX_MAGNITUDE],
+            vec![MAX_MAGNITUDE, MAX_MAGNITUDE],
+            vec![MIN_MAGNITUDE, MIN_MAGNITUDE],
+            vec![1e99, 1e99 * (1.0 + 1e-15)],
+            vec![-0.0, -0.0],
+            vec![-1e-100, 1e-100],
+        ];
+        for v in &cases {
+            for (from_zero, allow_log) in [(true, true), (false, false), (true, false)] {
+                let a = Axis::fit(v, from_zero, allow_log);
+                let what = format!("{v:?} from_zero={from_zero} log={allow_log}");
+                assert!(
+                    a.lo.is_finite() && a.hi.is_finite() && a.hi > a.lo,
+                    "{what}"
+                );
+                assert!((2..=26).contains(&a.ticks.len()), "{what}: {:?}", a.ticks);
+                assert!(a.minor.len() <= 8 * 4, "{what}: {} minor", a.minor.len());
+                for t in &a.ticks {
+                    assert!(t.value.is_finite(), "{what}");
+                    assert!(t.label.chars().count() <= 12, "{what}: {}", t.label);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn negative_values_keep_the_axis_linear() {
+        let a = Axis::fit(&[-5.0, 1.0, 1000.0], true, true);
+        assert!(!a.log && !a.clamped);
+        assert!(a.lo <= -5.0 && a.hi >= 1000.0);
     }
 
     #[test]

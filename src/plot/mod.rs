@@ -176,7 +176,8 @@ pub fn pareto_front(points: &[(f64, f64)]) -> Vec<usize> {
 /// Reads the CSVs, recognises their kind, and draws one SVG, written
 /// atomically to `out` (`-` = standard output). Several inputs must be of
 /// the same kind; their rows are concatenated. Bad input (missing, empty or
-/// unknown file, mixed kinds, a cell that is not a number) is
+/// unknown file, mixed kinds, a cell that is not a number or that no
+/// axis can hold) is
 /// [`FanoutError::Input`] with one line naming the file.
 pub fn plot(inputs: &[PathBuf], out: &Path) -> Result<()> {
     check_writable("-o", out)?;

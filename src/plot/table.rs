@@ -3,6 +3,7 @@
 //! small summaries of rows (provenance for titles, means over seeds) that
 //! every plot shares.
 
+use super::axis::{MAX_MAGNITUDE, MIN_MAGNITUDE, plottable};
 use super::svg;
 use crate::error::{FanoutError, Result};
 use std::path::Path;
@@ -90,26 +91,38 @@ impl Table {
         row.cells.get(col).map(String::as_str).unwrap_or("")
     }
 
-    /// A cell as a number: empty (or NaN, or infinite) means no value and
-    /// gives NaN; anything else that is not a number is an input error.
+    /// A cell as a number: empty means no value and gives NaN (fanout's
+    /// exporters write a value they do not have as an empty cell). A
+    /// number the axes cannot hold ([`plottable`]: infinite, NaN, or beyond
+    /// the magnitudes an axis can scale) is an input error naming the file,
+    /// line, column and value, as is anything that is not a number. `-0`
+    /// reads as 0.
     pub(super) fn num(&self, row: &Record, col: usize) -> Result<f64> {
         let cell = self.text(row, col);
         if cell.is_empty() {
             return Ok(f64::NAN);
         }
-        match cell.parse::<f64>() {
-            Ok(v) if v.is_finite() => Ok(v),
-            Ok(_) => Ok(f64::NAN),
-            Err(_) => Err(FanoutError::input(format!(
-                "{}: line {}, column {}: '{}' is not a number",
+        let bad = |why: &str| {
+            FanoutError::input(format!(
+                "{}: line {}, column {}: '{}' {why}",
                 self.name,
                 row.line,
                 self.header.get(col).map(String::as_str).unwrap_or("?"),
                 svg::truncate(cell, 40)
+            ))
+        };
+        match cell.parse::<f64>() {
+            // Adding 0 turns -0 into 0, so no label reads "-0".
+            Ok(v) if plottable(v) => Ok(v + 0.0),
+            Ok(_) => Err(bad(&format!(
+                "cannot be plotted: allowed are 0, numbers of magnitude \
+                 {MIN_MAGNITUDE:e} to {MAX_MAGNITUDE:e}, or an empty cell for no value"
             ))),
+            Err(_) => Err(bad("is not a number")),
         }
     }
 }
+
 /// Distinct scenario names and seeds of the plotted rows, for titles.
 #[derive(Default)]
 pub(super) struct Provenance {
