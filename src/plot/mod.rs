@@ -221,11 +221,95 @@ pub fn render(inputs: &[PathBuf]) -> Result<String> {
             list.join(", ")
         )));
     }
+    let mut tables = tables;
+    separate_runs(&mut tables, kinds[0])?;
     match kinds[0] {
         CsvKind::Summary => summary::draw(&tables),
         CsvKind::TimeSeries => timeseries::draw(&tables),
         CsvKind::Sweep => sweep::draw(&tables),
     }
+}
+
+/// Keeps runs from different files apart. Two files holding rows of the
+/// same run (scenario, strategy and seed, and for a sweep the same varied
+/// values) are two runs that differ in something the CSV does not show: a
+/// `--set`, a policy, another build. Averaging their rows, or joining their
+/// intervals into one line, would mix them; so each file then becomes its
+/// own series, labelled by its file name (its path when two names are the
+/// same). Files whose runs are all distinct (other scenarios, other seeds)
+/// are grouped as before: seeds of one scenario are averaged. The same
+/// path given twice is refused.
+fn separate_runs(tables: &mut [Table], kind: CsvKind) -> Result<()> {
+    for (i, t) in tables.iter().enumerate() {
+        if let Some(first) = tables[..i].iter().find(|o| o.name == t.name) {
+            return Err(FanoutError::input(format!(
+                "{}: given twice; pass each CSV once",
+                first.name
+            )));
+        }
+    }
+    let keys: Vec<Vec<String>> = tables.iter().map(|t| run_keys(t, kind)).collect();
+    let shared = (0..keys.len()).any(|i| {
+        keys[..i]
+            .iter()
+            .any(|earlier| keys[i].iter().any(|k| earlier.binary_search(k).is_ok()))
+    });
+    if !shared {
+        return Ok(());
+    }
+    let file_name = |t: &Table| {
+        Path::new(&t.name)
+            .file_name()
+            .map_or_else(|| t.name.clone(), |n| n.to_string_lossy().into_owned())
+    };
+    let names: Vec<String> = tables.iter().map(file_name).collect();
+    for (i, t) in tables.iter_mut().enumerate() {
+        let unique = names.iter().filter(|n| **n == names[i]).count() == 1;
+        t.run = Some(if unique {
+            names[i].clone()
+        } else {
+            t.name.clone()
+        });
+    }
+    Ok(())
+}
+
+/// The legend's heading over the series: what their names are made of.
+fn series_heading(by_file: bool, multi_scenario: bool) -> &'static str {
+    match (by_file, multi_scenario) {
+        (false, false) => "strategy",
+        (false, true) => "scenario: strategy",
+        (true, false) => "file: strategy",
+        (true, true) => "file: scenario: strategy",
+    }
+}
+
+/// The runs of a table, sorted: one key per distinct (scenario, strategy,
+/// seed), plus the varied values for a sweep. Missing columns give empty
+/// keys; the plot reports them when it needs them.
+fn run_keys(t: &Table, kind: CsvKind) -> Vec<String> {
+    let mut cols: Vec<Option<usize>> = ["scenario", "strategy", "seed"]
+        .iter()
+        .map(|c| t.opt_col(c))
+        .collect();
+    if kind == CsvKind::Sweep {
+        cols.extend(varied_columns(&t.header).into_iter().map(Some));
+    }
+    let mut keys: Vec<String> = t
+        .rows
+        .iter()
+        .map(|r| {
+            let cells: Vec<&str> = cols
+                .iter()
+                .map(|c| c.map_or("", |c| t.text(r, c)))
+                .collect();
+            // Unit separator: cannot occur in a trimmed CSV cell by accident.
+            cells.join("\u{1f}")
+        })
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    keys
 }
 
 #[cfg(test)]

@@ -6,9 +6,11 @@
 use super::axis::{Axis, fmt_sig};
 use super::legend::{Glyph, Legend};
 use super::panel::{FrameOpts, Panel, TICK_SIZE, left_margin};
+use super::svg::truncate;
 use super::svg::{Anchor, MUTED, Rect, Shape, Stroke, Svg, TextStyle, text_width};
-use super::{Provenance, Table, mean, series_colors};
-use crate::error::Result;
+use super::{Provenance, Table, mean, series_colors, series_heading};
+use crate::error::{FanoutError, Result};
+use std::collections::HashMap;
 
 /// The operations, their panel titles and their three percentile columns.
 const OPS: [(&str, &str, [&str; 3]); 3] = [
@@ -36,8 +38,11 @@ const PCTS: [(&str, Shape); 3] = [
     ("p99.9", Shape::Triangle),
 ];
 
-/// One series: a strategy (of a scenario), its values averaged over seeds.
+/// One series: a strategy (of a scenario, of a file when files are kept
+/// apart), its values averaged over seeds.
 struct Series {
+    /// The file's label when runs of different files are kept apart, else "".
+    run: String,
     scenario: String,
     strategy: String,
     /// `[op][percentile]` in ms, NaN when missing.
@@ -47,6 +52,11 @@ struct Series {
 
 /// One row of the CSVs: which run it is, and its nine percentiles.
 struct Row {
+    /// The file's label when runs of different files are kept apart, else "".
+    run: String,
+    /// Where the row is, for errors: file name and line.
+    file: String,
+    line: u64,
     scenario: String,
     strategy: String,
     seed: String,
@@ -74,6 +84,7 @@ pub(super) fn draw(tables: &[Table]) -> Result<String> {
     let rows = read_rows(tables, &mut prov)?;
     let series = average(&rows);
     let multi_scenario = prov.scenarios.len() > 1;
+    let by_file = series.iter().any(|s| !s.run.is_empty());
     let (names, colors) = names_and_colors(&series, multi_scenario);
 
     // One y axis shared by the three panels.
@@ -83,7 +94,7 @@ pub(super) fn draw(tables: &[Table]) -> Result<String> {
         .collect();
     let y = Axis::fit(&all, true, true);
     let lay = Layout::new(&names, &y, series.len().max(1));
-    let legend = legend(&names, &colors, multi_scenario);
+    let legend = legend(&names, &colors, series_heading(by_file, multi_scenario));
     let plots_right = lay.left + 3.0 * lay.panel_w + 2.0 * lay.gap;
     let title = format!(
         "Response-time percentiles by strategy — {}",
@@ -131,6 +142,9 @@ fn read_rows(tables: &[Table], prov: &mut Provenance) -> Result<Vec<Row>> {
             }
             prov.add(t.text(r, scen), t.text(r, seed));
             rows.push(Row {
+                run: t.run_label().to_string(),
+                file: t.name.clone(),
+                line: r.line,
                 scenario: t.text(r, scen).to_string(),
                 strategy: t.text(r, strat).to_string(),
                 seed: t.text(r, seed).to_string(),
@@ -138,24 +152,53 @@ fn read_rows(tables: &[Table], prov: &mut Provenance) -> Result<Vec<Row>> {
             });
         }
     }
+    refuse_repeated_runs(&rows)?;
     Ok(rows)
 }
 
-/// One series per (scenario, strategy), in order of appearance, its
-/// values the means over its seeds.
-fn average(rows: &[Row]) -> Vec<Series> {
-    let mut keys: Vec<(&str, &str)> = Vec::new();
+/// A summary holds one row per run (scenario, strategy, seed): a second
+/// row of the same run in one file (two files pasted together) would be
+/// averaged as if it were another seed, so it is refused. Rows of the same
+/// run in two files were kept apart by file before getting here.
+fn refuse_repeated_runs(rows: &[Row]) -> Result<()> {
+    let mut seen: HashMap<(&str, &str, &str, &str), u64> = HashMap::new();
     for r in rows {
-        let k = (r.scenario.as_str(), r.strategy.as_str());
+        let key = (
+            r.run.as_str(),
+            r.scenario.as_str(),
+            r.strategy.as_str(),
+            r.seed.as_str(),
+        );
+        if let Some(first) = seen.insert(key, r.line) {
+            return Err(FanoutError::input(format!(
+                "{}: line {}: scenario '{}', strategy '{}', seed {} again (first at line {first}); \
+                 a summary has one row per run: plot different runs from separate files",
+                r.file,
+                r.line,
+                truncate(&r.scenario, 40),
+                truncate(&r.strategy, 40),
+                truncate(&r.seed, 40)
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// One series per (file when kept apart, scenario, strategy), in order of
+/// appearance, its values the means over its seeds.
+fn average(rows: &[Row]) -> Vec<Series> {
+    let mut keys: Vec<(&str, &str, &str)> = Vec::new();
+    for r in rows {
+        let k = (r.run.as_str(), r.scenario.as_str(), r.strategy.as_str());
         if !keys.contains(&k) {
             keys.push(k);
         }
     }
     keys.into_iter()
-        .map(|(scen, strat)| {
+        .map(|(run, scen, strat)| {
             let mine: Vec<&Row> = rows
                 .iter()
-                .filter(|r| r.scenario == scen && r.strategy == strat)
+                .filter(|r| r.run == run && r.scenario == scen && r.strategy == strat)
                 .collect();
             let mut values = [[f64::NAN; 3]; 3];
             for (o, row) in values.iter_mut().enumerate() {
@@ -167,6 +210,7 @@ fn average(rows: &[Row]) -> Vec<Series> {
             seeds.sort_unstable();
             seeds.dedup();
             Series {
+                run: run.to_string(),
                 scenario: scen.to_string(),
                 strategy: strat.to_string(),
                 values,
@@ -176,20 +220,26 @@ fn average(rows: &[Row]) -> Vec<Series> {
         .collect()
 }
 
-/// Each series' name (prefixed by its scenario when there are several)
-/// and colour.
+/// Each series' name (prefixed by its scenario when there are several, and
+/// by its file when files are kept apart) and colour.
 fn names_and_colors(series: &[Series], multi_scenario: bool) -> (Vec<String>, Vec<&'static str>) {
     let names: Vec<String> = series
         .iter()
         .map(|s| {
-            if multi_scenario {
+            let name = if multi_scenario {
                 format!("{}: {}", s.scenario, s.strategy)
             } else {
                 s.strategy.clone()
+            };
+            if s.run.is_empty() {
+                name
+            } else {
+                format!("{}: {name}", s.run)
             }
         })
         .collect();
-    let colors = if multi_scenario {
+    let by_file = series.iter().any(|s| !s.run.is_empty());
+    let colors = if multi_scenario || by_file {
         series_colors(&names.iter().map(String::as_str).collect::<Vec<_>>())
     } else {
         series_colors(
@@ -266,13 +316,9 @@ impl Layout {
 }
 
 /// The legend: series by colour, then percentiles by marker shape.
-fn legend(names: &[String], colors: &[&str], multi_scenario: bool) -> Legend {
+fn legend(names: &[String], colors: &[&str], heading: &str) -> Legend {
     let mut legend = Legend::default();
-    legend.heading(if multi_scenario {
-        "scenario: strategy"
-    } else {
-        "strategy"
-    });
+    legend.heading(heading);
     for (name, c) in names.iter().zip(colors) {
         legend.item(Glyph::Line(c.to_string(), None), name);
     }

@@ -8,7 +8,7 @@ use super::axis::Axis;
 use super::legend::{Glyph, Legend};
 use super::panel::{FrameOpts, Panel, left_margin};
 use super::svg::{Anchor, INK, Rect, SHAPES, Stroke, Svg, TextStyle, esc, text_width};
-use super::{Provenance, Table, mean, pareto_front, series_colors, varied_columns};
+use super::{Provenance, Table, mean, pareto_front, series_colors, series_heading, varied_columns};
 use crate::error::Result;
 
 /// One averaged point.
@@ -22,6 +22,8 @@ struct Point {
 
 /// One row of the CSVs.
 struct Raw {
+    /// The file's label when runs of different files are kept apart, else "".
+    run: String,
     scenario: String,
     strategy: String,
     /// Values of the varied keys, by key name.
@@ -30,10 +32,13 @@ struct Raw {
     p99: f64,
 }
 
-/// The rows grouped: series (scenario, strategy), and their points, each
-/// averaged over its seeds.
+/// A series: (file label or "", scenario, strategy).
+type SeriesKey = (String, String, String);
+
+/// The rows grouped: series, and their points, each averaged over its
+/// seeds.
 struct Grouped {
-    series: Vec<(String, String)>,
+    series: Vec<SeriesKey>,
     points: Vec<Point>,
     /// The most rows averaged into one point.
     max_seeds: usize,
@@ -51,6 +56,7 @@ pub(super) fn draw(tables: &[Table]) -> Result<String> {
         max_seeds,
     } = group(&raw, &keys);
     let multi_scenario = prov.scenarios.len() > 1;
+    let by_file = series.iter().any(|s| !s.0.is_empty());
     let (names, colors) = names_and_colors(&series, multi_scenario);
 
     let xs: Vec<f64> = points.iter().map(|p| p.writes).collect();
@@ -68,7 +74,7 @@ pub(super) fn draw(tables: &[Table]) -> Result<String> {
         h: 440.0,
     };
     let panel = Panel { area, x, y };
-    let legend = legend(&names, &colors, multi_scenario);
+    let legend = legend(&names, &colors, series_heading(by_file, multi_scenario));
     let title = format!(
         "Trade-off: timeline writes/s vs read p99 — {}",
         prov.describe()
@@ -131,6 +137,7 @@ fn read_rows(tables: &[Table], prov: &mut Provenance) -> Result<(Vec<String>, Ve
                 .map(|&c| (t.header[c].clone(), t.text(r, c).to_string()))
                 .collect();
             raw.push(Raw {
+                run: t.run_label().to_string(),
                 scenario: sc.to_string(),
                 strategy: t.text(r, strat).to_string(),
                 point,
@@ -142,14 +149,14 @@ fn read_rows(tables: &[Table], prov: &mut Provenance) -> Result<(Vec<String>, Ve
     Ok((keys, raw))
 }
 
-/// Series = (scenario, strategy); points = distinct varied values of a
+/// Series = (file when kept apart, scenario, strategy); points = distinct varied values of a
 /// series, averaged over the rows (seeds) that share them.
 fn group(raw: &[Raw], keys: &[String]) -> Grouped {
-    let mut series: Vec<(String, String)> = Vec::new();
+    let mut series: Vec<SeriesKey> = Vec::new();
     let mut points: Vec<Point> = Vec::new();
     let mut groups: Vec<Vec<usize>> = Vec::new();
     for (i, r) in raw.iter().enumerate() {
-        let key = (r.scenario.clone(), r.strategy.clone());
+        let key = (r.run.clone(), r.scenario.clone(), r.strategy.clone());
         let s = match series.iter().position(|k| *k == key) {
             Some(s) => s,
             None => {
@@ -196,38 +203,40 @@ fn group(raw: &[Raw], keys: &[String]) -> Grouped {
     }
 }
 
-/// Each series' name (prefixed by its scenario when there are several)
-/// and colour.
+/// Each series' name (prefixed by its scenario when there are several,
+/// and by its file when files are kept apart) and colour.
 fn names_and_colors(
-    series: &[(String, String)],
+    series: &[SeriesKey],
     multi_scenario: bool,
 ) -> (Vec<String>, Vec<&'static str>) {
     let names: Vec<String> = series
         .iter()
-        .map(|(sc, st)| {
-            if multi_scenario {
+        .map(|(run, sc, st)| {
+            let name = if multi_scenario {
                 format!("{sc}: {st}")
             } else {
                 st.clone()
+            };
+            if run.is_empty() {
+                name
+            } else {
+                format!("{run}: {name}")
             }
         })
         .collect();
-    let colors = if multi_scenario {
+    let by_file = series.iter().any(|s| !s.0.is_empty());
+    let colors = if multi_scenario || by_file {
         series_colors(&names.iter().map(String::as_str).collect::<Vec<_>>())
     } else {
-        series_colors(&series.iter().map(|s| s.1.as_str()).collect::<Vec<_>>())
+        series_colors(&series.iter().map(|s| s.2.as_str()).collect::<Vec<_>>())
     };
     (names, colors)
 }
 
 /// The legend: series by marker shape and colour, then the front.
-fn legend(names: &[String], colors: &[&str], multi_scenario: bool) -> Legend {
+fn legend(names: &[String], colors: &[&str], heading: &str) -> Legend {
     let mut legend = Legend::default();
-    legend.heading(if multi_scenario {
-        "scenario: strategy"
-    } else {
-        "strategy"
-    });
+    legend.heading(heading);
     for (i, name) in names.iter().enumerate() {
         legend.item(
             Glyph::Marker(SHAPES[i % SHAPES.len()], colors[i].to_string()),

@@ -16,6 +16,10 @@ pub(super) struct Table {
     pub(super) header: Vec<String>,
     /// Data rows, in file order.
     pub(super) rows: Vec<Record>,
+    /// The label of this file's series when its runs must be kept apart
+    /// from another file's (see `separate_runs` in `mod.rs`); `None`
+    /// when rows of all files may be grouped together.
+    pub(super) run: Option<String>,
 }
 
 /// One data row and the line it came from.
@@ -68,7 +72,12 @@ impl Table {
                 "{name}: the CSV has a header but no rows to plot"
             )));
         }
-        Ok(Table { name, header, rows })
+        Ok(Table {
+            name,
+            header,
+            rows,
+            run: None,
+        })
     }
 
     /// Index of a column the plot needs.
@@ -84,6 +93,11 @@ impl Table {
     /// Index of an optional column (the first, if repeated).
     pub(super) fn opt_col(&self, column: &str) -> Option<usize> {
         self.header.iter().position(|h| h == column)
+    }
+
+    /// The label of this file's runs, "" when files are not kept apart.
+    pub(super) fn run_label(&self) -> &str {
+        self.run.as_deref().unwrap_or("")
     }
 
     /// Text of a cell ("" if the row is short).

@@ -21,9 +21,9 @@ mod tests;
 use super::axis::Axis;
 use super::legend::{Glyph, Legend};
 use super::panel::{Panel, left_margin};
-use super::svg::{MUTED, Rect, Svg, text_width};
-use super::{Provenance, Table, series_colors};
-use crate::error::Result;
+use super::svg::{MUTED, Rect, Svg, text_width, truncate};
+use super::{Provenance, Table, series_colors, series_heading};
+use crate::error::{FanoutError, Result};
 use events::{Band, place_events};
 
 /// Colour of event lines and labels.
@@ -56,6 +56,8 @@ const COUNTERS: [(&str, &str, &str, Option<&str>); 5] = [
 
 /// One interval of one series.
 struct Point {
+    /// The CSV line it came from, for errors.
+    line: u64,
     t0: f64,
     t1: f64,
     posts: f64,
@@ -71,8 +73,14 @@ struct Point {
     counts: [f64; 5],
 }
 
-/// One line of each panel: a strategy of a scenario under one seed.
+/// One line of each panel: a strategy of a scenario under one seed (of
+/// one file when files are kept apart).
 struct Series {
+    /// The file's label when runs of different files are kept apart, else "".
+    run: String,
+    /// The file its rows came from, for errors (one file: rows of one run
+    /// in two files are kept apart by `run`).
+    file: String,
     scenario: String,
     strategy: String,
     seed: String,
@@ -126,13 +134,14 @@ pub(super) fn draw(tables: &[Table]) -> Result<String> {
     let axes = Axes::fit(&series);
     let lay = Layout::new(&axes, &events);
 
-    let legend = legend(
-        &names,
-        &colors,
+    let by_file = series.iter().any(|s| !s.run.is_empty());
+    let series_title = series_heading(by_file, prov.scenarios.len() > 1);
+    let marks = Marks {
         shared_posts,
-        &axes.active,
-        !events.is_empty(),
-    );
+        active: &axes.active,
+        has_events: !events.is_empty(),
+    };
+    let legend = legend(&names, &colors, series_title, &marks);
     let title = format!(
         "Timeline writes and read p99 over time — {}",
         prov.describe()
@@ -165,6 +174,7 @@ fn read_series(tables: &[Table], prov: &mut Provenance) -> Result<(Vec<Series>, 
     }
     for s in &mut series {
         s.points.sort_by(|a, b| a.t0.total_cmp(&b.t0));
+        refuse_repeated_intervals(s)?;
     }
     // Every strategy sees the same events: keep each (time, text) once.
     events.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
@@ -200,6 +210,7 @@ fn read_table(
             *v = opt(r, c)?;
         }
         let p = Point {
+            line: r.line,
             t0: t.num(r, t0)?,
             t1: t.num(r, t1)?,
             posts: t.num(r, posts)?,
@@ -217,12 +228,15 @@ fn read_table(
                 events.push((p.t0, text.to_string()));
             }
         }
+        let run = t.run_label();
         match series
             .iter_mut()
-            .find(|s| s.scenario == sc && s.strategy == st && s.seed == sd)
+            .find(|s| s.run == run && s.scenario == sc && s.strategy == st && s.seed == sd)
         {
             Some(s) => s.points.push(p),
             None => series.push(Series {
+                run: run.to_string(),
+                file: t.name.clone(),
                 scenario: sc.to_string(),
                 strategy: st.to_string(),
                 seed: sd.to_string(),
@@ -233,8 +247,31 @@ fn read_table(
     Ok(())
 }
 
+/// A series has one row per interval: a second row starting at the same
+/// time (two runs pasted into one file) would draw one zig-zag line
+/// through both runs, so it is refused.
+fn refuse_repeated_intervals(s: &Series) -> Result<()> {
+    for w in s.points.windows(2) {
+        if w[0].t0 == w[1].t0 {
+            let (first, again) = (w[0].line.min(w[1].line), w[0].line.max(w[1].line));
+            return Err(FanoutError::input(format!(
+                "{}: line {again}: scenario '{}', strategy '{}', seed {} at t_start_s {} again \
+                 (first at line {first}); a time series has one row per interval: \
+                 plot different runs from separate files",
+                s.file,
+                truncate(&s.scenario, 40),
+                truncate(&s.strategy, 40),
+                truncate(&s.seed, 40),
+                w[0].t0
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// Each series' name: its strategy, prefixed by its scenario when there
-/// are several, followed by its seed when there are several.
+/// are several and by its file when files are kept apart, followed by its
+/// seed when there are several.
 fn series_names(series: &[Series], prov: &Provenance) -> Vec<String> {
     let multi_scenario = prov.scenarios.len() > 1;
     let multi_seed = prov.seeds.len() > 1;
@@ -244,6 +281,9 @@ fn series_names(series: &[Series], prov: &Provenance) -> Vec<String> {
             let mut n = s.strategy.clone();
             if multi_scenario {
                 n = format!("{}: {n}", s.scenario);
+            }
+            if !s.run.is_empty() {
+                n = format!("{}: {n}", s.run);
             }
             if multi_seed {
                 n = format!("{n} (seed {})", s.seed);
@@ -373,23 +413,27 @@ impl Layout {
     }
 }
 
+/// What the legend lists besides the series.
+struct Marks<'a> {
+    /// Posts/s drawn once for all series.
+    shared_posts: bool,
+    /// The [`COUNTERS`] drawn.
+    active: &'a [usize],
+    /// Some event is marked.
+    has_events: bool,
+}
+
 /// The legend: series by colour, the top panel's two kinds of line, the
 /// counters drawn (by dash), and the event mark.
-fn legend(
-    names: &[String],
-    colors: &[&str],
-    shared_posts: bool,
-    active: &[usize],
-    has_events: bool,
-) -> Legend {
+fn legend(names: &[String], colors: &[&str], heading: &str, marks: &Marks) -> Legend {
     let mut legend = Legend::default();
-    legend.heading("strategy");
+    legend.heading(heading);
     for (name, c) in names.iter().zip(colors) {
         legend.item(Glyph::Line(c.to_string(), None), name);
     }
     legend.heading("top panel");
     legend.item(Glyph::Line(MUTED.to_string(), None), "timeline writes/s");
-    if shared_posts {
+    if marks.shared_posts {
         legend.item(
             Glyph::Line(MUTED.to_string(), Some(POSTS_DASH)),
             "posts/s (all strategies)",
@@ -397,14 +441,14 @@ fn legend(
     } else {
         legend.item(Glyph::Line(MUTED.to_string(), Some(POSTS_DASH)), "posts/s");
     }
-    if !active.is_empty() {
+    if !marks.active.is_empty() {
         legend.heading("count panel");
-        for &c in active {
+        for &c in marks.active {
             let (_, label, _, dash) = COUNTERS[c];
             legend.item(Glyph::Line(MUTED.to_string(), dash), label);
         }
     }
-    if has_events {
+    if marks.has_events {
         legend.heading("marks");
         legend.item(
             Glyph::Line(EVENT.to_string(), Some(EVENT_DASH)),

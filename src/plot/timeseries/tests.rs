@@ -37,6 +37,7 @@ fn table(resilience: Cells) -> Table {
         name: "ts.csv".into(),
         header,
         rows,
+        run: None,
     }
 }
 
