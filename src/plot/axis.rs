@@ -97,6 +97,43 @@ impl Axis {
         Axis::linear(min, max, from_zero)
     }
 
+    /// A linear axis from the lowest to the highest of `values` exactly,
+    /// with nice ticks inside: for simulated time, where running the axis
+    /// past the data's end (to 40 s for 32 s of data) suggests the run
+    /// went on with nothing to show. Values that are not [`plottable`] are
+    /// ignored; with fewer than two distinct values this is [`Axis::fit`]'s
+    /// linear axis.
+    pub fn fit_exact(values: &[f64]) -> Axis {
+        let finite: Vec<f64> = values.iter().copied().filter(|v| plottable(*v)).collect();
+        let min = finite.iter().copied().fold(f64::INFINITY, f64::min);
+        let max = finite.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        if finite.is_empty() || max - min <= 1e-9 * max.abs().max(min.abs()).max(1.0) {
+            return Axis::fit(values, false, false);
+        }
+        let step = nice_step((max - min) / 5.0);
+        let lo_i = (min / step - 1e-9).ceil() as i64;
+        let hi_i = (max / step + 1e-9).floor() as i64;
+        let hi_i = hi_i.clamp(lo_i, lo_i + MAX_TICKS);
+        let ticks = (lo_i..=hi_i)
+            .map(|i| {
+                let v = i as f64 * step;
+                Tick {
+                    value: v,
+                    label: fmt_tick(v, step),
+                }
+            })
+            .collect();
+        Axis {
+            lo: min,
+            hi: max,
+            log: false,
+            ticks,
+            minor: Vec::new(),
+            clamped: false,
+            has_data: true,
+        }
+    }
+
     fn linear(mut min: f64, mut max: f64, from_zero: bool) -> Axis {
         if from_zero && min >= 0.0 {
             min = 0.0;
@@ -445,6 +482,25 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// The time axis of 32 s of data ran to 40 s. It now ends where the
+    /// data end, with nice ticks inside.
+    #[test]
+    fn exact_axis_ends_at_the_data() {
+        let a = Axis::fit_exact(&[0.0, 1.0, 31.0, 32.0]);
+        assert_eq!((a.lo, a.hi), (0.0, 32.0));
+        assert_eq!(labels(&a), ["0", "10", "20", "30"]);
+        let a = Axis::fit_exact(&[2.5, 22.0]);
+        assert_eq!((a.lo, a.hi), (2.5, 22.0));
+        assert_eq!(labels(&a), ["5", "10", "15", "20"]);
+        assert!(a.ticks.iter().all(|t| t.value >= a.lo && t.value <= a.hi));
+        // One instant: a padded range, as for any single value.
+        let a = Axis::fit_exact(&[5.0, 5.0]);
+        assert!(a.lo < 5.0 && a.hi > 5.0);
+        assert!(!Axis::fit_exact(&[]).has_data);
+        let a = Axis::fit_exact(&[-MAX_MAGNITUDE, MAX_MAGNITUDE, f64::INFINITY]);
+        assert!(a.ticks.len() >= 2 && a.ticks.len() <= 26);
     }
 
     #[test]

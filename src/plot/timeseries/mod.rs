@@ -3,15 +3,17 @@
 //! line per strategy, with scheduled events as labelled dashed verticals,
 //! so a celebrity tweet's write spike and its read-latency echo line up.
 //!
-//! When the CSV has the resilience columns and they say
-//! something, up to two more panels follow on the same time axis: the share
-//! of reads answered in full, drawn when some interval fell below 100%, and
-//! the policy counters per interval (retries, timeouts, hedges, rebuilds,
-//! duplicates), each drawn only when it is nonzero somewhere. Either of
-//! them brings a third, drawn between the p99 panel and them: the tweet
-//! store's reads/s, where a fault's load lands (a cache machine that comes
-//! back empty has its timelines rebuilt from the store). A fault-free run,
-//! or a CSV written before those columns, gives the two-panel plot.
+//! When the CSV has the resilience columns and they show that faults or
+//! client policies acted (some interval's availability under 100%, a failed
+//! or degraded read, or a nonzero counter: see `Axes::fit`), up to three
+//! more panels follow on the same time axis: the tweet store's reads/s,
+//! where a fault's load lands (a cache machine that comes back empty has
+//! its timelines rebuilt from the store); the share of reads answered in
+//! full, drawn even when it stays at 100%, since that a policy kept every
+//! read whole is the result to show (failover in `replica-crash`); and the
+//! policy counters per interval (retries, timeouts, hedges, rebuilds,
+//! duplicates), each drawn only when it is nonzero somewhere. A fault-free
+//! run, or a CSV written before those columns, gives the two-panel plot.
 
 mod draw;
 mod events;
@@ -69,6 +71,11 @@ struct Point {
     /// Reads answered in full over reads settled in the interval; NaN when
     /// none settled or the CSV has no such column.
     avail: f64,
+    /// Reads that failed, and that were answered with a part missing, in
+    /// the interval (NaN when the CSV has no such column): nonzero even
+    /// when `avail` rounds to 1.0000.
+    failed: f64,
+    degraded: f64,
     /// The [`COUNTERS`] of the interval, in that order (NaN when absent).
     counts: [f64; 5],
 }
@@ -202,6 +209,8 @@ fn read_table(
     let store = t.opt_col("store_reads_per_sec");
     // Older CSVs have no resilience columns: their values are NaN.
     let avail = t.opt_col("availability");
+    let failed = t.opt_col("failed_reads");
+    let degraded = t.opt_col("degraded_reads");
     let counters = COUNTERS.map(|c| t.opt_col(c.0));
     let opt = |r, c: Option<usize>| c.map_or(Ok(f64::NAN), |c| t.num(r, c));
     for r in &t.rows {
@@ -218,6 +227,8 @@ fn read_table(
             p99: t.num(r, p99)?,
             store: opt(r, store)?,
             avail: opt(r, avail)?,
+            failed: opt(r, failed)?,
+            degraded: opt(r, degraded)?,
             counts,
         };
         let (sc, st, sd) = (t.text(r, scen), t.text(r, strat), t.text(r, seed));
@@ -307,19 +318,31 @@ fn shared_posts(series: &[Series]) -> bool {
 
 impl Axes {
     /// Fits every panel's axis to the series, and decides which
-    /// resilience panels have something to show.
+    /// resilience panels are drawn. The run had faults or policies at work
+    /// when some interval's availability is under 1, or it failed or
+    /// degraded a read, or some counter is nonzero; then the store and
+    /// availability panels are drawn (when the CSV has those columns), and
+    /// the count panel with the counters that are nonzero. Otherwise none
+    /// is, and the plot is the fault-free two-panel one.
     fn fit(series: &[Series]) -> Axes {
         let pts = || series.iter().flat_map(|s| s.points.iter());
         let times: Vec<f64> = pts().flat_map(|p| [p.t0, p.t1]).collect();
         let rates: Vec<f64> = pts().flat_map(|p| [p.writes, p.posts]).collect();
         let lat: Vec<f64> = pts().map(|p| p.p99).collect();
-        let show_avail = pts().any(|p| p.avail < 1.0);
         let active: Vec<usize> = (0..COUNTERS.len())
             .filter(|&c| pts().any(|p| p.counts[c] > 0.0))
             .collect();
+        let faults = !active.is_empty()
+            || pts().any(|p| p.avail < 1.0 || p.failed > 0.0 || p.degraded > 0.0);
+        let show_avail = faults && pts().any(|p| p.avail.is_finite());
         let avail = show_avail.then(|| {
-            // 100% is always on the axis, so a dip reads against it.
-            let pcts: Vec<f64> = pts().map(|p| p.avail * 100.0).chain([100.0]).collect();
+            // 100% is always on the axis, so a dip reads against it, and is
+            // its top. When every read was whole, 95% is its foot: a flat
+            // line at the top, not in the middle of a range padded past 100%.
+            let mut pcts: Vec<f64> = pts().map(|p| p.avail * 100.0).chain([100.0]).collect();
+            if !pcts.iter().any(|v| *v < 100.0) {
+                pcts.push(95.0);
+            }
             Axis::fit(&pcts, false, false)
         });
         let counts = (!active.is_empty()).then(|| {
@@ -330,13 +353,14 @@ impl Axes {
         });
         // The store's reads/s, only beside the resilience panels: that is
         // where a fault's load shows, and fault-free plots stay as they were.
-        let show_store = (show_avail || !active.is_empty()) && pts().any(|p| p.store.is_finite());
+        let show_store = faults && pts().any(|p| p.store.is_finite());
         let store = show_store.then(|| {
             let store: Vec<f64> = pts().map(|p| p.store).collect();
             Axis::fit(&store, true, true)
         });
         Axes {
-            x: Axis::fit(&times, false, false),
+            // Ends where the data end, not at the next tick.
+            x: Axis::fit_exact(&times),
             top: Axis::fit(&rates, true, true),
             p99: Axis::fit(&lat, true, true),
             store,

@@ -61,15 +61,17 @@ fn resilience_panels_only_when_they_say_something() {
     assert_eq!(old, empty);
 }
 
+/// Retries alone (a policy at work, every read whole) draw the count
+/// panel with only the retries, and the availability panel at 100%.
 #[test]
-fn retries_draw_the_count_panel_only() {
+fn retries_draw_the_count_panel_and_full_availability() {
     let svg = draw(&[table(Some(&|s, t| {
         let retries = if s == "hybrid" && t == 2 { 40 } else { 0 };
         format!("1.0000,0,0,0,{retries},0,0,0")
     }))])
     .unwrap();
     let titles = axis_titles(&svg);
-    assert!(!titles.contains(&AVAILABILITY_TITLE), "{titles:?}");
+    assert!(titles.contains(&AVAILABILITY_TITLE), "{titles:?}");
     assert!(titles.contains(&"count per interval"), "{titles:?}");
     // One time-axis title, under the lowest panel.
     assert_eq!(
@@ -182,4 +184,38 @@ fn crowded_events_never_overlap_text() {
             assert!(!overlap, "{:?} and {:?} overlap: {rows:?}", ev[i], ev[j]);
         }
     }
+}
+
+/// A failed read in an interval whose availability rounds to 1.0000 is a
+/// fault at work: the availability panel is drawn, the count panel is not
+/// (no counter is nonzero).
+#[test]
+fn failed_or_degraded_reads_alone_draw_the_availability_panel() {
+    for cells in ["1.0000,1,0,0,0,0,0,0", "1.0000,0,1,0,0,0,0,0"] {
+        let svg = draw(&[table(Some(&|s, t| {
+            if s == "hybrid" && t == 1 {
+                cells.to_string()
+            } else {
+                "1.0000,0,0,0,0,0,0,0".to_string()
+            }
+        }))])
+        .unwrap();
+        let titles = axis_titles(&svg);
+        assert!(titles.contains(&AVAILABILITY_TITLE), "{cells}: {titles:?}");
+        assert!(
+            !titles.contains(&"count per interval"),
+            "{cells}: {titles:?}"
+        );
+    }
+}
+
+/// When every read was whole, the availability axis still ends at 100%,
+/// with the flat line along its top.
+#[test]
+fn full_availability_tops_its_axis_at_100() {
+    let t = table(Some(&|_, t| format!("1.0000,0,0,0,{t},0,0,0")));
+    let (series, _) = read_series(&[t], &mut Provenance::default()).unwrap();
+    let avail = Axes::fit(&series).avail.expect("availability panel");
+    assert_eq!(avail.hi, 100.0);
+    assert!(avail.lo < 100.0 && avail.lo >= 90.0, "{avail:?}");
 }
