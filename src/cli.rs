@@ -169,7 +169,7 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         Command::Run(args) => run(args),
         Command::Check(args) => check(args),
         Command::Sweep(args) => sweep(args),
-        Command::Plot(args) => crate::report::plot::plot(&args.csv, &args.output),
+        Command::Plot(args) => crate::plot::plot(&args.csv, &args.output),
         Command::Queue(args) => {
             let params = crate::queuecmd::QueueParams {
                 lambda: args.lambda,

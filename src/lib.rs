@@ -8,6 +8,7 @@ pub mod error;
 pub mod metrics;
 pub mod model;
 pub mod output;
+pub mod plot;
 pub mod progress;
 pub mod queuecmd;
 pub mod report;

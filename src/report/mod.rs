@@ -7,11 +7,11 @@
 //! with a fixed number of decimals, so identical inputs give identical bytes.
 
 pub mod hdr;
-pub mod plot;
 mod series;
 mod sweep_table;
 mod table;
 
+pub use series::COLUMNS as TIMESERIES_COLUMNS;
 pub use series::TimeSeriesCsv;
 pub use sweep_table::SweepTable;
 pub use table::{Table, thousands};
@@ -378,7 +378,7 @@ mod tests {
         assert_eq!(names[n - 9..n - 1], RESILIENCE_COLUMNS);
         assert_eq!(names[n - 1], "cluster.cache.replicas");
         // Every earlier column keeps its place: the contract's 21 first.
-        assert_eq!(names[..21], crate::report::plot::SUMMARY_COLUMNS);
+        assert_eq!(names[..21], crate::plot::SUMMARY_COLUMNS);
         assert_eq!(names[n - 10], "store_mean_sojourn_ms");
         let cells: Vec<String> = cols[n - 9..n - 1].iter().map(|(_, c)| c.render()).collect();
         assert_eq!(cells, ["0.9995", "3", "2", "40", "50", "60", "70", "80"]);

@@ -1,7 +1,32 @@
 //! Axes: choosing linear or log scale, a padded range, "nice" ticks and
-//! their labels, and drawing a panel's frame, grid and tick labels.
+//! their labels. Pure arithmetic on data values; drawing them is
+//! `panel.rs`'s job, so the scale rules can be tested without an SVG.
 
-use super::svg::{Anchor, GRID, GRID_MINOR, INK, MUTED, Rect, Stroke, Svg, TextStyle};
+/// The largest magnitude a plotted value may have. Far beyond anything a
+/// run writes (rates, counts, milliseconds, seconds), and small enough
+/// that a range, its padding and its ticks stay finite: past it a CSV
+/// holding 1.7e308 once made tick generation loop for ever.
+pub const MAX_MAGNITUDE: f64 = 1e100;
+
+/// The smallest magnitude a nonzero plotted value may have, so that a log
+/// axis's decades (10^k) neither underflow to 0 nor number in the
+/// thousands.
+pub const MIN_MAGNITUDE: f64 = 1e-100;
+
+/// Most labelled ticks on a linear axis. Nice steps give 3 to 12; the
+/// cap only matters if rounding ever says otherwise, and keeps tick
+/// generation bounded whatever the range.
+const MAX_TICKS: i64 = 24;
+
+/// Most labelled decades on a log axis; past it only every k-th decade is
+/// labelled and minor ticks are left out, so labels do not overprint.
+const MAX_DECADE_LABELS: usize = 12;
+
+/// True when an axis can place `v`: 0, or finite with a magnitude between
+/// [`MIN_MAGNITUDE`] and [`MAX_MAGNITUDE`].
+pub fn plottable(v: f64) -> bool {
+    v == 0.0 || (v.is_finite() && (MIN_MAGNITUDE..=MAX_MAGNITUDE).contains(&v.abs()))
+}
 
 /// A log scale is used when positive data spans more than this ratio
 /// (two decades): below it a linear axis reads more easily.
@@ -45,15 +70,20 @@ pub struct Axis {
 }
 
 impl Axis {
-    /// An axis covering `values` (NaN and infinities ignored). Log scale
-    /// when the positive values span more than [`LOG_RATIO`] and `allow_log`;
-    /// a linear axis starts at zero when `from_zero` and the data are >= 0.
+    /// An axis covering `values` (values that are not [`plottable`], NaN
+    /// among them, are ignored: the CSV reader refuses them, so only
+    /// computed values can get here). Log scale when the positive values
+    /// span more than [`LOG_RATIO`], none is negative, and `allow_log`
+    /// (zeros go to the `0` mark; a negative value has no place on a log
+    /// axis, so it keeps the axis linear); a linear axis starts at zero
+    /// when `from_zero` and the data are >= 0.
     pub fn fit(values: &[f64], from_zero: bool, allow_log: bool) -> Axis {
-        let finite: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
+        let finite: Vec<f64> = values.iter().copied().filter(|v| plottable(*v)).collect();
         let pos: Vec<f64> = finite.iter().copied().filter(|v| *v > 0.0).collect();
         let pmin = pos.iter().copied().fold(f64::INFINITY, f64::min);
         let pmax = pos.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-        if allow_log && pos.len() >= 2 && pmax / pmin > LOG_RATIO {
+        let negative = finite.iter().any(|v| *v < 0.0);
+        if allow_log && !negative && pos.len() >= 2 && pmax / pmin > LOG_RATIO {
             let clamped = finite.iter().any(|v| *v <= 0.0);
             return Axis::log(pmin, pmax, clamped);
         }
@@ -67,11 +97,50 @@ impl Axis {
         Axis::linear(min, max, from_zero)
     }
 
+    /// A linear axis from the lowest to the highest of `values` exactly,
+    /// with nice ticks inside: for simulated time, where running the axis
+    /// past the data's end (to 40 s for 32 s of data) suggests the run
+    /// went on with nothing to show. Values that are not [`plottable`] are
+    /// ignored; with fewer than two distinct values this is [`Axis::fit`]'s
+    /// linear axis.
+    pub fn fit_exact(values: &[f64]) -> Axis {
+        let finite: Vec<f64> = values.iter().copied().filter(|v| plottable(*v)).collect();
+        let min = finite.iter().copied().fold(f64::INFINITY, f64::min);
+        let max = finite.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        if finite.is_empty() || max - min <= 1e-9 * max.abs().max(min.abs()).max(1.0) {
+            return Axis::fit(values, false, false);
+        }
+        let step = nice_step((max - min) / 5.0);
+        let lo_i = (min / step - 1e-9).ceil() as i64;
+        let hi_i = (max / step + 1e-9).floor() as i64;
+        let hi_i = hi_i.clamp(lo_i, lo_i + MAX_TICKS);
+        let ticks = (lo_i..=hi_i)
+            .map(|i| {
+                let v = i as f64 * step;
+                Tick {
+                    value: v,
+                    label: fmt_tick(v, step),
+                }
+            })
+            .collect();
+        Axis {
+            lo: min,
+            hi: max,
+            log: false,
+            ticks,
+            minor: Vec::new(),
+            clamped: false,
+            has_data: true,
+        }
+    }
+
     fn linear(mut min: f64, mut max: f64, from_zero: bool) -> Axis {
         if from_zero && min >= 0.0 {
             min = 0.0;
         }
-        if max - min <= f64::EPSILON * max.abs().max(1.0) {
+        // Values within a billionth of each other are one value: ticks
+        // between them would need more digits than a label can hold.
+        if max - min <= 1e-9 * max.abs().max(min.abs()).max(1.0) {
             // One value: show it in the middle of a sensible range.
             if max == 0.0 {
                 max = 1.0;
@@ -89,7 +158,8 @@ impl Axis {
         let step = nice_step((max - min) / 5.0);
         let lo_i = (min / step + 1e-9).floor() as i64;
         let hi_i = (max / step - 1e-9).ceil() as i64;
-        let hi_i = hi_i.max(lo_i + 1);
+        // At least one step, at most MAX_TICKS, whatever rounding says.
+        let hi_i = lo_i + (hi_i - lo_i).clamp(1, MAX_TICKS);
         let ticks = (lo_i..=hi_i)
             .map(|i| {
                 let v = i as f64 * step;
@@ -118,7 +188,9 @@ impl Axis {
         let d1 = hi.log10().ceil() as i32;
         let in_range = |v: f64| v >= lo * (1.0 - 1e-9) && v <= hi * (1.0 + 1e-9);
         let decades: Vec<f64> = (d0..=d1).map(pow10).filter(|v| in_range(*v)).collect();
-        let mut labelled: Vec<f64> = decades.clone();
+        // Very wide data: label every k-th decade only, and no minor ticks.
+        let every = decades.len().div_ceil(MAX_DECADE_LABELS).max(1);
+        let mut labelled: Vec<f64> = decades.iter().copied().step_by(every).collect();
         if decades.len() < 4 {
             // Few decades: label 2 and 5 as well, so the axis can be read.
             for d in d0..=d1 {
@@ -135,7 +207,7 @@ impl Axis {
             labelled.insert(0, 0.0);
         }
         let mut minor = Vec::new();
-        for d in d0..=d1 {
+        for d in (d0..=d1).filter(|_| every == 1) {
             for m in 2..=9 {
                 let v = m as f64 * pow10(d);
                 if in_range(v) && !labelled.iter().any(|l| (l / v - 1.0).abs() < 1e-9) {
@@ -233,8 +305,17 @@ fn nice_125_ceil(v: f64) -> f64 {
 }
 
 /// Label of a linear tick `v` on an axis of step `step`: as many decimals
-/// as the step needs, and `k`/`M` suffixes for large values.
+/// as the step needs, and `k`/`M` suffixes for large values; steps of a
+/// billion or more, or under a ten-thousandth, as `2.5e12`, so no label
+/// runs to dozens of digits.
 pub fn fmt_tick(v: f64, step: f64) -> String {
+    if !(1e-4..1e9).contains(&step) {
+        if v.abs() < step * 1e-9 {
+            return "0".into();
+        }
+        let e = step.log10().floor() as i32;
+        return format!("{}e{e}", trim_float(v / pow10(e)));
+    }
     let (div, suffix) = if step >= 1e6 {
         (1e6, "M")
     } else if step >= 1e3 && step.max(v.abs()) >= 1e4 {
@@ -290,6 +371,9 @@ pub fn fmt_sig(v: f64) -> String {
         return "-".into();
     }
     let a = v.abs();
+    if a >= 1e9 || (a > 0.0 && a < 1e-6) {
+        return format!("{v:.2e}");
+    }
     let decimals = if a >= 100.0 || a == 0.0 {
         0
     } else if a >= 10.0 {
@@ -300,152 +384,6 @@ pub fn fmt_sig(v: f64) -> String {
         ((-a.log10()).floor() as usize + 3).min(9)
     };
     format!("{v:.decimals$}")
-}
-
-/// A plotting area and its two axes.
-#[derive(Clone, Debug)]
-pub struct Panel {
-    /// The area inside the axes, in pixels.
-    pub area: Rect,
-    /// Horizontal axis.
-    pub x: Axis,
-    /// Vertical axis.
-    pub y: Axis,
-}
-
-/// Pixels between the frame and the ends of the axes, so markers and
-/// lines at the ends of the range are not drawn over the frame.
-pub const INSET: f64 = 8.0;
-
-/// Which parts of a panel's frame to draw.
-#[derive(Clone, Debug, Default)]
-pub struct FrameOpts<'a> {
-    /// Draw tick labels under the x axis.
-    pub x_labels: bool,
-    /// Draw tick labels left of the y axis.
-    pub y_labels: bool,
-    /// Title under the x axis.
-    pub x_title: Option<&'a str>,
-    /// Title left of the y axis, rotated.
-    pub y_title: Option<&'a str>,
-    /// Draw vertical grid lines (off for categorical x).
-    pub x_grid: bool,
-}
-
-/// Font size of tick labels.
-pub const TICK_SIZE: f64 = 11.0;
-/// Font size of axis titles.
-pub const AXIS_TITLE_SIZE: f64 = 12.0;
-
-impl Panel {
-    /// Pixel x of data value `v`.
-    pub fn px(&self, v: f64) -> f64 {
-        self.area.x + INSET + self.x.frac(v) * (self.area.w - 2.0 * INSET)
-    }
-    /// Pixel y of data value `v`.
-    pub fn py(&self, v: f64) -> f64 {
-        self.area.y + self.area.h - INSET - self.y.frac(v) * (self.area.h - 2.0 * INSET)
-    }
-
-    /// Draws grid, frame, ticks, tick labels and axis titles.
-    pub fn frame(&self, svg: &mut Svg, o: &FrameOpts) {
-        let a = self.area;
-        let (left, right, top, bottom) = (a.x, a.x + a.w, a.y, a.y + a.h);
-        let minor = Stroke::solid(GRID_MINOR, 1.0);
-        let major = Stroke::solid(GRID, 1.0);
-        let tick = Stroke::solid(INK, 1.0);
-        svg.open(r#"class="grid""#);
-        for v in &self.y.minor {
-            let y = self.py(*v);
-            svg.line(left, y, right, y, &minor);
-        }
-        if o.x_grid {
-            for v in &self.x.minor {
-                let x = self.px(*v);
-                svg.line(x, top, x, bottom, &minor);
-            }
-        }
-        for t in &self.y.ticks {
-            let y = self.py(t.value);
-            svg.line(left, y, right, y, &major);
-        }
-        if o.x_grid {
-            for t in &self.x.ticks {
-                let x = self.px(t.value);
-                svg.line(x, top, x, bottom, &major);
-            }
-        }
-        svg.close();
-        svg.open(r#"class="axes""#);
-        svg.rect(a, "none", Some(&Stroke::solid(INK, 1.0)));
-        let ts = TextStyle::new(TICK_SIZE, Anchor::End).class("tick");
-        for t in &self.y.ticks {
-            let y = self.py(t.value);
-            svg.line(left - 4.0, y, left, y, &tick);
-            if o.y_labels {
-                svg.text(left - 6.0, y + TICK_SIZE * 0.35, &t.label, &ts);
-            }
-        }
-        for v in &self.y.minor {
-            let y = self.py(*v);
-            svg.line(left - 2.0, y, left, y, &tick);
-        }
-        if o.x_grid {
-            let ts = TextStyle::new(TICK_SIZE, Anchor::Middle).class("tick");
-            for t in &self.x.ticks {
-                let x = self.px(t.value);
-                svg.line(x, bottom, x, bottom + 4.0, &tick);
-                if o.x_labels {
-                    svg.text(x, bottom + 6.0 + TICK_SIZE, &t.label, &ts);
-                }
-            }
-            for v in &self.x.minor {
-                let x = self.px(*v);
-                svg.line(x, bottom, x, bottom + 2.0, &tick);
-            }
-        }
-        if let Some(title) = o.x_title {
-            let st = TextStyle::new(AXIS_TITLE_SIZE, Anchor::Middle).class("axis-title");
-            svg.text(
-                a.x + a.w / 2.0,
-                bottom + 14.0 + TICK_SIZE + AXIS_TITLE_SIZE,
-                title,
-                &st,
-            );
-        }
-        if let Some(title) = o.y_title {
-            let width = self.y_label_width();
-            let x = left - 12.0 - width - AXIS_TITLE_SIZE * 0.4;
-            let y = top + a.h / 2.0;
-            let st = TextStyle::new(AXIS_TITLE_SIZE, Anchor::Middle)
-                .rotate(-90.0)
-                .class("axis-title");
-            svg.text(x, y, title, &st);
-        }
-        if !self.y.has_data {
-            let st = TextStyle::new(12.0, Anchor::Middle).fill(MUTED);
-            svg.text(a.x + a.w / 2.0, a.y + a.h / 2.0, "no data", &st);
-        }
-        svg.close();
-    }
-
-    /// Width of the widest y tick label.
-    pub fn y_label_width(&self) -> f64 {
-        y_label_width(&self.y)
-    }
-}
-
-/// Width of the widest tick label of `axis`, drawn vertically.
-pub fn y_label_width(axis: &Axis) -> f64 {
-    axis.ticks
-        .iter()
-        .map(|t| super::svg::text_width(&t.label, TICK_SIZE))
-        .fold(0.0, f64::max)
-}
-
-/// Left margin a panel needs for its y tick labels and rotated title.
-pub fn left_margin(axis: &Axis) -> f64 {
-    y_label_width(axis) + 12.0 + AXIS_TITLE_SIZE * 1.6 + 6.0
 }
 
 #[cfg(test)]
@@ -507,6 +445,69 @@ mod tests {
             assert!(!a.ticks.is_empty());
         }
         assert!(!Axis::fit(&[], true, true).has_data);
+    }
+
+    /// A CSV holding 1.7e308 once made tick generation loop for ever. Any
+    /// input, however wide or extreme, gives a few ticks with short labels
+    /// (the loops are bounded; were they not, this test would hang).
+    #[test]
+    fn tick_generation_is_bounded_for_any_range() {
+        let cases: Vec<Vec<f64>> = vec![
+            vec![1.7e308, 1.0],
+            vec![f64::MAX, -f64::MAX],
+            vec![f64::INFINITY, f64::NEG_INFINITY, 3.0],
+            vec![5e-324, 1.0],
+            vec![MIN_MAGNITUDE, MAX_MAGNITUDE],
+            vec![0.0, MIN_MAGNITUDE, MAX_MAGNITUDE],
+            vec![-MAX_MAGNITUDE, MAX_MAGNITUDE],
+            vec![MAX_MAGNITUDE, MAX_MAGNITUDE],
+            vec![MIN_MAGNITUDE, MIN_MAGNITUDE],
+            vec![1e99, 1e99 * (1.0 + 1e-15)],
+            vec![-0.0, -0.0],
+            vec![-1e-100, 1e-100],
+        ];
+        for v in &cases {
+            for (from_zero, allow_log) in [(true, true), (false, false), (true, false)] {
+                let a = Axis::fit(v, from_zero, allow_log);
+                let what = format!("{v:?} from_zero={from_zero} log={allow_log}");
+                assert!(
+                    a.lo.is_finite() && a.hi.is_finite() && a.hi > a.lo,
+                    "{what}"
+                );
+                assert!((2..=26).contains(&a.ticks.len()), "{what}: {:?}", a.ticks);
+                assert!(a.minor.len() <= 8 * 4, "{what}: {} minor", a.minor.len());
+                for t in &a.ticks {
+                    assert!(t.value.is_finite(), "{what}");
+                    assert!(t.label.chars().count() <= 12, "{what}: {}", t.label);
+                }
+            }
+        }
+    }
+
+    /// The time axis of 32 s of data ran to 40 s. It now ends where the
+    /// data end, with nice ticks inside.
+    #[test]
+    fn exact_axis_ends_at_the_data() {
+        let a = Axis::fit_exact(&[0.0, 1.0, 31.0, 32.0]);
+        assert_eq!((a.lo, a.hi), (0.0, 32.0));
+        assert_eq!(labels(&a), ["0", "10", "20", "30"]);
+        let a = Axis::fit_exact(&[2.5, 22.0]);
+        assert_eq!((a.lo, a.hi), (2.5, 22.0));
+        assert_eq!(labels(&a), ["5", "10", "15", "20"]);
+        assert!(a.ticks.iter().all(|t| t.value >= a.lo && t.value <= a.hi));
+        // One instant: a padded range, as for any single value.
+        let a = Axis::fit_exact(&[5.0, 5.0]);
+        assert!(a.lo < 5.0 && a.hi > 5.0);
+        assert!(!Axis::fit_exact(&[]).has_data);
+        let a = Axis::fit_exact(&[-MAX_MAGNITUDE, MAX_MAGNITUDE, f64::INFINITY]);
+        assert!(a.ticks.len() >= 2 && a.ticks.len() <= 26);
+    }
+
+    #[test]
+    fn negative_values_keep_the_axis_linear() {
+        let a = Axis::fit(&[-5.0, 1.0, 1000.0], true, true);
+        assert!(!a.log && !a.clamped);
+        assert!(a.lo <= -5.0 && a.hi >= 1000.0);
     }
 
     #[test]

@@ -4,10 +4,11 @@
 //! with its varied values; the Pareto front (lower is better on both axes)
 //! is joined by a dashed line.
 
-use super::axis::{Axis, FrameOpts, Panel, left_margin};
+use super::axis::Axis;
 use super::legend::{Glyph, Legend};
+use super::panel::{FrameOpts, Panel, left_margin};
 use super::svg::{Anchor, INK, Rect, SHAPES, Stroke, Svg, TextStyle, esc, text_width};
-use super::{Provenance, Table, mean, pareto_front, series_colors, varied_columns};
+use super::{Provenance, Table, mean, pareto_front, series_colors, series_heading, varied_columns};
 use crate::error::Result;
 
 /// One averaged point.
@@ -19,15 +20,102 @@ struct Point {
     p99: f64,
 }
 
+/// One row of the CSVs.
+struct Raw {
+    /// The file's label when runs of different files are kept apart, else "".
+    run: String,
+    scenario: String,
+    strategy: String,
+    /// Values of the varied keys, by key name.
+    point: Vec<(String, String)>,
+    writes: f64,
+    p99: f64,
+}
+
+/// A series: (file label or "", scenario, strategy).
+type SeriesKey = (String, String, String);
+
+/// The rows grouped: series, and their points, each averaged over its
+/// seeds.
+struct Grouped {
+    series: Vec<SeriesKey>,
+    points: Vec<Point>,
+    /// The most rows averaged into one point.
+    max_seeds: usize,
+}
+
 const LABEL_SIZE: f64 = 10.0;
 
 /// Draws this plot from the rows of `tables` (all of this kind).
 pub(super) fn draw(tables: &[Table]) -> Result<String> {
-    const PLOT: &str = "sweep";
     let mut prov = Provenance::default();
+    let (keys, raw) = read_rows(tables, &mut prov)?;
+    let Grouped {
+        series,
+        points,
+        max_seeds,
+    } = group(&raw, &keys);
+    let multi_scenario = prov.scenarios.len() > 1;
+    let by_file = series.iter().any(|s| !s.0.is_empty());
+    let (names, colors) = names_and_colors(&series, multi_scenario);
+
+    let xs: Vec<f64> = points.iter().map(|p| p.writes).collect();
+    let ys: Vec<f64> = points.iter().map(|p| p.p99).collect();
+    let x = Axis::fit(&xs, true, true);
+    let y = Axis::fit(&ys, true, true);
+
+    // Layout.
+    let left = left_margin(&y) + 14.0;
+    let top = 96.0;
+    let area = Rect {
+        x: left,
+        y: top,
+        w: 660.0,
+        h: 440.0,
+    };
+    let panel = Panel { area, x, y };
+    let legend = legend(&names, &colors, series_heading(by_file, multi_scenario));
+    let title = format!(
+        "Trade-off: timeline writes/s vs read p99 — {}",
+        prov.describe()
+    );
+    let legend_x = area.x + area.w + 24.0;
+    let width = (legend_x + legend.width() + 16.0).max(text_width(&title, 17.0) + 40.0);
+    let height = area.y + area.h + 58.0;
+    let mut svg = Svg::new(width, height, &title);
+    heading(&mut svg, &title, &panel, &keys, max_seeds);
+    frame(&mut svg, &panel);
+
+    let pos: Vec<Option<(f64, f64)>> = points
+        .iter()
+        .map(|p| {
+            (p.writes.is_finite() && p.p99.is_finite())
+                .then(|| (panel.px(p.writes), panel.py(p.p99)))
+        })
+        .collect();
+    let obstacles = draw_data(&mut svg, &area, &points, &pos, &colors, keys.len() == 1);
+    draw_labels(
+        &mut svg,
+        &area,
+        &points,
+        &pos,
+        &colors,
+        &short_keys(&keys),
+        obstacles,
+    );
+    svg.comment(&format!(
+        "series: {}",
+        names.iter().map(|n| esc(n)).collect::<Vec<_>>().join(", ")
+    ));
+    legend.draw(&mut svg, legend_x, top);
+    Ok(svg.finish())
+}
+
+/// The varied keys (in order of first appearance) and the rows of every
+/// table, with the columns this plot needs.
+fn read_rows(tables: &[Table], prov: &mut Provenance) -> Result<(Vec<String>, Vec<Raw>)> {
+    const PLOT: &str = "sweep";
     let mut keys: Vec<String> = Vec::new();
-    // (scenario, strategy, seed, values by key name, writes, p99)
-    type Raw = (String, String, String, Vec<(String, String)>, f64, f64);
     let mut raw: Vec<Raw> = Vec::new();
     for t in tables {
         let scen = t.col("scenario", PLOT)?;
@@ -48,24 +136,27 @@ pub(super) fn draw(tables: &[Table]) -> Result<String> {
                 .iter()
                 .map(|&c| (t.header[c].clone(), t.text(r, c).to_string()))
                 .collect();
-            raw.push((
-                sc.to_string(),
-                t.text(r, strat).to_string(),
-                sd.to_string(),
+            raw.push(Raw {
+                run: t.run_label().to_string(),
+                scenario: sc.to_string(),
+                strategy: t.text(r, strat).to_string(),
                 point,
-                t.num(r, writes)?,
-                t.num(r, p99)?,
-            ));
+                writes: t.num(r, writes)?,
+                p99: t.num(r, p99)?,
+            });
         }
     }
+    Ok((keys, raw))
+}
 
-    // Series = (scenario, strategy); points = distinct varied values.
-    let multi_scenario = prov.scenarios.len() > 1;
-    let mut series: Vec<(String, String)> = Vec::new();
+/// Series = (file when kept apart, scenario, strategy); points = distinct varied values of a
+/// series, averaged over the rows (seeds) that share them.
+fn group(raw: &[Raw], keys: &[String]) -> Grouped {
+    let mut series: Vec<SeriesKey> = Vec::new();
     let mut points: Vec<Point> = Vec::new();
     let mut groups: Vec<Vec<usize>> = Vec::new();
-    for (i, (sc, st, _, point, _, _)) in raw.iter().enumerate() {
-        let key = (sc.clone(), st.clone());
+    for (i, r) in raw.iter().enumerate() {
+        let key = (r.run.clone(), r.scenario.clone(), r.strategy.clone());
         let s = match series.iter().position(|k| *k == key) {
             Some(s) => s,
             None => {
@@ -76,7 +167,7 @@ pub(super) fn draw(tables: &[Table]) -> Result<String> {
         let values: Vec<String> = keys
             .iter()
             .map(|k| {
-                point
+                r.point
                     .iter()
                     .find(|(name, _)| name == k)
                     .map(|(_, v)| v.clone())
@@ -101,55 +192,51 @@ pub(super) fn draw(tables: &[Table]) -> Result<String> {
     }
     let mut max_seeds = 1;
     for (p, g) in points.iter_mut().zip(&groups) {
-        p.writes = mean(g.iter().map(|&i| raw[i].4));
-        p.p99 = mean(g.iter().map(|&i| raw[i].5));
+        p.writes = mean(g.iter().map(|&i| raw[i].writes));
+        p.p99 = mean(g.iter().map(|&i| raw[i].p99));
         max_seeds = max_seeds.max(g.len());
     }
+    Grouped {
+        series,
+        points,
+        max_seeds,
+    }
+}
 
+/// Each series' name (prefixed by its scenario when there are several,
+/// and by its file when files are kept apart) and colour.
+fn names_and_colors(
+    series: &[SeriesKey],
+    multi_scenario: bool,
+) -> (Vec<String>, Vec<&'static str>) {
     let names: Vec<String> = series
         .iter()
-        .map(|(sc, st)| {
-            if multi_scenario {
+        .map(|(run, sc, st)| {
+            let name = if multi_scenario {
                 format!("{sc}: {st}")
             } else {
                 st.clone()
+            };
+            if run.is_empty() {
+                name
+            } else {
+                format!("{run}: {name}")
             }
         })
         .collect();
-    let colors = if multi_scenario {
+    let by_file = series.iter().any(|s| !s.0.is_empty());
+    let colors = if multi_scenario || by_file {
         series_colors(&names.iter().map(String::as_str).collect::<Vec<_>>())
     } else {
-        series_colors(&series.iter().map(|s| s.1.as_str()).collect::<Vec<_>>())
+        series_colors(&series.iter().map(|s| s.2.as_str()).collect::<Vec<_>>())
     };
-    let short = short_keys(&keys);
+    (names, colors)
+}
 
-    let xs: Vec<f64> = points.iter().map(|p| p.writes).collect();
-    let ys: Vec<f64> = points.iter().map(|p| p.p99).collect();
-    let x = Axis::fit(&xs, true, true);
-    let y = Axis::fit(&ys, true, true);
-    let coords: Vec<(f64, f64)> = points.iter().map(|p| (p.writes, p.p99)).collect();
-    let front = pareto_front(&coords);
-
-    // Layout.
-    let left = left_margin(&y) + 14.0;
-    let top = 96.0;
-    let area = Rect {
-        x: left,
-        y: top,
-        w: 660.0,
-        h: 440.0,
-    };
-    let panel = Panel {
-        area,
-        x: x.clone(),
-        y: y.clone(),
-    };
+/// The legend: series by marker shape and colour, then the front.
+fn legend(names: &[String], colors: &[&str], heading: &str) -> Legend {
     let mut legend = Legend::default();
-    legend.heading(if multi_scenario {
-        "scenario: strategy"
-    } else {
-        "strategy"
-    });
+    legend.heading(heading);
     for (i, name) in names.iter().enumerate() {
         legend.item(
             Glyph::Marker(SHAPES[i % SHAPES.len()], colors[i].to_string()),
@@ -158,15 +245,11 @@ pub(super) fn draw(tables: &[Table]) -> Result<String> {
     }
     legend.heading("front");
     legend.item(Glyph::Line(INK.to_string(), Some("6,4")), "Pareto front");
+    legend
+}
 
-    let title = format!(
-        "Trade-off: timeline writes/s vs read p99 — {}",
-        prov.describe()
-    );
-    let legend_x = area.x + area.w + 24.0;
-    let width = (legend_x + legend.width() + 16.0).max(text_width(&title, 17.0) + 40.0);
-    let height = area.y + area.h + 58.0;
-    let mut svg = Svg::new(width, height, &title);
+/// Title and the two subtitles: what varied, and what the front means.
+fn heading(svg: &mut Svg, title: &str, panel: &Panel, keys: &[String], max_seeds: usize) {
     let seeds = if max_seeds > 1 {
         format!("; each point the mean over {max_seeds} seeds")
     } else {
@@ -174,16 +257,19 @@ pub(super) fn draw(tables: &[Table]) -> Result<String> {
     };
     let sub1 = format!("varied: {}{seeds}", keys.join(", "));
     let mut sub2 = "Pareto front (dashed): points no other point beats on both writes/s and read p99; lower is better on both".to_string();
-    if x.clamped || y.clamped {
+    if panel.x.clamped || panel.y.clamped {
         sub2.push_str("; ");
         sub2.push_str(super::axis::ZERO_NOTE);
     }
-    svg.heading(&title, &[&sub1, &sub2]);
+    svg.heading(title, &[&sub1, &sub2]);
+}
 
-    let x_title = format!("timeline writes (writes/s{})", x.scale_note());
-    let y_title = format!("read p99 response time (ms{})", y.scale_note());
+/// The panel's frame, with both axes labelled and titled.
+fn frame(svg: &mut Svg, panel: &Panel) {
+    let x_title = format!("timeline writes (writes/s{})", panel.x.scale_note());
+    let y_title = format!("read p99 response time (ms{})", panel.y.scale_note());
     panel.frame(
-        &mut svg,
+        svg,
         &FrameOpts {
             x_labels: true,
             y_labels: true,
@@ -192,15 +278,18 @@ pub(super) fn draw(tables: &[Table]) -> Result<String> {
             x_grid: true,
         },
     );
+}
 
-    let pos: Vec<Option<(f64, f64)>> = points
-        .iter()
-        .map(|p| {
-            (p.writes.is_finite() && p.p99.is_finite())
-                .then(|| (panel.px(p.writes), panel.py(p.p99)))
-        })
-        .collect();
-
+/// Series lines (when one key varies), the Pareto front and the markers,
+/// clipped to a little beyond the panel. Returns what labels must avoid.
+fn draw_data(
+    svg: &mut Svg,
+    area: &Rect,
+    points: &[Point],
+    pos: &[Option<(f64, f64)>],
+    colors: &[&str],
+    one_key: bool,
+) -> Vec<Rect> {
     let clip = svg.clip(Rect {
         x: area.x - 8.0,
         y: area.y - 8.0,
@@ -209,28 +298,74 @@ pub(super) fn draw(tables: &[Table]) -> Result<String> {
     });
     svg.open_clipped(&clip, "data");
     let mut lines: Vec<Vec<(f64, f64)>> = Vec::new();
-    // Thin lines joining each series' points in sweep order, when one key
-    // varies (sorted by its value, numerically when it is a number).
-    if keys.len() == 1 {
-        for (s, color) in colors.iter().enumerate() {
-            let mut mine: Vec<usize> = (0..points.len())
-                .filter(|&i| points[i].series == s && pos[i].is_some())
-                .collect();
-            mine.sort_by(|&a, &b| {
-                let (va, vb) = (&points[a].values[0], &points[b].values[0]);
-                match (va.parse::<f64>(), vb.parse::<f64>()) {
-                    (Ok(x), Ok(y)) => x.total_cmp(&y),
-                    _ => std::cmp::Ordering::Equal,
-                }
+    if one_key {
+        lines = draw_series_lines(svg, points, pos, colors);
+    }
+    let front_pts = draw_front(svg, points, pos);
+    // Markers (and the rings of front points) are obstacles for labels.
+    let mut obstacles: Vec<Rect> = front_pts
+        .iter()
+        .map(|&(x, y)| Rect {
+            x: x - 9.0,
+            y: y - 9.0,
+            w: 18.0,
+            h: 18.0,
+        })
+        .collect();
+    lines.push(front_pts);
+    for line in &lines {
+        obstacles.extend(sample_line(line));
+    }
+    for (i, p) in points.iter().enumerate() {
+        if let Some((px, py)) = pos[i] {
+            let shape = SHAPES[p.series % SHAPES.len()];
+            svg.marker(shape, px, py, 5.0, colors[p.series], "white");
+            obstacles.push(Rect {
+                x: px - 6.0,
+                y: py - 6.0,
+                w: 12.0,
+                h: 12.0,
             });
-            let line: Vec<(f64, f64)> = mine.iter().filter_map(|&i| pos[i]).collect();
-            let mut stroke = Stroke::solid(color, 1.0).class("series-line");
-            stroke.dash = Some("2,2");
-            svg.path(&line, &stroke);
-            lines.push(line);
         }
     }
-    // The Pareto front.
+    svg.close();
+    obstacles
+}
+
+/// Thin lines joining each series' points in sweep order (sorted by the
+/// one varied key's value, numerically when it is a number).
+fn draw_series_lines(
+    svg: &mut Svg,
+    points: &[Point],
+    pos: &[Option<(f64, f64)>],
+    colors: &[&str],
+) -> Vec<Vec<(f64, f64)>> {
+    let mut lines = Vec::new();
+    for (s, color) in colors.iter().enumerate() {
+        let mut mine: Vec<usize> = (0..points.len())
+            .filter(|&i| points[i].series == s && pos[i].is_some())
+            .collect();
+        mine.sort_by(|&a, &b| {
+            let (va, vb) = (&points[a].values[0], &points[b].values[0]);
+            match (va.parse::<f64>(), vb.parse::<f64>()) {
+                (Ok(x), Ok(y)) => x.total_cmp(&y),
+                _ => std::cmp::Ordering::Equal,
+            }
+        });
+        let line: Vec<(f64, f64)> = mine.iter().filter_map(|&i| pos[i]).collect();
+        let mut stroke = Stroke::solid(color, 1.0).class("series-line");
+        stroke.dash = Some("2,2");
+        svg.path(&line, &stroke);
+        lines.push(line);
+    }
+    lines
+}
+
+/// The Pareto front: a dashed line through its points and a ring round
+/// each. Returns the front's pixel points.
+fn draw_front(svg: &mut Svg, points: &[Point], pos: &[Option<(f64, f64)>]) -> Vec<(f64, f64)> {
+    let coords: Vec<(f64, f64)> = points.iter().map(|p| (p.writes, p.p99)).collect();
+    let front = pareto_front(&coords);
     let mut front_pts: Vec<(f64, f64)> = front.iter().filter_map(|&i| pos[i]).collect();
     front_pts.dedup();
     svg.open(r#"class="pareto-front""#);
@@ -244,41 +379,20 @@ pub(super) fn draw(tables: &[Table]) -> Result<String> {
         svg.marker(super::svg::Shape::Circle, px, py, 8.5, "none", INK);
     }
     svg.close();
-    // Markers (and the rings of front points) are obstacles for labels.
-    let mut obstacles: Vec<Rect> = front_pts
-        .iter()
-        .map(|&(x, y)| Rect {
-            x: x - 9.0,
-            y: y - 9.0,
-            w: 18.0,
-            h: 18.0,
-        })
-        .collect();
-    lines.push(front_pts.clone());
-    for line in &lines {
-        obstacles.extend(sample_line(line));
-    }
-    for (i, p) in points.iter().enumerate() {
-        if let Some((px, py)) = pos[i] {
-            svg.marker(
-                SHAPES[p.series % SHAPES.len()],
-                px,
-                py,
-                5.0,
-                colors[p.series],
-                "white",
-            );
-            obstacles.push(Rect {
-                x: px - 6.0,
-                y: py - 6.0,
-                w: 12.0,
-                h: 12.0,
-            });
-        }
-    }
-    svg.close();
+    front_pts
+}
 
-    // Labels: one per group of coinciding points of a series.
+/// Labels: one per group of coinciding points of a series, placed where
+/// they overlap nothing drawn (or least).
+fn draw_labels(
+    svg: &mut Svg,
+    area: &Rect,
+    points: &[Point],
+    pos: &[Option<(f64, f64)>],
+    colors: &[&str],
+    short: &[String],
+    mut obstacles: Vec<Rect>,
+) {
     svg.open(r#"class="point-labels""#);
     let mut done = vec![false; points.len()];
     let bounds = Rect {
@@ -303,7 +417,7 @@ pub(super) fn draw(tables: &[Table]) -> Result<String> {
             done[j] = true;
         }
         let vals: Vec<&Vec<String>> = same.iter().map(|&j| &points[j].values).collect();
-        let text = label_text(&short, &vals);
+        let text = label_text(short, &vals);
         if text.is_empty() {
             continue;
         }
@@ -315,12 +429,6 @@ pub(super) fn draw(tables: &[Table]) -> Result<String> {
         svg.text(lx, ly, &text, &st);
     }
     svg.close();
-    svg.comment(&format!(
-        "series: {}",
-        names.iter().map(|n| esc(n)).collect::<Vec<_>>().join(", ")
-    ));
-    legend.draw(&mut svg, legend_x, top);
-    Ok(svg.finish())
 }
 
 /// Small boxes every few pixels along a polyline, so labels avoid lines.

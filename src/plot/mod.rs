@@ -1,12 +1,17 @@
 //! `fanout plot`: draws one SVG from the CSVs the other commands write.
 //!
+//! It is a module of its own, not one of `report`'s exporters: it reads
+//! files those exporters wrote (possibly by another version, or edited by
+//! hand), never a run's results in memory, so it must treat its input as
+//! untrusted text.
+//!
 //! The kind of CSV is recognised from its header ([`classify`]):
 //!
 //! - a summary (`fanout run --csv`) gives response-time percentiles per
 //!   strategy: read, post and delivery p50/p99/p99.9, one panel each;
 //! - a time series (`fanout run --timeseries`) gives timeline writes/s and
 //!   read p99 over simulated time, with scheduled events marked, and, when
-//!   faults cost reads or client policies did work (issue #5's columns),
+//!   faults cost reads or client policies did work (the resilience columns),
 //!   the share of reads answered in full and the policy counters;
 //! - a sweep (`fanout sweep --csv`) gives the trade-off: timeline writes/s
 //!   against read p99, one point per (strategy, sweep point), labelled with
@@ -18,19 +23,30 @@
 //! placed to avoid each other, a legend outside the data, event labels).
 //! Every coordinate is printed with fixed decimals and nothing depends on
 //! hash order or the clock, so the same CSVs give the same bytes.
+//!
+//! Files: `table.rs` reads the CSVs; `axis.rs` chooses scales and ticks;
+//! `panel.rs` maps data to pixels and draws frames; `legend.rs` and
+//! `svg.rs` write the picture; `colors.rs` gives each series its colour;
+//! `summary.rs`, `timeseries/` and `sweep.rs` are the three plots, each a
+//! short `draw` that reads rows, fits axes, lays out panels and draws them.
 
 mod axis;
+mod colors;
 mod legend;
+mod panel;
 mod summary;
 mod svg;
 mod sweep;
+mod table;
 mod timeseries;
 
 use crate::error::{FanoutError, Result};
 use crate::output::{check_writable, write_atomic};
+use colors::series_colors;
 use std::path::{Path, PathBuf};
+use table::{Provenance, Table, mean};
 
-/// The 21 first columns of the summary CSV (DESIGN.md contract), which a
+/// The 21 first columns of the summary CSV (its stable contract), which a
 /// summary or sweep CSV starts with.
 pub const SUMMARY_COLUMNS: [&str; 21] = [
     "scenario",
@@ -59,7 +75,7 @@ pub const SUMMARY_COLUMNS: [&str; 21] = [
 /// The columns of the time-series CSV (those its exporter writes); later
 /// columns are ignored. Files written before the resilience columns (the
 /// last eight) existed lack them and still plot, without those panels.
-pub const TIMESERIES_COLUMNS: [&str; 26] = super::series::COLUMNS;
+pub const TIMESERIES_COLUMNS: [&str; 26] = crate::report::TIMESERIES_COLUMNS;
 
 /// What kind of CSV a header is, which decides the plot drawn from it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -160,7 +176,8 @@ pub fn pareto_front(points: &[(f64, f64)]) -> Vec<usize> {
 /// Reads the CSVs, recognises their kind, and draws one SVG, written
 /// atomically to `out` (`-` = standard output). Several inputs must be of
 /// the same kind; their rows are concatenated. Bad input (missing, empty or
-/// unknown file, mixed kinds, a cell that is not a number) is
+/// unknown file, mixed kinds, a cell that is not a number or that no
+/// axis can hold) is
 /// [`FanoutError::Input`] with one line naming the file.
 pub fn plot(inputs: &[PathBuf], out: &Path) -> Result<()> {
     check_writable("-o", out)?;
@@ -204,6 +221,8 @@ pub fn render(inputs: &[PathBuf]) -> Result<String> {
             list.join(", ")
         )));
     }
+    let mut tables = tables;
+    separate_runs(&mut tables, kinds[0])?;
     match kinds[0] {
         CsvKind::Summary => summary::draw(&tables),
         CsvKind::TimeSeries => timeseries::draw(&tables),
@@ -211,198 +230,86 @@ pub fn render(inputs: &[PathBuf]) -> Result<String> {
     }
 }
 
-/// One CSV file, read whole: header and rows of text cells.
-struct Table {
-    /// The path as given, for error messages.
-    name: String,
-    header: Vec<String>,
-    rows: Vec<Record>,
-}
-
-/// One data row and the line it came from.
-struct Record {
-    line: u64,
-    cells: Vec<String>,
-}
-
-impl Table {
-    fn load(path: &Path) -> Result<Table> {
-        let name = path.display().to_string();
-        let bytes = std::fs::read(path)
-            .map_err(|e| FanoutError::input(format!("{name}: cannot read the CSV: {e}")))?;
-        if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+/// Keeps runs from different files apart. Two files holding rows of the
+/// same run (scenario, strategy and seed, and for a sweep the same varied
+/// values) are two runs that differ in something the CSV does not show: a
+/// `--set`, a policy, another build. Averaging their rows, or joining their
+/// intervals into one line, would mix them; so each file then becomes its
+/// own series, labelled by its file name (its path when two names are the
+/// same). Files whose runs are all distinct (other scenarios, other seeds)
+/// are grouped as before: seeds of one scenario are averaged. The same
+/// path given twice is refused.
+fn separate_runs(tables: &mut [Table], kind: CsvKind) -> Result<()> {
+    for (i, t) in tables.iter().enumerate() {
+        if let Some(first) = tables[..i].iter().find(|o| o.name == t.name) {
             return Err(FanoutError::input(format!(
-                "{name}: empty file; expected a CSV written by fanout run --csv, \
-                 fanout run --timeseries or fanout sweep --csv"
+                "{}: given twice; pass each CSV once",
+                first.name
             )));
         }
-        let one_line = |e: csv::Error| {
-            FanoutError::input(format!(
-                "{name}: not a readable CSV: {}",
-                e.to_string().replace('\n', " ")
-            ))
-        };
-        let mut rdr = csv::ReaderBuilder::new()
-            .has_headers(true)
-            .from_reader(bytes.as_slice());
-        let header: Vec<String> = rdr
-            .headers()
-            .map_err(one_line)?
+    }
+    let keys: Vec<Vec<String>> = tables.iter().map(|t| run_keys(t, kind)).collect();
+    let shared = (0..keys.len()).any(|i| {
+        keys[..i]
             .iter()
-            .map(|h| h.trim().to_string())
-            .collect();
-        let mut rows = Vec::new();
-        for rec in rdr.records() {
-            let rec = rec.map_err(one_line)?;
-            let line = rec.position().map(|p| p.line()).unwrap_or(0);
-            rows.push(Record {
-                line,
-                cells: rec.iter().map(|c| c.trim().to_string()).collect(),
-            });
-        }
-        if rows.is_empty() {
-            return Err(FanoutError::input(format!(
-                "{name}: the CSV has a header but no rows to plot"
-            )));
-        }
-        Ok(Table { name, header, rows })
+            .any(|earlier| keys[i].iter().any(|k| earlier.binary_search(k).is_ok()))
+    });
+    if !shared {
+        return Ok(());
     }
-
-    /// Index of a column the plot needs.
-    fn col(&self, column: &str, plot: &str) -> Result<usize> {
-        self.opt_col(column).ok_or_else(|| {
-            FanoutError::input(format!(
-                "{}: no column '{column}', which the {plot} plot needs",
-                self.name
-            ))
-        })
-    }
-
-    /// Index of an optional column (the first, if repeated).
-    fn opt_col(&self, column: &str) -> Option<usize> {
-        self.header.iter().position(|h| h == column)
-    }
-
-    /// Text of a cell ("" if the row is short).
-    fn text<'a>(&self, row: &'a Record, col: usize) -> &'a str {
-        row.cells.get(col).map(String::as_str).unwrap_or("")
-    }
-
-    /// A cell as a number: empty (or NaN, or infinite) means no value and
-    /// gives NaN; anything else that is not a number is an input error.
-    fn num(&self, row: &Record, col: usize) -> Result<f64> {
-        let cell = self.text(row, col);
-        if cell.is_empty() {
-            return Ok(f64::NAN);
-        }
-        match cell.parse::<f64>() {
-            Ok(v) if v.is_finite() => Ok(v),
-            Ok(_) => Ok(f64::NAN),
-            Err(_) => Err(FanoutError::input(format!(
-                "{}: line {}, column {}: '{}' is not a number",
-                self.name,
-                row.line,
-                self.header.get(col).map(String::as_str).unwrap_or("?"),
-                svg::truncate(cell, 40)
-            ))),
-        }
-    }
-}
-
-/// Distinct scenario names and seeds of the plotted rows, for titles.
-#[derive(Default)]
-struct Provenance {
-    scenarios: Vec<String>,
-    seeds: Vec<String>,
-}
-
-impl Provenance {
-    fn add(&mut self, scenario: &str, seed: &str) {
-        if !self.scenarios.iter().any(|s| s == scenario) {
-            self.scenarios.push(scenario.to_string());
-        }
-        if !self.seeds.iter().any(|s| s == seed) {
-            self.seeds.push(seed.to_string());
-        }
-    }
-
-    /// `"celebrity (seed 42)"`, `"a, b (seeds 1-5)"`.
-    fn describe(&self) -> String {
-        let scen = match self.scenarios.len() {
-            0 => "unnamed scenario".to_string(),
-            1..=3 => self.scenarios.join(", "),
-            n => format!("{n} scenarios"),
-        };
-        format!("{scen} ({})", describe_seeds(&self.seeds))
-    }
-}
-
-fn describe_seeds(seeds: &[String]) -> String {
-    match seeds.len() {
-        0 => "no seed".into(),
-        1 => format!("seed {}", seeds[0]),
-        n => {
-            let mut nums: Vec<u64> = seeds.iter().filter_map(|s| s.parse().ok()).collect();
-            nums.sort_unstable();
-            let consecutive = nums.len() == n && nums.windows(2).all(|w| w[1] == w[0] + 1);
-            if consecutive && n > 2 {
-                format!("seeds {}–{}", nums[0], nums[n - 1])
-            } else if n <= 4 && seeds.iter().map(String::len).sum::<usize>() <= 16 {
-                format!("seeds {}", seeds.join(", "))
-            } else {
-                // Derived seeds are 20-digit numbers: listing them would
-                // run the title off the picture.
-                format!("{n} seeds from {}", seeds[0])
-            }
-        }
-    }
-}
-
-/// Colours of series: the three strategies keep fixed colours across plots
-/// when each series is a different strategy; otherwise colours go in order.
-fn series_colors(strategies: &[&str]) -> Vec<&'static str> {
-    let fixed = |s: &str| match s {
-        "fanout-on-read" => Some(0),
-        "fanout-on-write" => Some(1),
-        "hybrid" => Some(2),
-        _ => None,
+    let file_name = |t: &Table| {
+        Path::new(&t.name)
+            .file_name()
+            .map_or_else(|| t.name.clone(), |n| n.to_string_lossy().into_owned())
     };
-    let distinct = strategies
-        .iter()
-        .enumerate()
-        .all(|(i, s)| !strategies[..i].contains(s));
-    if !distinct {
-        return (0..strategies.len())
-            .map(|i| svg::PALETTE[i % svg::PALETTE.len()])
-            .collect();
+    let names: Vec<String> = tables.iter().map(file_name).collect();
+    for (i, t) in tables.iter_mut().enumerate() {
+        let unique = names.iter().filter(|n| **n == names[i]).count() == 1;
+        t.run = Some(if unique {
+            names[i].clone()
+        } else {
+            t.name.clone()
+        });
     }
-    let mut used: Vec<usize> = strategies.iter().filter_map(|s| fixed(s)).collect();
-    let mut next = 0;
-    strategies
-        .iter()
-        .map(|s| {
-            let i = fixed(s).unwrap_or_else(|| {
-                while used.contains(&next) && next < svg::PALETTE.len() {
-                    next += 1;
-                }
-                used.push(next);
-                next
-            });
-            svg::PALETTE[i % svg::PALETTE.len()]
-        })
-        .collect()
+    Ok(())
 }
 
-/// Mean of the finite values, NaN if none.
-fn mean(values: impl IntoIterator<Item = f64>) -> f64 {
-    let (mut sum, mut n) = (0.0, 0u32);
-    for v in values {
-        if v.is_finite() {
-            sum += v;
-            n += 1;
-        }
+/// The legend's heading over the series: what their names are made of.
+fn series_heading(by_file: bool, multi_scenario: bool) -> &'static str {
+    match (by_file, multi_scenario) {
+        (false, false) => "strategy",
+        (false, true) => "scenario: strategy",
+        (true, false) => "file: strategy",
+        (true, true) => "file: scenario: strategy",
     }
-    if n == 0 { f64::NAN } else { sum / f64::from(n) }
+}
+
+/// The runs of a table, sorted: one key per distinct (scenario, strategy,
+/// seed), plus the varied values for a sweep. Missing columns give empty
+/// keys; the plot reports them when it needs them.
+fn run_keys(t: &Table, kind: CsvKind) -> Vec<String> {
+    let mut cols: Vec<Option<usize>> = ["scenario", "strategy", "seed"]
+        .iter()
+        .map(|c| t.opt_col(c))
+        .collect();
+    if kind == CsvKind::Sweep {
+        cols.extend(varied_columns(&t.header).into_iter().map(Some));
+    }
+    let mut keys: Vec<String> = t
+        .rows
+        .iter()
+        .map(|r| {
+            let cells: Vec<&str> = cols
+                .iter()
+                .map(|c| c.map_or("", |c| t.text(r, c)))
+                .collect();
+            // Unit separator: cannot occur in a trimmed CSV cell by accident.
+            cells.join("\u{1f}")
+        })
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    keys
 }
 
 #[cfg(test)]
@@ -456,23 +363,5 @@ mod tests {
         assert_eq!(pareto_front(&pts), vec![3, 1, 7, 0, 6]);
         assert!(pareto_front(&[]).is_empty());
         assert_eq!(pareto_front(&[(0.0, 0.0)]), vec![0]);
-    }
-
-    #[test]
-    fn seeds_are_summarised() {
-        let s = |v: &[&str]| describe_seeds(&v.iter().map(|x| x.to_string()).collect::<Vec<_>>());
-        assert_eq!(s(&["42"]), "seed 42");
-        assert_eq!(s(&["3", "1", "2"]), "seeds 1–3");
-        assert_eq!(s(&["1", "7"]), "seeds 1, 7");
-        assert_eq!(s(&["1", "7", "9", "11", "13"]), "5 seeds from 1");
-        assert_eq!(s(&["2012", "9494881267701158876"]), "2 seeds from 2012");
-    }
-
-    #[test]
-    fn strategies_keep_their_colours() {
-        let c = series_colors(&["hybrid", "fanout-on-read", "other"]);
-        assert_eq!(c, vec![svg::PALETTE[2], svg::PALETTE[0], svg::PALETTE[1]]);
-        let c = series_colors(&["hybrid", "hybrid"]);
-        assert_eq!(c, vec![svg::PALETTE[0], svg::PALETTE[1]]);
     }
 }
