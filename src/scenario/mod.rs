@@ -1,9 +1,12 @@
 //! The scenario file format: TOML text plus `--set` overrides, validated into
 //! a [`Scenario`](crate::model::config::Scenario) in one step.
 //!
-//! Every key is optional; the defaults (all in `keys.rs`) reproduce DDIA's
-//! Twitter example. [`known_keys`] lists every key with its type, default,
-//! allowed values and meaning; docs/scenario.md is the same table in prose.
+//! Every key is optional; the defaults reproduce DDIA's Twitter example.
+//! Each key is defined once, in `keys.rs` (path, type, default, bounds,
+//! unit, meaning); validation, messages, `--set`, "did you mean", the
+//! sweep's value typing ([`key_type`]) and the table of docs/scenario.md
+//! ([`doc`]) are all derived from that definition, so adding a key touches
+//! its definition and the code that uses its value, nothing else.
 //!
 //! Errors are [`FanoutError::Input`] (exit status 2), one line naming the
 //! source, the dotted key, the bad value and what is allowed:
@@ -21,6 +24,7 @@
 mod warnings;
 pub use warnings::warnings;
 mod describe;
+pub mod doc;
 mod keys;
 mod path;
 mod resolve;
@@ -31,26 +35,23 @@ use crate::error::{FanoutError, Result};
 use crate::model::config::Scenario;
 use toml::{Table, Value};
 
-/// One key of the format, for documentation, messages and `fanout check`.
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub struct KeyDoc {
-    /// Dotted path; `[]` stands for any index (`workload.events[].at`).
-    pub key: &'static str,
-    /// Value type: `integer`, `float`, `string`, `boolean`, `duration`,
-    /// `array of strings`, `array of tables`.
-    pub kind: &'static str,
-    /// TOML text of the default, or a description in parentheses when the
-    /// default is computed or absent (`(file stem)`, `(required)`).
-    pub default: &'static str,
-    /// What is allowed; completes "must be ..." in error messages.
-    pub allowed: &'static str,
-    /// One-line meaning, with the source of the default where there is one.
-    pub doc: &'static str,
-}
+pub use keys::{Bound, Domain, DurationMin, KeyDoc, KeyType};
 
 /// Every key path the format knows, in documentation order.
 pub fn known_keys() -> &'static [KeyDoc] {
     &keys::KEYS
+}
+
+/// The definition of the key at `path`; indices are ignored
+/// (`faults[2].at` finds `faults[].at`). `None` for tables and unknown paths.
+pub fn lookup(path: &str) -> Option<&'static KeyDoc> {
+    keys::find(&path::normalize(path))
+}
+
+/// The type of the key at `path` (see [`lookup`]), so a sweep knows
+/// whether to round the values of a range to integers.
+pub fn key_type(path: &str) -> Option<KeyType> {
+    lookup(path).map(|k| k.ty)
 }
 
 /// A scenario as parsed TOML, before validation; `--set` and sweeps edit it.
