@@ -270,11 +270,7 @@ impl KeyDoc {
                 } else {
                     format!(", as in \"{example}\"")
                 };
-                let max = if max == SimDuration::MAX {
-                    String::new()
-                } else {
-                    format!(", at most {max}")
-                };
+                let max = format!(", at most {}", hours(max));
                 format!("a duration{min} with a unit{example}{max}")
             }
             Domain::Choice(options) => {
@@ -290,6 +286,17 @@ impl KeyDoc {
         }
         s.push_str(self.note);
         s
+    }
+}
+
+/// A whole number of hours as `1h`, anything else as [`SimDuration`] shows it.
+fn hours(d: SimDuration) -> String {
+    let ns = d.as_nanos();
+    let hour = 3_600_000_000_000;
+    if ns.is_multiple_of(hour) {
+        format!("{}h", ns / hour)
+    } else {
+        d.to_string()
     }
 }
 
@@ -355,11 +362,33 @@ pub(crate) const fn finite_in(lo: Bound, hi: Bound) -> Domain {
     }
 }
 
-/// A duration of at least `min`, shown with `example`.
-pub(crate) const fn duration(min: DurationMin, example: &'static str) -> Domain {
+/// Longest time one request, hop or wait may take: an hour. A service time,
+/// network delay, timeout or backoff longer than that is an outage, which
+/// `[[faults]]` models; the bound keeps every sum the model forms from them
+/// (a request's hops, service, merge, retries and backoffs) far inside the
+/// 584 years a u64 nanosecond clock holds.
+pub const MAX_DELAY: SimDuration = SimDuration::from_secs(3600);
+
+/// Longest span: a simulated year (the run, warm-up included, a burst, a
+/// fault, a diurnal period, one request at its largest item count).
+pub const MAX_SPAN: SimDuration = SimDuration::from_secs(8760 * 3600);
+
+/// A duration of at least `min` and at most [`MAX_DELAY`], shown with
+/// `example`: a time one request, hop or wait takes.
+pub(crate) const fn delay(min: DurationMin, example: &'static str) -> Domain {
     Domain::Duration {
         min,
-        max: SimDuration::MAX,
+        max: MAX_DELAY,
+        example,
+    }
+}
+
+/// A duration of at least `min` and at most [`MAX_SPAN`], shown with
+/// `example`: a length of (part of) the run.
+pub(crate) const fn span(min: DurationMin, example: &'static str) -> Domain {
+    Domain::Duration {
+        min,
+        max: MAX_SPAN,
         example,
     }
 }

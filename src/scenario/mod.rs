@@ -23,6 +23,7 @@
 
 mod warnings;
 pub use warnings::warnings;
+pub mod budget;
 mod describe;
 pub mod doc;
 mod keys;
@@ -35,7 +36,7 @@ use crate::error::{FanoutError, Result};
 use crate::model::config::Scenario;
 use toml::{Table, Value};
 
-pub use keys::{Bound, Domain, DurationMin, KeyDoc, KeyType};
+pub use keys::{Bound, Domain, DurationMin, KeyDoc, KeyType, MAX_DELAY, MAX_SPAN};
 
 /// Every key path the format knows, in documentation order.
 pub fn known_keys() -> &'static [KeyDoc] {
@@ -54,6 +55,11 @@ pub fn key_type(path: &str) -> Option<KeyType> {
     lookup(path).map(|k| k.ty)
 }
 
+/// Largest scenario file read: 1 MiB. The largest realistic scenario (a
+/// few hundred events and faults) is tens of kilobytes; the cap keeps a
+/// device or a wrong file from being read until memory runs out.
+pub const MAX_FILE_BYTES: u64 = 1 << 20;
+
 /// A scenario as parsed TOML, before validation; `--set` and sweeps edit it.
 #[derive(Clone, Debug)]
 pub struct RawScenario {
@@ -67,11 +73,37 @@ pub struct RawScenario {
 
 impl RawScenario {
     /// Reads and parses a scenario file; the path is the source in messages.
+    /// At most [`MAX_FILE_BYTES`] are read, so `/dev/zero` or a log file
+    /// given by mistake is refused at once instead of filling memory; a
+    /// directory is refused by name. Pipes and devices are read (through the
+    /// same cap), so `fanout check <(generate)` works.
     pub fn from_file(path: &std::path::Path) -> Result<RawScenario> {
+        use std::io::Read;
         let source = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            FanoutError::input(path::one_line(&format!("{source}: cannot read: {e}")))
-        })?;
+        let fail = |why: String| FanoutError::input(path::one_line(&format!("{source}: {why}")));
+        let too_big = || {
+            fail(format!(
+                "the file is larger than {} MiB; a scenario is a short TOML text (see docs/scenario.md)",
+                MAX_FILE_BYTES >> 20
+            ))
+        };
+        let meta = std::fs::metadata(path).map_err(|e| fail(format!("cannot read: {e}")))?;
+        if meta.is_dir() {
+            return Err(fail("is a directory, not a scenario file".to_string()));
+        }
+        if meta.is_file() && meta.len() > MAX_FILE_BYTES {
+            return Err(too_big());
+        }
+        let file = std::fs::File::open(path).map_err(|e| fail(format!("cannot read: {e}")))?;
+        let mut bytes = Vec::new();
+        file.take(MAX_FILE_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| fail(format!("cannot read: {e}")))?;
+        if bytes.len() as u64 > MAX_FILE_BYTES {
+            return Err(too_big());
+        }
+        let text = String::from_utf8(bytes)
+            .map_err(|_| fail("cannot read: the file is not UTF-8 text".to_string()))?;
         RawScenario::from_str(&text, &source)
     }
 

@@ -19,6 +19,7 @@ use crate::sim::time::SimDuration;
 use std::fmt::Display;
 use toml::{Table, Value};
 
+mod limits;
 mod resilience;
 
 /// Longest run, warm-up included: one simulated year.
@@ -62,7 +63,7 @@ pub(crate) fn resolve(raw: &RawScenario) -> Result<Scenario> {
     };
     let faults = r.faults(&cluster, end)?;
     let policy = r.policies()?;
-    Ok(Scenario {
+    let scenario = Scenario {
         name,
         seed,
         duration,
@@ -74,7 +75,9 @@ pub(crate) fn resolve(raw: &RawScenario) -> Result<Scenario> {
         strategy,
         faults,
         policy,
-    })
+    };
+    r.time_limits(&scenario)?;
+    Ok(scenario)
 }
 
 /// A float from an integer or a float.
@@ -400,7 +403,11 @@ impl Reader<'_> {
                 return Err(self.bad(
                     key,
                     &v,
-                    format!("lists {} twice; must be {}", kind.name(), allowed(key)),
+                    format!(
+                        "lists {} twice ({at} repeats it; each strategy is simulated once, so remove the repeat); must be {}",
+                        kind.name(),
+                        allowed(key)
+                    ),
                 ));
             }
             out.push(kind);

@@ -3,7 +3,7 @@
 use super::Bound::{AtLeast, Excl, Incl, Open};
 use super::DurationMin::{Positive, Zero};
 use super::{
-    Domain, EVENTS, KeyDoc, KeyType, concat_all, duration, finite_in, int, int0, number_in,
+    Domain, EVENTS, KeyDoc, KeyType, concat_all, delay, finite_in, int, int0, number_in, span,
 };
 
 /// Service-time shapes, as `dist` spells them.
@@ -21,13 +21,13 @@ macro_rules! service_keys {
         [
             KeyDoc::new(
                 concat!($base, ".per_request"),
-                duration(Zero, "20us"),
+                delay(Zero, "20us"),
                 $req,
                 concat!("Mean service time paid once per request: ", $what, "."),
             ),
             KeyDoc::new(
                 concat!($base, ".per_item"),
-                duration(Zero, "2us"),
+                delay(Zero, "2us"),
                 $item,
                 concat!(
                     "Mean service time added per item of the request: ",
@@ -86,14 +86,14 @@ const TOP: [KeyDoc; 6] = [
     ),
     KeyDoc::new(
         "duration",
-        duration(Positive, "60s"),
+        span(Positive, "60s"),
         "\"60s\"",
         "Simulated time measured, after the warm-up.",
     )
     .note("; warmup + duration at most 8760h"),
     KeyDoc::new(
         "warmup",
-        duration(Zero, "5s"),
+        span(Zero, "5s"),
         "\"5s\"",
         "Simulated time run before measuring, so queues reach steady state.",
     ),
@@ -125,7 +125,7 @@ const POPULATION: [KeyDoc; 8] = [
         "population.followee_exponent",
         finite_in(Excl(1.0), Open),
         "2.28",
-        "Power-law exponent of followee counts (Kwak et al. 2010 fit 2.28).",
+        "Power-law exponent of followee counts (Kwak et al. 2010 fit 2.28). Followee weights are Pareto with shape exponent - 1, capped at users: near 1 most users hit the cap and counts become nearly uniform (1.01 at 1M users gives a largest count of 39), so a warning names the smallest exponent that keeps the cap under 1% of users.",
     ),
     KeyDoc::new(
         "population.author_activity_exponent",
@@ -184,7 +184,7 @@ const WORKLOAD: [KeyDoc; 12] = [
     ),
     KeyDoc::new(
         "workload.diurnal_period",
-        duration(Positive, "24h"),
+        span(Positive, "24h"),
         "\"24h\"",
         "Length of one diurnal cycle.",
     )
@@ -210,7 +210,7 @@ const WORKLOAD: [KeyDoc; 12] = [
     ),
     KeyDoc::new(
         "workload.events[].at",
-        duration(Zero, ""),
+        span(Zero, ""),
         "(required)",
         "When the event happens, from the start of the run (warm-up included).",
     )
@@ -231,7 +231,7 @@ const WORKLOAD: [KeyDoc; 12] = [
     .note("; only with kind = \"tweet\", and not with rank"),
     KeyDoc::new(
         "workload.events[].duration",
-        duration(Positive, ""),
+        span(Positive, ""),
         "(required for burst)",
         "Length of the burst.",
     )
@@ -248,7 +248,7 @@ const WORKLOAD: [KeyDoc; 12] = [
 const NETWORK: [KeyDoc; 5] = [
     KeyDoc::new(
         "cluster.network.one_way",
-        duration(Zero, "100us"),
+        delay(Zero, "100us"),
         "\"100us\"",
         "Fixed delay of one hop; a request pays it there and back.",
     ),
@@ -260,7 +260,7 @@ const NETWORK: [KeyDoc; 5] = [
     ),
     KeyDoc::new(
         "cluster.network.jitter.mean",
-        duration(Zero, ""),
+        delay(Zero, ""),
         "\"100us\"",
         "Mean random extra delay of a round trip.",
     )
@@ -402,7 +402,7 @@ const WORKERS: [KeyDoc; 5] = [
     ),
     KeyDoc::new(
         "cluster.fanout_workers.retry_after",
-        duration(Positive, "1s"),
+        delay(Positive, "1s"),
         "\"1s\"",
         "How long a job whose worker died stays invisible in the job queue before another worker takes it again (SQS's visibility timeout).",
     ),
@@ -424,7 +424,7 @@ const WORKER_SERVICE: [KeyDoc; 5] = service_keys!(
 const REST: [KeyDoc; 2] = [
     KeyDoc::new(
         "cluster.client.merge_per_item",
-        duration(Zero, "100ns"),
+        delay(Zero, "100ns"),
         "\"100ns\"",
         "Client cost of merging pulled tweets, per tweet merged.",
     ),

@@ -3,7 +3,7 @@
 use super::Bound::{Excl, Incl};
 use super::DurationMin::{Positive, Unstated, Zero};
 use super::{
-    Domain, FAULTS, KeyDoc, KeyType, concat_all, duration, finite_in, int, int0, number_in,
+    Domain, FAULTS, KeyDoc, KeyType, concat_all, delay, finite_in, int, int0, number_in, span,
 };
 
 /// The kinds of fault, as `faults[].kind` spells them.
@@ -31,14 +31,14 @@ const FAULT_KEYS: [KeyDoc; 12] = [
     .note(" (\"workers\" only with kind = \"crash\"); only with kind = \"crash\" or \"slow\""),
     KeyDoc::new(
         "faults[].at",
-        duration(Zero, ""),
+        span(Zero, ""),
         "(required)",
         "When the fault starts, from the start of the run (warm-up included).",
     )
     .note(", before the end of the run (warmup + duration)"),
     KeyDoc::new(
         "faults[].duration",
-        duration(Positive, ""),
+        span(Positive, ""),
         "(required)",
         "How long the fault lasts; it may run past the end of the run.",
     ),
@@ -78,7 +78,7 @@ const FAULT_KEYS: [KeyDoc; 12] = [
     .note("; only with kind = \"slow\""),
     KeyDoc::new(
         "faults[].delay",
-        duration(Zero, ""),
+        delay(Zero, ""),
         "\"0s\"",
         "Slow: service time added to a slowed request; network: extra one-way delay of every hop.",
     )
@@ -105,7 +105,7 @@ macro_rules! policy_keys {
         [
             KeyDoc::new(
                 concat!($base, ".timeout"),
-                duration(Positive, "50ms"),
+                delay(Positive, "50ms"),
                 "(none)",
                 concat!("Give up on an attempt (", $what, ") after this long."),
             )
@@ -118,13 +118,13 @@ macro_rules! policy_keys {
             ),
             KeyDoc::new(
                 concat!($base, ".backoff"),
-                duration(Zero, "10ms"),
+                delay(Zero, "10ms"),
                 "\"10ms\"",
                 "Wait before the first retry; it doubles for each further retry.",
             ),
             KeyDoc::new(
                 concat!($base, ".backoff_max"),
-                duration(Unstated, ""),
+                delay(Unstated, ""),
                 "\"1s\"",
                 "Cap of the doubled backoff.",
             )
@@ -146,7 +146,7 @@ macro_rules! policy_keys {
                 concat!($base, ".hedge"),
                 Domain::Rule(
                     KeyType::String,
-                    "\"off\", a duration > 0 with a unit such as \"2ms\", or a percentile \"pNN\" such as \"p95\", \"p99\", \"p99.9\" (NN strictly between 0 and 100)",
+                    "\"off\", a duration > 0 with a unit such as \"2ms\", or a percentile \"pNN\" such as \"p95\", \"p99\", \"p99.9\" (NN strictly between 0 and 100); a duration at most 1h",
                 ),
                 "\"off\"",
                 "Send a second copy of an unanswered request after a fixed delay, or after that percentile of the tier's recent response times (Dean and Barroso: p95); the loser is cancelled.",
@@ -159,7 +159,7 @@ macro_rules! policy_keys {
             ),
             KeyDoc::new(
                 concat!($base, ".breaker_open"),
-                duration(Positive, "1s"),
+                delay(Positive, "1s"),
                 "\"1s\"",
                 "How long an open breaker refuses requests before letting one probe through.",
             ),

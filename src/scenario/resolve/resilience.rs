@@ -270,7 +270,7 @@ impl Reader<'_> {
             Some(t) if t.starts_with('p') => percentile(&t[1..]).map(Hedge::Quantile),
             Some(t) => SimDuration::parse(t)
                 .ok()
-                .filter(|d| *d > SimDuration::ZERO)
+                .filter(|d| *d > SimDuration::ZERO && *d <= keys::MAX_DELAY)
                 .map(Hedge::After),
             None => None,
         };
