@@ -146,6 +146,51 @@ fn large_service_times_under_load_are_refused_before_they_overflow_the_clock() {
 }
 
 #[test]
+fn slow_faults_cannot_stretch_a_request_or_a_queue_past_the_clock() {
+    let slow = |target: &str, factor: &str, delay: &str| {
+        format!(
+            "faults[0]={{ kind = \"slow\", target = \"{target}\", factor = {factor}, delay = \"{delay}\", at = \"0s\", duration = \"1s\" }}"
+        )
+    };
+    // An hour per read, a million times slower: one request of 114 years.
+    let sets = [
+        "cluster.timeline_cache.read.per_request=\"1h\"".to_string(),
+        slow("cache", "1e6", "0s"),
+    ];
+    let e = resolve(LIGHT, &sets).unwrap_err();
+    assert!(
+        e.contains("cluster.timeline_cache.read.per_request = \"1h\""),
+        "{e}"
+    );
+    assert!(e.contains("slow faults on its tier"), "{e}");
+    // Overlapping slow faults compound, as in the model.
+    let sets = [
+        "cluster.tweet_store.write.per_request=\"1s\"".to_string(),
+        slow("store", "1e6", "0s"),
+        slow("store", "1e6", "0s").replace("faults[0]", "faults[1]"),
+    ];
+    let e = resolve(LIGHT, &sets).unwrap_err();
+    assert!(e.contains("cluster.tweet_store."), "{e}");
+    // Factors on another tier, or faults that do not overlap, do not add up.
+    let sets = [
+        "cluster.tweet_store.write.per_request=\"1s\"".to_string(),
+        slow("store", "1e6", "0s"),
+        slow("cache", "1e6", "0s").replace("faults[0]", "faults[1]"),
+    ];
+    resolve(LIGHT, &sets).unwrap();
+    // Under load, the factor stretches the work a station is offered.
+    let e = resolve(
+        "",
+        &[
+            "cluster.timeline_cache.read.per_request=\"10ms\"".into(),
+            slow("cache", "1e6", "0s").replace("duration = \"1s\"", "duration = \"60s\""),
+        ],
+    )
+    .unwrap_err();
+    assert!(e.contains("years of service time"), "{e}");
+}
+
+#[test]
 fn hedge_delays_are_bounded_like_every_other_delay() {
     let e = resolve(LIGHT, &["policy.cache.hedge=\"2h\"".into()]).unwrap_err();
     assert!(

@@ -11,7 +11,9 @@
 //! event per read and, under fan-out on write, a dozen per post.
 
 use super::keys::MAX_DELAY;
-use crate::model::config::{Scenario, ScheduledEvent, ServiceConfig, StrategyKind};
+use crate::model::config::{
+    FaultKind, FaultTarget, Scenario, ScheduledEvent, ServiceConfig, StrategyKind,
+};
 use crate::model::graph;
 
 /// Events above which a run is flagged as too long: 1e9, about a quarter of
@@ -51,6 +53,31 @@ impl EventEstimate {
     }
 }
 
+/// For windows `(from, to, factor)` in seconds over a run of `end`
+/// seconds, where factors of overlapping windows multiply: the largest
+/// product at one instant, and the product integrated over `[0, end]`.
+fn overlap(end: f64, windows: &[(f64, f64, f64)]) -> (f64, f64) {
+    let mut cuts: Vec<f64> = vec![0.0, end];
+    for (a, b, _) in windows {
+        cuts.push(a.min(end));
+        cuts.push(b.min(end));
+    }
+    cuts.sort_by(f64::total_cmp);
+    cuts.dedup();
+    let (mut peak, mut total) = (1.0f64, 0.0);
+    for w in cuts.windows(2) {
+        let mid = (w[0] + w[1]) / 2.0;
+        let factor: f64 = windows
+            .iter()
+            .filter(|(a, b, _)| *a <= mid && mid < *b)
+            .map(|(_, _, f)| f)
+            .product();
+        peak = peak.max(factor);
+        total += (w[1] - w[0]) * factor;
+    }
+    (peak, total)
+}
+
 /// Seconds of the run weighted by the rate multiplier of bursts: the run's
 /// length when there are none. Overlapping bursts multiply.
 pub fn effective_seconds(s: &Scenario) -> f64 {
@@ -66,30 +93,70 @@ pub fn effective_seconds(s: &Scenario) -> f64 {
                 factor,
             } => Some((
                 at.as_secs_f64(),
-                (at.as_secs_f64() + duration.as_secs_f64()).min(end),
+                at.as_secs_f64() + duration.as_secs_f64(),
                 *factor,
             )),
             ScheduledEvent::Tweet { .. } => None,
         })
         .collect();
-    let mut cuts: Vec<f64> = vec![0.0, end];
-    for (a, b, _) in &bursts {
-        cuts.push(a.min(end));
-        cuts.push(b.min(end));
+    overlap(end, &bursts).1
+}
+
+/// How slow faults stretch the service times of a tier, as a slowed
+/// request sees them (`service x factor + delay`, overlapping faults
+/// compounding): the worst instant's factor and the sum of the delays, for
+/// bounds on one request; and the run's average factor and added time per
+/// request (each weighted by its window and probability), for the work
+/// offered over the run.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct Slowdown {
+    /// Largest product of the factors of faults active at one instant.
+    pub peak_factor: f64,
+    /// Sum of the delays of every slow fault on the tier, in ns.
+    pub delay_ns: f64,
+    /// Average factor over the run.
+    pub mean_factor: f64,
+    /// Average time added to a request over the run, in ns.
+    pub mean_delay_ns: f64,
+}
+
+impl Slowdown {
+    /// No slow fault.
+    pub(crate) const NONE: Slowdown = Slowdown {
+        peak_factor: 1.0,
+        delay_ns: 0.0,
+        mean_factor: 1.0,
+        mean_delay_ns: 0.0,
+    };
+}
+
+/// The [`Slowdown`] of the tier `target` under the scenario's slow faults.
+pub(crate) fn slowdown(s: &Scenario, target: FaultTarget) -> Slowdown {
+    let end = s.warmup.saturating_add(s.duration).as_secs_f64().max(1e-9);
+    let (mut peak_w, mut mean_w) = (Vec::new(), Vec::new());
+    let mut out = Slowdown::NONE;
+    for f in &s.faults {
+        if let FaultKind::Slow {
+            target: t,
+            factor,
+            delay,
+            probability,
+            ..
+        } = f.kind
+            && t == target
+        {
+            let a = f.at.as_secs_f64();
+            let b = a + f.duration.as_secs_f64();
+            peak_w.push((a, b, factor));
+            mean_w.push((a, b, 1.0 + (factor - 1.0) * probability));
+            let d = delay.as_nanos() as f64;
+            out.delay_ns += d;
+            out.mean_delay_ns += d * probability * (b.min(end) - a.min(end)) / end;
+        }
     }
-    cuts.sort_by(f64::total_cmp);
-    cuts.dedup();
-    let mut total = 0.0;
-    for w in cuts.windows(2) {
-        let mid = (w[0] + w[1]) / 2.0;
-        let factor: f64 = bursts
-            .iter()
-            .filter(|(a, b, _)| *a <= mid && mid < *b)
-            .map(|(_, _, f)| f)
-            .product();
-        total += (w[1] - w[0]) * factor;
-    }
-    total
+    out.peak_factor = overlap(end, &peak_w).0;
+    out.mean_factor = overlap(end, &mean_w).1 / end;
+    out
 }
 
 /// Mean followers of a tweet's author: the mean fan-out of a post.
@@ -194,38 +261,50 @@ pub(crate) fn station_work(s: &Scenario) -> Vec<(&'static str, f64)> {
         f64::from(p.followers.max)
     };
     let c = &s.cluster;
+    let (store, cache) = (
+        slowdown(s, FaultTarget::Store),
+        slowdown(s, FaultTarget::Cache),
+    );
     let ns = |cfg: &ServiceConfig, items: f64| {
         cfg.per_request.as_nanos() as f64 + cfg.per_item.as_nanos() as f64 * items
+    };
+    // A slowed request's service is stretched by the factor and lengthened by the delay.
+    let slowed = |work: f64, requests: f64, sd: &Slowdown| {
+        work * sd.mean_factor + requests * sd.mean_delay_ns
     };
     let store_servers = f64::from(c.tweet_store.tier.servers);
     let cache_servers = f64::from(c.timeline_cache.tier.servers);
     let batches = (fanout / f64::from(c.fanout_workers.batch)).ceil().max(1.0);
     let store_shards = f64::from(c.tweet_store.tier.shards);
-    let store_read = reads
-        * (store_shards.min(followees) * ns(&c.tweet_store.read, 0.0)
-            + followees * c.tweet_store.read.per_item.as_nanos() as f64);
+    let store_reads = reads * store_shards.min(followees);
+    let store_read = store_reads * ns(&c.tweet_store.read, 0.0)
+        + reads * followees * c.tweet_store.read.per_item.as_nanos() as f64;
+    let entries = f64::from(c.timeline_cache.max_entries);
+    let inserts = posts * f64::from(c.timeline_cache.replicas) * batches;
+    let insert_items = posts
+        * f64::from(c.timeline_cache.replicas)
+        * fanout
+        * c.timeline_cache.write.per_item.as_nanos() as f64;
     vec![
         (
             "cluster.tweet_store.write",
-            posts * ns(&c.tweet_store.write, 1.0) / store_servers,
+            slowed(posts * ns(&c.tweet_store.write, 1.0), posts, &store) / store_servers,
         ),
-        ("cluster.tweet_store.read", store_read / store_servers),
+        (
+            "cluster.tweet_store.read",
+            slowed(store_read, store_reads, &store) / store_servers,
+        ),
         (
             "cluster.timeline_cache.read",
-            reads
-                * ns(
-                    &c.timeline_cache.read,
-                    f64::from(c.timeline_cache.max_entries),
-                )
-                / cache_servers,
+            slowed(reads * ns(&c.timeline_cache.read, entries), reads, &cache) / cache_servers,
         ),
         (
             "cluster.timeline_cache.write",
-            posts
-                * f64::from(c.timeline_cache.replicas)
-                * (batches * ns(&c.timeline_cache.write, 0.0)
-                    + fanout * c.timeline_cache.write.per_item.as_nanos() as f64)
-                / cache_servers,
+            slowed(
+                inserts * ns(&c.timeline_cache.write, 0.0) + insert_items,
+                inserts,
+                &cache,
+            ) / cache_servers,
         ),
         (
             "cluster.fanout_workers.service",
@@ -257,17 +336,25 @@ pub fn worst_case_ns(s: &Scenario) -> u128 {
         .unwrap_or(0);
     let c = &s.cluster;
     let users = u64::from(s.population.users.saturating_sub(1));
+    let (store, cache) = (
+        slowdown(s, FaultTarget::Store),
+        slowdown(s, FaultTarget::Cache),
+    );
+    // A request stretched by every slow fault of its tier at once.
+    let slowed = |ns: u128, sd: &Slowdown| (ns as f64 * sd.peak_factor + sd.delay_ns) as u128;
+    let store_request =
+        request_ns(&c.tweet_store.write, 1).max(request_ns(&c.tweet_store.read, users));
+    let cache_request = request_ns(
+        &c.timeline_cache.read,
+        u64::from(c.timeline_cache.max_entries),
+    )
+    .max(request_ns(
+        &c.timeline_cache.write,
+        u64::from(c.timeline_cache.write_chunk),
+    ));
     let request = [
-        request_ns(&c.tweet_store.write, 1),
-        request_ns(&c.tweet_store.read, users),
-        request_ns(
-            &c.timeline_cache.read,
-            u64::from(c.timeline_cache.max_entries),
-        ),
-        request_ns(
-            &c.timeline_cache.write,
-            u64::from(c.timeline_cache.write_chunk),
-        ),
+        slowed(store_request, &store),
+        slowed(cache_request, &cache),
         request_ns(&c.fanout_workers.service, u64::from(c.fanout_workers.batch)),
         u128::from(c.merge_per_item.as_nanos()) * u128::from(users),
     ]

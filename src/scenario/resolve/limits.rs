@@ -7,8 +7,8 @@
 
 use super::Reader;
 use crate::error::Result;
-use crate::model::config::Scenario;
-use crate::scenario::budget::{WORK_BUDGET_NS, request_ns, station_work};
+use crate::model::config::{FaultTarget, Scenario};
+use crate::scenario::budget::{Slowdown, WORK_BUDGET_NS, request_ns, slowdown, station_work};
 use crate::scenario::keys::MAX_SPAN;
 use crate::sim::time::SimDuration;
 
@@ -23,56 +23,53 @@ impl Reader<'_> {
     pub(super) fn time_limits(&self, s: &Scenario) -> Result<()> {
         let c = &s.cluster;
         let users = u64::from(s.population.users.saturating_sub(1));
+        let (store, cache) = (
+            slowdown(s, FaultTarget::Store),
+            slowdown(s, FaultTarget::Cache),
+        );
+        let none = Slowdown::NONE;
         let requests = [
             (
                 "cluster.tweet_store.write",
                 &c.tweet_store.write,
                 1,
                 "one tweet",
+                store,
             ),
             (
                 "cluster.tweet_store.read",
                 &c.tweet_store.read,
                 users,
                 "population.users - 1 authors",
+                store,
             ),
             (
                 "cluster.timeline_cache.read",
                 &c.timeline_cache.read,
                 u64::from(c.timeline_cache.max_entries),
                 "cluster.timeline_cache.max_entries",
+                cache,
             ),
             (
                 "cluster.timeline_cache.write",
                 &c.timeline_cache.write,
                 u64::from(c.timeline_cache.write_chunk),
                 "cluster.timeline_cache.write_chunk",
+                cache,
             ),
             (
                 "cluster.fanout_workers.service",
                 &c.fanout_workers.service,
                 u64::from(c.fanout_workers.batch),
                 "cluster.fanout_workers.batch",
+                none,
             ),
         ];
-        let max = u128::from(MAX_SPAN.as_nanos());
-        for (base, cfg, items, what) in requests {
-            let ns = request_ns(cfg, items);
-            if ns > max {
-                let path = format!("{base}.per_item");
-                let v = self.required(&path)?;
-                return Err(self.bad(
-                    &path,
-                    &v,
-                    format!(
-                        "per_request + per_item x {what} ({items}) = {}; one request must take at most 8760h",
-                        shown(ns)
-                    ),
-                ));
-            }
+        for (base, cfg, items, what, slow) in requests {
+            self.request_limit(base, request_ns(cfg, items), items, what, slow)?;
         }
         let merge = u128::from(c.merge_per_item.as_nanos()) * u128::from(users);
-        if merge > max {
+        if merge > u128::from(MAX_SPAN.as_nanos()) {
             let path = "cluster.client.merge_per_item";
             let v = self.required(path)?;
             return Err(self.bad(
@@ -85,6 +82,51 @@ impl Reader<'_> {
             ));
         }
         self.work_limit(s)
+    }
+
+    /// Refuses one request of the service at `base` whose mean at its
+    /// largest item count, `ns`, exceeds [`MAX_SPAN`], alone or stretched by
+    /// the slow faults of its tier.
+    fn request_limit(
+        &self,
+        base: &str,
+        ns: u128,
+        items: u64,
+        what: &str,
+        slow: Slowdown,
+    ) -> Result<()> {
+        let max = u128::from(MAX_SPAN.as_nanos());
+        if ns > max {
+            let path = format!("{base}.per_item");
+            let v = self.required(&path)?;
+            return Err(self.bad(
+                &path,
+                &v,
+                format!(
+                    "per_request + per_item x {what} ({items}) = {}; one request must take at most 8760h",
+                    shown(ns)
+                ),
+            ));
+        }
+        // Slow faults stretch it: every overlapping factor, every delay.
+        let slowed = ns as f64 * slow.peak_factor + slow.delay_ns;
+        if slowed > max as f64 {
+            let path = format!("{base}.per_request");
+            let v = self.required(&path)?;
+            return Err(self.bad(
+                &path,
+                &v,
+                format!(
+                    "slow faults on its tier stretch one request at its largest ({what} = {items}) \
+                     by x{} and +{} to {}; one request must take at most 8760h: lower the fault \
+                     factors or delays, or the service time",
+                    slow.peak_factor,
+                    shown(slow.delay_ns as u128),
+                    shown(slowed as u128)
+                ),
+            ));
+        }
+        Ok(())
     }
 
     /// Refuses a scenario that offers one station more service time over
