@@ -22,8 +22,6 @@ use toml::{Table, Value};
 mod limits;
 mod resilience;
 
-/// Longest run, warm-up included: one simulated year.
-const MAX_RUN: SimDuration = SimDuration::from_secs(8760 * 3600);
 /// Default cap of follower counts when users allow more (DDIA: over 30M).
 const DEFAULT_MAX_FOLLOWERS: u32 = 30_000_000;
 /// Longest `name`, in characters.
@@ -42,7 +40,7 @@ pub(crate) fn resolve(raw: &RawScenario) -> Result<Scenario> {
     let duration = r.duration("duration")?;
     let warmup = r.duration("warmup")?;
     let end = match warmup.checked_add(duration) {
-        Some(end) if end <= MAX_RUN => end,
+        Some(end) if end <= keys::MAX_SPAN => end,
         _ => {
             let v = r.value("duration")?.unwrap_or(Value::Integer(0));
             return Err(r.bad(
