@@ -2450,3 +2450,14 @@ proptest! {
         assert_contract(source, RawScenario::from_str(&text, source).and_then(|r| r.resolve()));
     }
 }
+
+#[test]
+fn docs_table_is_generated_from_the_definitions() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/scenario.md");
+    let doc = std::fs::read_to_string(path).unwrap();
+    let fresh = fanout::scenario::doc::render_doc(&doc).expect("marker lines in docs/scenario.md");
+    assert!(
+        fresh == doc,
+        "docs/scenario.md is stale: run `cargo run --example scenario-doc`"
+    );
+}

@@ -1,8 +1,9 @@
 //! The resolved parameters as (dotted key, value with unit) pairs.
 
 use crate::model::config::{
-    AccountRef, ClientPolicy, Fault, FaultKind, FaultTarget, Hedge, RateProfile, Scenario,
-    ScheduledEvent, ServiceConfig, TierConfig,
+    AccountRef, ClientPolicy, ClusterConfig, Fault, FaultKind, FaultTarget, Hedge,
+    PopulationConfig, RateProfile, Scenario, ScheduledEvent, ServiceConfig, TierConfig,
+    WorkloadConfig,
 };
 use crate::sim::dist::{ServiceDist, Shape};
 
@@ -23,133 +24,9 @@ pub fn describe(s: &Scenario) -> Vec<(String, String)> {
     let names: Vec<&str> = s.strategies.iter().map(|k| k.name()).collect();
     out.put("strategies", names.join(", "));
 
-    let p = &s.population;
-    out.put("population.users", format!("{} users", p.users));
-    out.put("population.graph", p.graph.name());
-    out.put("population.followee_exponent", p.followee_exponent);
-    out.put(
-        "population.author_activity_exponent",
-        p.author_activity_exponent,
-    );
-    out.put(
-        "population.reader_activity_exponent",
-        p.reader_activity_exponent,
-    );
-    let solved = if p.followers.mean.is_some() {
-        " (solved from the mean)"
-    } else {
-        ""
-    };
-    out.put(
-        "population.followers.exponent",
-        format!("{}{solved}", short(p.followers.exponent)),
-    );
-    out.put(
-        "population.followers.mean",
-        match p.followers.mean {
-            Some(m) => format!("{m} followers"),
-            None => "none (the exponent is given)".to_string(),
-        },
-    );
-    out.put(
-        "population.followers.max",
-        format!("{} followers", p.followers.max),
-    );
-
-    let w = &s.workload;
-    out.put(
-        "workload.tweets_per_sec",
-        format!("{} tweets/s", w.tweets_per_sec),
-    );
-    out.put(
-        "workload.reads_per_sec",
-        format!("{} reads/s", w.reads_per_sec),
-    );
-    match &w.profile {
-        RateProfile::Constant => out.put("workload.profile", "constant"),
-        RateProfile::Diurnal {
-            period,
-            peak_factor,
-        } => {
-            out.put("workload.profile", "diurnal");
-            out.put("workload.diurnal_period", period);
-            out.put("workload.peak_factor", format!("{peak_factor}x"));
-        }
-    }
-    for (i, e) in w.events.iter().enumerate() {
-        let key = |k: &str| format!("workload.events[{i}].{k}");
-        match e {
-            ScheduledEvent::Tweet { at, account } => {
-                out.put(&key("kind"), "tweet");
-                out.put(&key("at"), at);
-                match account {
-                    AccountRef::Rank(r) => out.put(&key("rank"), r),
-                    AccountRef::Id(id) => out.put(&key("id"), id),
-                }
-            }
-            ScheduledEvent::Burst {
-                at,
-                duration,
-                factor,
-            } => {
-                out.put(&key("kind"), "burst");
-                out.put(&key("at"), at);
-                out.put(&key("duration"), duration);
-                out.put(&key("factor"), format!("{factor}x"));
-            }
-        }
-    }
-
-    let c = &s.cluster;
-    out.put("cluster.network.one_way", c.network.one_way);
-    out.shape("cluster.network.jitter", &c.network.jitter, true);
-    out.tier("cluster.tweet_store", &c.tweet_store.tier);
-    out.service("cluster.tweet_store.write", &c.tweet_store.write);
-    out.service("cluster.tweet_store.read", &c.tweet_store.read);
-    let cache = &c.timeline_cache;
-    out.tier("cluster.timeline_cache", &cache.tier);
-    out.put(
-        "cluster.timeline_cache.replicas",
-        format!("{} copies", cache.replicas),
-    );
-    out.put(
-        "cluster.timeline_cache.max_entries",
-        format!("{} entries", cache.max_entries),
-    );
-    out.put(
-        "cluster.timeline_cache.machines",
-        format!("{} machines", cache.machines),
-    );
-    out.put(
-        "cluster.timeline_cache.write_chunk",
-        format!("{} entries", cache.write_chunk),
-    );
-    out.service("cluster.timeline_cache.read", &cache.read);
-    out.service("cluster.timeline_cache.write", &cache.write);
-    let f = &c.fanout_workers;
-    out.put(
-        "cluster.fanout_workers.workers",
-        format!("{} workers", f.workers),
-    );
-    out.put(
-        "cluster.fanout_workers.batch",
-        format!("{} destinations", f.batch),
-    );
-    out.put(
-        "cluster.fanout_workers.queue_limit",
-        queue_limit(f.queue_limit),
-    );
-    out.put("cluster.fanout_workers.retry_after", f.retry_after);
-    out.put(
-        "cluster.fanout_workers.idempotency_key",
-        if f.idempotency_key {
-            "on (a retried job's inserts are not written twice)"
-        } else {
-            "off (a retried job's inserts are written again)"
-        },
-    );
-    out.service("cluster.fanout_workers.service", &f.service);
-    out.put("cluster.client.merge_per_item", c.merge_per_item);
+    out.population(&s.population);
+    out.workload(&s.workload);
+    out.cluster(&s.cluster);
     out.put(
         "strategy.hybrid.celebrity_threshold",
         format!("{} followers", s.strategy.celebrity_threshold),
@@ -235,6 +112,140 @@ fn queue_limit(q: Option<u32>) -> String {
 struct Out(Vec<(String, String)>);
 
 impl Out {
+    /// The `population.*` keys.
+    fn population(&mut self, p: &PopulationConfig) {
+        self.put("population.users", format!("{} users", p.users));
+        self.put("population.graph", p.graph.name());
+        self.put("population.followee_exponent", p.followee_exponent);
+        self.put(
+            "population.author_activity_exponent",
+            p.author_activity_exponent,
+        );
+        self.put(
+            "population.reader_activity_exponent",
+            p.reader_activity_exponent,
+        );
+        let solved = if p.followers.mean.is_some() {
+            " (solved from the mean)"
+        } else {
+            ""
+        };
+        self.put(
+            "population.followers.exponent",
+            format!("{}{solved}", short(p.followers.exponent)),
+        );
+        self.put(
+            "population.followers.mean",
+            match p.followers.mean {
+                Some(m) => format!("{m} followers"),
+                None => "none (the exponent is given)".to_string(),
+            },
+        );
+        self.put(
+            "population.followers.max",
+            format!("{} followers", p.followers.max),
+        );
+    }
+
+    /// The `workload.*` keys, events included.
+    fn workload(&mut self, w: &WorkloadConfig) {
+        self.put(
+            "workload.tweets_per_sec",
+            format!("{} tweets/s", w.tweets_per_sec),
+        );
+        self.put(
+            "workload.reads_per_sec",
+            format!("{} reads/s", w.reads_per_sec),
+        );
+        match &w.profile {
+            RateProfile::Constant => self.put("workload.profile", "constant"),
+            RateProfile::Diurnal {
+                period,
+                peak_factor,
+            } => {
+                self.put("workload.profile", "diurnal");
+                self.put("workload.diurnal_period", period);
+                self.put("workload.peak_factor", format!("{peak_factor}x"));
+            }
+        }
+        for (i, e) in w.events.iter().enumerate() {
+            let key = |k: &str| format!("workload.events[{i}].{k}");
+            match e {
+                ScheduledEvent::Tweet { at, account } => {
+                    self.put(&key("kind"), "tweet");
+                    self.put(&key("at"), at);
+                    match account {
+                        AccountRef::Rank(r) => self.put(&key("rank"), r),
+                        AccountRef::Id(id) => self.put(&key("id"), id),
+                    }
+                }
+                ScheduledEvent::Burst {
+                    at,
+                    duration,
+                    factor,
+                } => {
+                    self.put(&key("kind"), "burst");
+                    self.put(&key("at"), at);
+                    self.put(&key("duration"), duration);
+                    self.put(&key("factor"), format!("{factor}x"));
+                }
+            }
+        }
+    }
+
+    /// The `cluster.*` keys.
+    fn cluster(&mut self, c: &ClusterConfig) {
+        self.put("cluster.network.one_way", c.network.one_way);
+        self.shape("cluster.network.jitter", &c.network.jitter, true);
+        self.tier("cluster.tweet_store", &c.tweet_store.tier);
+        self.service("cluster.tweet_store.write", &c.tweet_store.write);
+        self.service("cluster.tweet_store.read", &c.tweet_store.read);
+        let cache = &c.timeline_cache;
+        self.tier("cluster.timeline_cache", &cache.tier);
+        self.put(
+            "cluster.timeline_cache.replicas",
+            format!("{} copies", cache.replicas),
+        );
+        self.put(
+            "cluster.timeline_cache.max_entries",
+            format!("{} entries", cache.max_entries),
+        );
+        self.put(
+            "cluster.timeline_cache.machines",
+            format!("{} machines", cache.machines),
+        );
+        self.put(
+            "cluster.timeline_cache.write_chunk",
+            format!("{} entries", cache.write_chunk),
+        );
+        self.service("cluster.timeline_cache.read", &cache.read);
+        self.service("cluster.timeline_cache.write", &cache.write);
+        let f = &c.fanout_workers;
+        self.put(
+            "cluster.fanout_workers.workers",
+            format!("{} workers", f.workers),
+        );
+        self.put(
+            "cluster.fanout_workers.batch",
+            format!("{} destinations", f.batch),
+        );
+        self.put(
+            "cluster.fanout_workers.queue_limit",
+            queue_limit(f.queue_limit),
+        );
+        self.put("cluster.fanout_workers.retry_after", f.retry_after);
+        self.put(
+            "cluster.fanout_workers.idempotency_key",
+            if f.idempotency_key {
+                "on (a retried job's inserts are not written twice)"
+            } else {
+                "off (a retried job's inserts are written again)"
+            },
+        );
+        self.service("cluster.fanout_workers.service", &f.service);
+        self.put("cluster.client.merge_per_item", c.merge_per_item);
+    }
+
     fn put(&mut self, key: &str, value: impl ToString) {
         self.0.push((key.to_string(), value.to_string()));
     }

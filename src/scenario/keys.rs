@@ -1,43 +1,397 @@
-//! Every key of the scenario format: type, default, allowed values, meaning.
+//! Every key of the scenario format, defined once.
 //!
 //! ======================================================================
-//! THE DEFAULTS LIVE HERE, AND ONLY HERE.
+//! A KEY IS DEFINED HERE, AND ONLY HERE.
 //! ======================================================================
+//! Each [`KeyDoc`] holds a key's path, type, default, allowed values
+//! ([`Domain`]), unit and meaning. Everything else is derived from it, so a
+//! bound or a default can never disagree between two places:
+//! - the resolver reads a value's type and checks its bounds generically
+//!   ([`Domain::float_ok`], [`Domain::int_range`], [`Domain::duration_ok`]);
+//! - the message "must be ..." is [`KeyDoc::allowed`], generated from the
+//!   bounds, so messages, `fanout check` and the docs cannot drift;
+//! - `--set` and "did you mean" know the paths; the sweep asks
+//!   [`key_type`](super::key_type) whether a key takes integers;
+//! - the table of docs/scenario.md is generated from this list
+//!   (`cargo run --example scenario-doc`; a test fails when it is stale).
+//!
 //! `default` is the TOML text of the value used when the key is absent
-//! (`"60s"`, `4600.0`, `1_000_000`); the resolver parses it like a value
-//! from the file. A default in parentheses, such as `(file stem)`, is not a
-//! literal: the resolver computes it (see `COMPUTED`). To recalibrate, edit
-//! the literal here; docs/scenario.md repeats this table (a test compares).
+//! (`"60s"`, `4600.0`, `1_000_000`); the resolver parses it like a value from
+//! the file. A default in parentheses, such as `(file stem)`, is not a
+//! literal: the resolver computes it, or the key is absent by default.
+//! Cross-key rules (replicas <= machines, exponent or mean) are code in the
+//! resolver, and their keys use [`Domain::Rule`] with the text to print.
 //!
-//! `allowed` completes the sentence "must be ..." in error messages, so the
-//! messages, `fanout check` and the docs say the same thing.
+//! The table itself is in `keys/model.rs` (run, population, workload,
+//! cluster) and `keys/resilience.rs` (faults, client policies).
 
-use super::KeyDoc;
+use crate::sim::time::SimDuration;
 
-/// Keys whose default is computed or absent rather than a TOML literal.
-pub(crate) const COMPUTED: &[&str] = &[
-    "name",
-    "description",
-    "population.followers.exponent",
-    "population.followers.max",
-    "cluster.timeline_cache.machines",
-    "workload.events[].kind",
-    "workload.events[].at",
-    "workload.events[].rank",
-    "workload.events[].id",
-    "workload.events[].duration",
-    "workload.events[].factor",
-    "faults[].kind",
-    "faults[].target",
-    "faults[].at",
-    "faults[].duration",
-    "faults[].index",
-    "faults[].workers",
-    "policy.store.timeout",
-    "policy.store.retry_budget",
-    "policy.cache.timeout",
-    "policy.cache.retry_budget",
-];
+mod model;
+mod resilience;
+
+pub(crate) use model::DISTS;
+pub(crate) use resilience::FAULT_KINDS;
+
+/// The type of a key's value, as the sweep and the docs need it.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum KeyType {
+    /// A whole number (a float with an integral value is accepted too).
+    Integer,
+    /// A number (an integer is accepted too).
+    Float,
+    /// A quoted string with a unit (`"250ms"`).
+    Duration,
+    /// A string, often one of a fixed set.
+    String,
+    /// `true` or `false`.
+    Boolean,
+    /// A list of strings.
+    Strings,
+    /// An array of tables (`[[faults]]`).
+    Tables,
+}
+
+impl KeyType {
+    /// The name printed in the docs' type column and in `fanout check`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            KeyType::Integer => "integer",
+            KeyType::Float => "float",
+            KeyType::Duration => "duration",
+            KeyType::String => "string",
+            KeyType::Boolean => "boolean",
+            KeyType::Strings => "array of strings",
+            KeyType::Tables => "array of tables",
+        }
+    }
+}
+
+/// One end of a range of numbers.
+#[derive(Copy, Clone, Debug, PartialEq)]
+pub enum Bound {
+    /// No bound on this side (a float must still be finite).
+    Open,
+    /// The value may equal it; two of them read "from A to B".
+    Incl(f64),
+    /// A lower bound the value may equal, read ">= A" even when the upper
+    /// bound is inclusive too (the messages of `reads_per_sec` say so).
+    AtLeast(f64),
+    /// The value must be strictly beyond it.
+    Excl(f64),
+}
+
+/// The lower end of a duration: durations are never negative, so the only
+/// question is whether zero is allowed and whether the text says so.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum DurationMin {
+    /// Zero is allowed, and the text does not say `>= 0` (a cross-key
+    /// rule says what matters, as for `backoff_max`).
+    Unstated,
+    /// `>= 0`.
+    Zero,
+    /// `> 0`.
+    Positive,
+}
+
+/// The values a key allows; the resolver checks them generically and
+/// [`KeyDoc::allowed`] says them in words.
+#[derive(Copy, Clone, Debug, PartialEq)]
+pub enum Domain {
+    /// An integer in `lo..=hi`; `zero` says what 0 means (`unbounded`), if
+    /// anything.
+    Int {
+        /// Smallest value.
+        lo: u64,
+        /// Largest value.
+        hi: u64,
+        /// What 0 means, shown as `from 0 (unbounded)`; empty for nothing.
+        zero: &'static str,
+    },
+    /// A finite float between two bounds.
+    Float {
+        /// How the text names it: `a number` or `a finite number`.
+        noun: &'static str,
+        /// Lower bound.
+        lo: Bound,
+        /// Upper bound.
+        hi: Bound,
+    },
+    /// A duration with a unit, at most `max`.
+    Duration {
+        /// Whether zero is allowed.
+        min: DurationMin,
+        /// Largest value.
+        max: SimDuration,
+        /// An example for the text (`20us`), or empty.
+        example: &'static str,
+    },
+    /// One of these strings.
+    Choice(&'static [&'static str]),
+    /// `true` or `false`.
+    Bool,
+    /// An array of tables, each checked against the keys `<key>[].*`.
+    Tables,
+    /// Checked by code in the resolver (a cross-key rule, or a format of
+    /// its own such as a seed or a hedge); the text says what is allowed.
+    Rule(KeyType, &'static str),
+}
+
+impl Domain {
+    /// True when `x` is finite and within the bounds of a float domain.
+    pub fn float_ok(&self, x: f64) -> bool {
+        let Domain::Float { lo, hi, .. } = *self else {
+            return false;
+        };
+        let above = match lo {
+            Bound::Open => true,
+            Bound::Incl(b) | Bound::AtLeast(b) => x >= b,
+            Bound::Excl(b) => x > b,
+        };
+        let below = match hi {
+            Bound::Open => true,
+            Bound::Incl(b) | Bound::AtLeast(b) => x <= b,
+            Bound::Excl(b) => x < b,
+        };
+        x.is_finite() && above && below
+    }
+
+    /// The inclusive range of an integer domain.
+    pub fn int_range(&self) -> Option<(u64, u64)> {
+        match *self {
+            Domain::Int { lo, hi, .. } => Some((lo, hi)),
+            _ => None,
+        }
+    }
+
+    /// True when `d` is within the bounds of a duration domain.
+    pub fn duration_ok(&self, d: SimDuration) -> bool {
+        match *self {
+            Domain::Duration { min, max, .. } => {
+                (min != DurationMin::Positive || d > SimDuration::ZERO) && d <= max
+            }
+            _ => false,
+        }
+    }
+}
+
+/// One key of the format: the single definition of its path, type, default,
+/// allowed values, unit and meaning.
+#[derive(Copy, Clone, Debug, PartialEq)]
+pub struct KeyDoc {
+    /// Dotted path; `[]` stands for any index (`workload.events[].at`).
+    pub key: &'static str,
+    /// Value type; see [`KeyType`].
+    pub ty: KeyType,
+    /// The type's name (`integer`, `duration`, ...), as [`KeyType::name`].
+    pub kind: &'static str,
+    /// TOML text of the default, or a description in parentheses when the
+    /// default is computed or absent (`(file stem)`, `(required)`).
+    pub default: &'static str,
+    /// What is allowed, checked by the resolver.
+    pub domain: Domain,
+    /// Unit of a number, shown after its range (`posts per simulated
+    /// second`); empty when the range says enough.
+    pub unit: &'static str,
+    /// Text appended to the allowed values: conditions such as `; only
+    /// with dist = "lognormal"`, including its leading separator.
+    pub note: &'static str,
+    /// One-line meaning, with the source of the default where there is one.
+    pub doc: &'static str,
+}
+
+impl KeyDoc {
+    /// A key with no unit and no note.
+    pub(crate) const fn new(
+        key: &'static str,
+        domain: Domain,
+        default: &'static str,
+        doc: &'static str,
+    ) -> KeyDoc {
+        let ty = match domain {
+            Domain::Int { .. } => KeyType::Integer,
+            Domain::Float { .. } => KeyType::Float,
+            Domain::Duration { .. } => KeyType::Duration,
+            Domain::Choice(_) => KeyType::String,
+            Domain::Bool => KeyType::Boolean,
+            Domain::Tables => KeyType::Tables,
+            Domain::Rule(ty, _) => ty,
+        };
+        KeyDoc {
+            key,
+            ty,
+            kind: ty.name(),
+            default,
+            domain,
+            unit: "",
+            note: "",
+            doc,
+        }
+    }
+
+    /// The same key with a note after its allowed values.
+    pub(crate) const fn note(mut self, note: &'static str) -> KeyDoc {
+        self.note = note;
+        self
+    }
+
+    /// The same key with a unit after its range.
+    pub(crate) const fn unit(mut self, unit: &'static str) -> KeyDoc {
+        self.unit = unit;
+        self
+    }
+
+    /// True when the default is computed or absent rather than a literal.
+    pub fn computed_default(&self) -> bool {
+        self.default.starts_with('(')
+    }
+
+    /// What is allowed, in words; completes "must be ..." in error messages,
+    /// and is the allowed column of docs/scenario.md.
+    pub fn allowed(&self) -> String {
+        let mut s = match self.domain {
+            Domain::Int { lo, hi, zero } => {
+                let zero = if zero.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({zero})")
+                };
+                format!("an integer from {lo}{zero} to {hi}")
+            }
+            Domain::Float { noun, lo, hi } => format!("{noun} {}", range(lo, hi)),
+            Domain::Duration { min, max, example } => {
+                let min = match min {
+                    DurationMin::Unstated => "",
+                    DurationMin::Zero => " >= 0",
+                    DurationMin::Positive => " > 0",
+                };
+                let example = if example.is_empty() {
+                    String::new()
+                } else {
+                    format!(", as in \"{example}\"")
+                };
+                let max = format!(", at most {}", hours(max));
+                format!("a duration{min} with a unit{example}{max}")
+            }
+            Domain::Choice(options) => {
+                let quoted: Vec<String> = options.iter().map(|o| format!("\"{o}\"")).collect();
+                format!("one of {}", quoted.join(", "))
+            }
+            Domain::Bool => "true or false".to_string(),
+            Domain::Tables => format!("zero or more [[{}]] tables", self.key),
+            Domain::Rule(_, text) => text.to_string(),
+        };
+        if !self.unit.is_empty() {
+            s.push_str(&format!(" ({})", self.unit));
+        }
+        s.push_str(self.note);
+        s
+    }
+}
+
+/// A whole number of hours as `1h`, anything else as [`SimDuration`] shows it.
+fn hours(d: SimDuration) -> String {
+    let ns = d.as_nanos();
+    let hour = 3_600_000_000_000;
+    if ns.is_multiple_of(hour) {
+        format!("{}h", ns / hour)
+    } else {
+        d.to_string()
+    }
+}
+
+/// `from 1 to 100`, `> 0 and at most 1e8`, `>= 0 and below 1`, `> 1`.
+fn range(lo: Bound, hi: Bound) -> String {
+    if let (Bound::Incl(a), Bound::Incl(b)) = (lo, hi) {
+        return format!("from {} to {}", number(a), number(b));
+    }
+    let low = match lo {
+        Bound::Open => String::new(),
+        Bound::Incl(a) | Bound::AtLeast(a) => format!(">= {}", number(a)),
+        Bound::Excl(a) => format!("> {}", number(a)),
+    };
+    let high = match hi {
+        Bound::Open => String::new(),
+        Bound::Incl(b) | Bound::AtLeast(b) => format!("at most {}", number(b)),
+        Bound::Excl(b) => format!("below {}", number(b)),
+    };
+    match (low.is_empty(), high.is_empty()) {
+        (false, false) => format!("{low} and {high}"),
+        (true, _) => high,
+        (false, true) => low,
+    }
+}
+
+/// A bound as people write it: powers of ten from a million up as `1e6`,
+/// others in plain decimal.
+fn number(x: f64) -> String {
+    if x >= 1e6 {
+        let e = x.log10().round();
+        if 10f64.powi(e as i32) == x {
+            return format!("1e{e}");
+        }
+    }
+    format!("{x}")
+}
+
+/// An integer from `lo` to `hi`.
+pub(crate) const fn int(lo: u64, hi: u64) -> Domain {
+    Domain::Int { lo, hi, zero: "" }
+}
+
+/// An integer from 0 to `hi`, where 0 means `zero`.
+pub(crate) const fn int0(zero: &'static str, hi: u64) -> Domain {
+    Domain::Int { lo: 0, hi, zero }
+}
+
+/// A float between `lo` and `hi`, named "a number".
+pub(crate) const fn number_in(lo: Bound, hi: Bound) -> Domain {
+    Domain::Float {
+        noun: "a number",
+        lo,
+        hi,
+    }
+}
+
+/// A float between `lo` and `hi`, named "a finite number".
+pub(crate) const fn finite_in(lo: Bound, hi: Bound) -> Domain {
+    Domain::Float {
+        noun: "a finite number",
+        lo,
+        hi,
+    }
+}
+
+/// Longest time one request, hop or wait may take: an hour. A service time,
+/// network delay, timeout or backoff longer than that is an outage, which
+/// `[[faults]]` models; the bound keeps every sum the model forms from them
+/// (a request's hops, service, merge, retries and backoffs) far inside the
+/// 584 years a u64 nanosecond clock holds.
+pub const MAX_DELAY: SimDuration = SimDuration::from_secs(3600);
+
+/// Longest span: a simulated year (the run, warm-up included, a burst, a
+/// fault, a diurnal period, one request at its largest item count).
+pub const MAX_SPAN: SimDuration = SimDuration::from_secs(8760 * 3600);
+
+/// A duration of at least `min` and at most [`MAX_DELAY`], shown with
+/// `example`: a time one request, hop or wait takes.
+pub(crate) const fn delay(min: DurationMin, example: &'static str) -> Domain {
+    Domain::Duration {
+        min,
+        max: MAX_DELAY,
+        example,
+    }
+}
+
+/// A duration of at least `min` and at most [`MAX_SPAN`], shown with
+/// `example`: a length of (part of) the run.
+pub(crate) const fn span(min: DurationMin, example: &'static str) -> Domain {
+    Domain::Duration {
+        min,
+        max: MAX_SPAN,
+        example,
+    }
+}
 
 /// A key that holds an array of tables (`[[workload.events]]`): each entry
 /// is a table whose keys are `<key>[].<name>` in the table of keys.
@@ -73,637 +427,9 @@ pub(crate) fn array(norm: &str) -> Option<&'static ArrayKey> {
     ARRAYS.iter().find(|a| a.key == norm)
 }
 
-macro_rules! key {
-    ($key:expr, $kind:expr, $default:expr, $allowed:expr, $doc:expr) => {
-        KeyDoc {
-            key: $key,
-            kind: $kind,
-            default: $default,
-            allowed: $allowed,
-            doc: $doc,
-        }
-    };
-}
-
-macro_rules! service_keys {
-    ($base:literal, $req:literal, $item:literal, $cv:literal, $what:literal) => {
-        [
-            key!(
-                concat!($base, ".per_request"),
-                "duration",
-                $req,
-                "a duration >= 0 with a unit, as in \"20us\"",
-                concat!("Mean service time paid once per request: ", $what, ".")
-            ),
-            key!(
-                concat!($base, ".per_item"),
-                "duration",
-                $item,
-                "a duration >= 0 with a unit, as in \"2us\"",
-                concat!(
-                    "Mean service time added per item of the request: ",
-                    $what,
-                    "."
-                )
-            ),
-            key!(
-                concat!($base, ".dist"),
-                "string",
-                "\"lognormal\"",
-                "one of \"const\", \"exp\", \"lognormal\", \"pareto\"",
-                "Shape of the service time around its mean."
-            ),
-            key!(
-                concat!($base, ".cv"),
-                "float",
-                $cv,
-                "a finite number > 0 and at most 100; only with dist = \"lognormal\"",
-                "Coefficient of variation (std dev / mean) of a log-normal service time."
-            ),
-            key!(
-                concat!($base, ".alpha"),
-                "float",
-                "2.5",
-                "a finite number > 1 and at most 100; only with dist = \"pareto\"",
-                "Tail index of a Pareto service time (smaller is heavier)."
-            ),
-        ]
-    };
-}
-
-const TOP: [KeyDoc; 6] = [
-    key!(
-        "name",
-        "string",
-        "(file stem)",
-        "a non-empty string of at most 100 characters without control characters",
-        "Short name printed in every report row."
-    ),
-    key!(
-        "description",
-        "string",
-        "(none)",
-        "a string",
-        "Free text shown by `fanout check`."
-    ),
-    key!(
-        "seed",
-        "integer",
-        "1",
-        "an integer from 0 to 18446744073709551615 (above 2^63 - 1, write it as a string)",
-        "The seed every random stream of a run is derived from; every output row carries it."
-    ),
-    key!(
-        "duration",
-        "duration",
-        "\"60s\"",
-        "a duration > 0 with a unit, as in \"60s\"; warmup + duration at most 8760h",
-        "Simulated time measured, after the warm-up."
-    ),
-    key!(
-        "warmup",
-        "duration",
-        "\"5s\"",
-        "a duration >= 0 with a unit, as in \"5s\"",
-        "Simulated time run before measuring, so queues reach steady state."
-    ),
-    key!(
-        "strategies",
-        "array of strings",
-        "[\"fanout-on-read\", \"fanout-on-write\", \"hybrid\"]",
-        "a non-empty list of distinct names from \"fanout-on-read\" (or \"read\"), \"fanout-on-write\" (or \"write\"), \"hybrid\"",
-        "Strategies to simulate, in report order (DDIA ch. 1: approach 1, approach 2, hybrid)."
-    ),
-];
-
-const POPULATION: [KeyDoc; 8] = [
-    key!(
-        "population.users",
-        "integer",
-        "1_000_000",
-        "an integer from 1 to 200000000",
-        "Number of users (graph nodes); Twitter 2012 had 150M active, scaled down by default."
-    ),
-    key!(
-        "population.graph",
-        "string",
-        "\"stored\"",
-        "one of \"stored\", \"sampled\"",
-        "How the graph is held: stored (both directions in memory, exact) or sampled (scale mode: only the degree sequence is kept and follower/followee lists are redrawn from the seed on every access; each direction has the right marginal but they are not exact transposes)."
-    ),
-    key!(
-        "population.followee_exponent",
-        "float",
-        "2.28",
-        "a finite number > 1",
-        "Power-law exponent of followee counts (Kwak et al. 2010 fit 2.28)."
-    ),
-    key!(
-        "population.author_activity_exponent",
-        "float",
-        "0.165",
-        "a number from 0 to 3",
-        "A user's tweet rate is proportional to (1 + followers)^x; 0 is uniform; 0.165 brings the mean fan-out per tweet to DDIA's 75 at mean 35 followers."
-    ),
-    key!(
-        "population.reader_activity_exponent",
-        "float",
-        "0.0",
-        "a number from 0 to 3",
-        "A user's read rate is proportional to (1 + followees)^x; 0 is uniform."
-    ),
-    key!(
-        "population.followers.exponent",
-        "float",
-        "(none)",
-        "a finite number > 0 and at most 10; give exponent or mean, not both",
-        "Zipf rank-size exponent s: the r-th most followed account has max * r^-s followers."
-    ),
-    key!(
-        "population.followers.mean",
-        "float",
-        "35.0",
-        "a finite number > 0 that counts 0..=max can average; give exponent or mean, not both (the mean is the default)",
-        "Target mean follower count; the exponent is solved for it (Kwak et al. 2010: 1.47B edges / 41.7M users = 35)."
-    ),
-    key!(
-        "population.followers.max",
-        "integer",
-        "(min(users - 1, 30000000))",
-        "an integer from 0 to population.users - 1",
-        "Largest follower count of any account (DDIA: the largest accounts have over 30 million)."
-    ),
-];
-
-const WORKLOAD: [KeyDoc; 12] = [
-    key!(
-        "workload.tweets_per_sec",
-        "float",
-        "4600.0",
-        "a finite number > 0 and at most 1e8 (posts per simulated second)",
-        "Average tweet rate (DDIA: 4.6k posts/s on average)."
-    ),
-    key!(
-        "workload.reads_per_sec",
-        "float",
-        "300000.0",
-        "a finite number >= 0 and at most 1e9 (home-timeline reads per simulated second)",
-        "Average home-timeline read rate (DDIA: 300k reads/s)."
-    ),
-    key!(
-        "workload.profile",
-        "string",
-        "\"constant\"",
-        "one of \"constant\", \"diurnal\"",
-        "How the rates vary: constant, or a raised cosine up to peak_factor at half a period."
-    ),
-    key!(
-        "workload.diurnal_period",
-        "duration",
-        "\"24h\"",
-        "a duration > 0 with a unit, as in \"24h\"; only with profile = \"diurnal\"",
-        "Length of one diurnal cycle."
-    ),
-    key!(
-        "workload.peak_factor",
-        "float",
-        "2.6",
-        "a number from 1 to 100; only with profile = \"diurnal\"",
-        "Diurnal peak rate over the average (DDIA: over 12k/s at peak over 4.6k/s = 2.6)."
-    ),
-    key!(
-        EVENTS.key,
-        "array of tables",
-        "[]",
-        "zero or more [[workload.events]] tables",
-        "Scheduled events: one account tweets, or a burst of load."
-    ),
-    key!(
-        "workload.events[].kind",
-        "string",
-        "(required)",
-        "one of \"tweet\", \"burst\"",
-        "\"tweet\": one account posts once at `at`; \"burst\": rates are multiplied by `factor` during [at, at + duration)."
-    ),
-    key!(
-        "workload.events[].at",
-        "duration",
-        "(required)",
-        "a duration >= 0 with a unit, before the end of the run (warmup + duration)",
-        "When the event happens, from the start of the run (warm-up included)."
-    ),
-    key!(
-        "workload.events[].rank",
-        "integer",
-        "(tweet: rank or id)",
-        "an integer from 1 to population.users; only with kind = \"tweet\", and not with id",
-        "The account with the n-th most followers tweets (1 = the largest)."
-    ),
-    key!(
-        "workload.events[].id",
-        "integer",
-        "(tweet: rank or id)",
-        "an integer from 0 to population.users - 1; only with kind = \"tweet\", and not with rank",
-        "The account with this user id tweets."
-    ),
-    key!(
-        "workload.events[].duration",
-        "duration",
-        "(required for burst)",
-        "a duration > 0 with a unit; only with kind = \"burst\"",
-        "Length of the burst."
-    ),
-    key!(
-        "workload.events[].factor",
-        "float",
-        "(required for burst)",
-        "a finite number > 0 and at most 1000; only with kind = \"burst\"",
-        "Multiplier of the post and read rates during the burst (Twitter's record: 143k/s against 5.7k/s, about 25)."
-    ),
-];
-
-const NETWORK: [KeyDoc; 5] = [
-    key!(
-        "cluster.network.one_way",
-        "duration",
-        "\"100us\"",
-        "a duration >= 0 with a unit, as in \"100us\"",
-        "Fixed delay of one hop; a request pays it there and back."
-    ),
-    key!(
-        "cluster.network.jitter.dist",
-        "string",
-        "\"exp\"",
-        "one of \"const\", \"exp\", \"lognormal\", \"pareto\"",
-        "Shape of the random extra delay of a round trip."
-    ),
-    key!(
-        "cluster.network.jitter.mean",
-        "duration",
-        "\"100us\"",
-        "a duration >= 0 with a unit; \"0s\" means no jitter",
-        "Mean random extra delay of a round trip."
-    ),
-    key!(
-        "cluster.network.jitter.cv",
-        "float",
-        "1.0",
-        "a finite number > 0 and at most 100; only with dist = \"lognormal\"",
-        "Coefficient of variation of a log-normal jitter."
-    ),
-    key!(
-        "cluster.network.jitter.alpha",
-        "float",
-        "2.5",
-        "a finite number > 1 and at most 100; only with dist = \"pareto\"",
-        "Tail index of a Pareto jitter."
-    ),
-];
-
-const fn tier_keys(servers_default: &'static str, what: &'static str) -> [KeyDoc; 3] {
-    [
-        key!(
-            "",
-            "integer",
-            "16",
-            "an integer from 1 to 100000",
-            "Shards, one queueing station each (per replica)."
-        ),
-        key!(
-            "",
-            "integer",
-            servers_default,
-            "an integer from 1 to 10000",
-            what
-        ),
-        key!(
-            "",
-            "integer",
-            "0",
-            "an integer from 0 (unbounded) to 4294967295",
-            "Most requests waiting at one shard; more are dropped. 0 = unbounded."
-        ),
-    ]
-}
-
-/// Sets the key paths of a tier's three keys (const fns cannot concat).
-const fn named(mut t: [KeyDoc; 3], keys: [&'static str; 3]) -> [KeyDoc; 3] {
-    t[0].key = keys[0];
-    t[1].key = keys[1];
-    t[2].key = keys[2];
-    t
-}
-
-const STORE_TIER: [KeyDoc; 3] = named(
-    tier_keys("48", "Servers (threads) per tweet-store shard."),
-    [
-        "cluster.tweet_store.shards",
-        "cluster.tweet_store.servers",
-        "cluster.tweet_store.queue_limit",
-    ],
-);
-const STORE_WRITE: [KeyDoc; 5] = service_keys!(
-    "cluster.tweet_store.write",
-    "\"200us\"",
-    "\"0us\"",
-    "1.0",
-    "inserting one tweet"
-);
-const STORE_READ: [KeyDoc; 5] = service_keys!(
-    "cluster.tweet_store.read",
-    "\"100us\"",
-    "\"10us\"",
-    "1.0",
-    "fetching recent tweets; items = authors fetched"
-);
-
-const CACHE_TIER: [KeyDoc; 3] = named(
-    tier_keys(
-        "1",
-        "Servers per timeline-cache shard (Redis is single-threaded: 1).",
-    ),
-    [
-        "cluster.timeline_cache.shards",
-        "cluster.timeline_cache.servers",
-        "cluster.timeline_cache.queue_limit",
-    ],
-);
-const CACHE_MORE: [KeyDoc; 4] = [
-    key!(
-        "cluster.timeline_cache.replicas",
-        "integer",
-        "3",
-        "an integer from 1 to 16",
-        "Copies of each home timeline; a write goes to all, a read to one (Krikorian 2012: 3)."
-    ),
-    key!(
-        "cluster.timeline_cache.max_entries",
-        "integer",
-        "800",
-        "an integer from 1 to 1000000",
-        "Length cap of a home timeline (Krikorian 2012: 800 entries)."
-    ),
-    key!(
-        "cluster.timeline_cache.write_chunk",
-        "integer",
-        "200",
-        "an integer from 1 to 1000000",
-        "Entries a shard applies from one insert request before serving other requests (Redis reads a pipeline 16 KB, about 200 commands, at a time)."
-    ),
-    key!(
-        "cluster.timeline_cache.machines",
-        "integer",
-        "(shards x replicas)",
-        "an integer from replicas to shards x replicas",
-        "Machines the cache runs on, one single-threaded process each; replica r of shard s is on machine (s x replicas + r) mod machines."
-    ),
-];
-const CACHE_READ: [KeyDoc; 5] = service_keys!(
-    "cluster.timeline_cache.read",
-    "\"20us\"",
-    "\"25ns\"",
-    "0.5",
-    "reading one timeline; items = max_entries"
-);
-const CACHE_WRITE: [KeyDoc; 5] = service_keys!(
-    "cluster.timeline_cache.write",
-    "\"10us\"",
-    "\"2us\"",
-    "0.5",
-    "one pipelined insert; items = timelines written"
-);
-
-const WORKERS: [KeyDoc; 5] = [
-    key!(
-        "cluster.fanout_workers.workers",
-        "integer",
-        "16",
-        "an integer from 1 to 1000000",
-        "Fan-out workers (servers of one station)."
-    ),
-    key!(
-        "cluster.fanout_workers.batch",
-        "integer",
-        "4000",
-        "an integer from 1 to 4294967295",
-        "Most destinations in one pipelined insert (Krikorian 2012: 4k)."
-    ),
-    key!(
-        "cluster.fanout_workers.queue_limit",
-        "integer",
-        "0",
-        "an integer from 0 (unbounded) to 4294967295",
-        "Most fan-out jobs waiting for a worker; more are dropped. 0 = unbounded."
-    ),
-    key!(
-        "cluster.fanout_workers.retry_after",
-        "duration",
-        "\"1s\"",
-        "a duration > 0 with a unit, as in \"1s\"",
-        "How long a job whose worker died stays invisible in the job queue before another worker takes it again (SQS's visibility timeout)."
-    ),
-    key!(
-        "cluster.fanout_workers.idempotency_key",
-        "boolean",
-        "true",
-        "true or false",
-        "Inserts carry the tweet id, so a retried job's repeated inserts are not written twice."
-    ),
-];
-const WORKER_SERVICE: [KeyDoc; 5] = service_keys!(
-    "cluster.fanout_workers.service",
-    "\"50us\"",
-    "\"3us\"",
-    "0.5",
-    "worker time per batch; items = destinations"
-);
-
-const REST: [KeyDoc; 2] = [
-    key!(
-        "cluster.client.merge_per_item",
-        "duration",
-        "\"100ns\"",
-        "a duration >= 0 with a unit, as in \"100ns\"",
-        "Client cost of merging pulled tweets, per tweet merged."
-    ),
-    key!(
-        "strategy.hybrid.celebrity_threshold",
-        "integer",
-        "10_000",
-        "an integer from 0 to 4294967295",
-        "Under hybrid, accounts with at least this many followers are pulled at read time, not pushed."
-    ),
-];
-
-const FAULT_KEYS: [KeyDoc; 12] = [
-    key!(
-        FAULTS.key,
-        "array of tables",
-        "[]",
-        "zero or more [[faults]] tables",
-        "Faults injected during the run: a crash, a slowdown, or a degraded network."
-    ),
-    key!(
-        "faults[].kind",
-        "string",
-        "(required)",
-        "one of \"crash\", \"slow\", \"network\"",
-        "\"crash\": a store shard, a cache machine or some fan-out workers stop; \"slow\": a store shard or cache machine (or its whole tier) serves slower; \"network\": every hop is delayed or loses messages."
-    ),
-    key!(
-        "faults[].target",
-        "string",
-        "(required for crash and slow)",
-        "one of \"store\", \"cache\", \"workers\" (\"workers\" only with kind = \"crash\"); only with kind = \"crash\" or \"slow\"",
-        "The tier the fault hits."
-    ),
-    key!(
-        "faults[].at",
-        "duration",
-        "(required)",
-        "a duration >= 0 with a unit, before the end of the run (warmup + duration)",
-        "When the fault starts, from the start of the run (warm-up included)."
-    ),
-    key!(
-        "faults[].duration",
-        "duration",
-        "(required)",
-        "a duration > 0 with a unit",
-        "How long the fault lasts; it may run past the end of the run."
-    ),
-    key!(
-        "faults[].index",
-        "integer",
-        "(crash: required; slow: every one)",
-        "an integer from 0 to cluster.tweet_store.shards - 1 (target = \"store\") or to cluster.timeline_cache.machines - 1 (target = \"cache\"); only with kind = \"crash\" or \"slow\"",
-        "The store shard or cache machine hit; a slow fault without it hits every one of the tier."
-    ),
-    key!(
-        "faults[].workers",
-        "integer",
-        "(required for worker crashes)",
-        "an integer from 1 to cluster.fanout_workers.workers; only with kind = \"crash\" and target = \"workers\"",
-        "How many fan-out workers die."
-    ),
-    key!(
-        "faults[].lose_data",
-        "boolean",
-        "false",
-        "true or false; only with kind = \"crash\", and not true with target = \"store\" (the tweet store is durable)",
-        "A crashed cache machine restarts empty (its timelines are rebuilt from the store as they are read); crashed workers' jobs are lost instead of retried."
-    ),
-    key!(
-        "faults[].factor",
-        "float",
-        "1.0",
-        "a finite number from 1 to 1e6; only with kind = \"slow\"",
-        "Service-time multiplier of a slowed request."
-    ),
-    key!(
-        "faults[].delay",
-        "duration",
-        "\"0s\"",
-        "a duration >= 0 with a unit; only with kind = \"slow\" or \"network\"",
-        "Slow: service time added to a slowed request; network: extra one-way delay of every hop."
-    ),
-    key!(
-        "faults[].probability",
-        "float",
-        "1.0",
-        "a number > 0 and at most 1; only with kind = \"slow\"",
-        "Chance that one request is slowed."
-    ),
-    key!(
-        "faults[].drop",
-        "float",
-        "0.0",
-        "a number >= 0 and below 1; only with kind = \"network\"",
-        "Chance that one message (a request or its answer) is lost."
-    ),
-];
-
-macro_rules! policy_keys {
-    ($base:literal, $what:literal) => {
-        [
-            key!(
-                concat!($base, ".timeout"),
-                "duration",
-                "(none)",
-                "a duration > 0 with a unit, as in \"50ms\"; absent: no timeout",
-                concat!("Give up on an attempt (", $what, ") after this long.")
-            ),
-            key!(
-                concat!($base, ".retries"),
-                "integer",
-                "0",
-                "an integer from 0 to 100",
-                concat!("Attempts after the first (", $what, ") on an error or a timeout.")
-            ),
-            key!(
-                concat!($base, ".backoff"),
-                "duration",
-                "\"10ms\"",
-                "a duration >= 0 with a unit, as in \"10ms\"",
-                "Wait before the first retry; it doubles for each further retry."
-            ),
-            key!(
-                concat!($base, ".backoff_max"),
-                "duration",
-                "\"1s\"",
-                "a duration with a unit, at least the backoff",
-                "Cap of the doubled backoff."
-            ),
-            key!(
-                concat!($base, ".jitter"),
-                "string",
-                "\"full\"",
-                "one of \"full\", \"none\"",
-                "\"full\": wait a uniform random time in [0, backoff] (AWS's full jitter); \"none\": wait the backoff."
-            ),
-            key!(
-                concat!($base, ".retry_budget"),
-                "float",
-                "(none)",
-                "a number > 0 and at most 1; absent: no budget",
-                "Retries allowed as a fraction of first attempts (a token bucket)."
-            ),
-            key!(
-                concat!($base, ".hedge"),
-                "string",
-                "\"off\"",
-                "\"off\", a duration > 0 with a unit such as \"2ms\", or a percentile \"pNN\" such as \"p95\", \"p99\", \"p99.9\" (NN strictly between 0 and 100)",
-                "Send a second copy of an unanswered request after a fixed delay, or after that percentile of the tier's recent response times (Dean and Barroso: p95); the loser is cancelled."
-            ),
-            key!(
-                concat!($base, ".breaker_failures"),
-                "integer",
-                "0",
-                "an integer from 0 (no breaker) to 1000000",
-                "Consecutive failures of one shard or machine that open its circuit breaker; 0 = no breaker."
-            ),
-            key!(
-                concat!($base, ".breaker_open"),
-                "duration",
-                "\"1s\"",
-                "a duration > 0 with a unit, as in \"1s\"",
-                "How long an open breaker refuses requests before letting one probe through."
-            ),
-        ]
-    };
-}
-
-const POLICY_STORE: [KeyDoc; 9] = policy_keys!("policy.store", "a fetch of tweets from the store");
-const POLICY_CACHE: [KeyDoc; 9] = policy_keys!("policy.cache", "a home-timeline read");
-const POLICY_FAILOVER: [KeyDoc; 1] = [key!(
-    "policy.cache.failover",
-    "boolean",
-    "false",
-    "true or false",
-    "Send a failed timeline read at once to the next replica (the store has no replicas, so no failover)."
-)];
-
+/// Copies the parts into one array at compile time.
 const fn concat_all<const N: usize>(parts: &[&[KeyDoc]]) -> [KeyDoc; N] {
-    let mut out = [key!("", "", "", "", ""); N];
+    let mut out = [KeyDoc::new("", Domain::Bool, "", ""); N];
     let mut n = 0;
     let mut p = 0;
     while p < parts.len() {
@@ -719,46 +445,11 @@ const fn concat_all<const N: usize>(parts: &[&[KeyDoc]]) -> [KeyDoc; N] {
     out
 }
 
-const COUNT: usize = TOP.len()
-    + POPULATION.len()
-    + WORKLOAD.len()
-    + NETWORK.len()
-    + STORE_TIER.len()
-    + STORE_WRITE.len()
-    + STORE_READ.len()
-    + CACHE_TIER.len()
-    + CACHE_MORE.len()
-    + CACHE_READ.len()
-    + CACHE_WRITE.len()
-    + WORKERS.len()
-    + WORKER_SERVICE.len()
-    + REST.len()
-    + FAULT_KEYS.len()
-    + POLICY_STORE.len()
-    + POLICY_CACHE.len()
-    + POLICY_FAILOVER.len();
+/// How many keys there are.
+const COUNT: usize = model::KEYS.len() + resilience::KEYS.len();
 
 /// The table, in the order of the documentation.
-pub(crate) static KEYS: [KeyDoc; COUNT] = concat_all(&[
-    &TOP,
-    &POPULATION,
-    &WORKLOAD,
-    &NETWORK,
-    &STORE_TIER,
-    &STORE_WRITE,
-    &STORE_READ,
-    &CACHE_TIER,
-    &CACHE_MORE,
-    &CACHE_READ,
-    &CACHE_WRITE,
-    &WORKERS,
-    &WORKER_SERVICE,
-    &REST,
-    &FAULT_KEYS,
-    &POLICY_STORE,
-    &POLICY_CACHE,
-    &POLICY_FAILOVER,
-]);
+pub(crate) static KEYS: [KeyDoc; COUNT] = concat_all(&[&model::KEYS, &resilience::KEYS]);
 
 /// The entry for a normalised key path (`workload.events[].at`).
 pub(crate) fn find(norm: &str) -> Option<&'static KeyDoc> {

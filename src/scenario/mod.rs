@@ -1,9 +1,12 @@
 //! The scenario file format: TOML text plus `--set` overrides, validated into
 //! a [`Scenario`](crate::model::config::Scenario) in one step.
 //!
-//! Every key is optional; the defaults (all in `keys.rs`) reproduce DDIA's
-//! Twitter example. [`known_keys`] lists every key with its type, default,
-//! allowed values and meaning; docs/scenario.md is the same table in prose.
+//! Every key is optional; the defaults reproduce DDIA's Twitter example.
+//! Each key is defined once, in `keys.rs` (path, type, default, bounds,
+//! unit, meaning); validation, messages, `--set`, "did you mean", the
+//! sweep's value typing ([`key_type`]) and the table of docs/scenario.md
+//! ([`doc`]) are all derived from that definition, so adding a key touches
+//! its definition and the code that uses its value, nothing else.
 //!
 //! Errors are [`FanoutError::Input`] (exit status 2), one line naming the
 //! source, the dotted key, the bad value and what is allowed:
@@ -20,7 +23,9 @@
 
 mod warnings;
 pub use warnings::warnings;
+pub mod budget;
 mod describe;
+pub mod doc;
 mod keys;
 mod path;
 mod resolve;
@@ -31,27 +36,29 @@ use crate::error::{FanoutError, Result};
 use crate::model::config::Scenario;
 use toml::{Table, Value};
 
-/// One key of the format, for documentation, messages and `fanout check`.
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub struct KeyDoc {
-    /// Dotted path; `[]` stands for any index (`workload.events[].at`).
-    pub key: &'static str,
-    /// Value type: `integer`, `float`, `string`, `boolean`, `duration`,
-    /// `array of strings`, `array of tables`.
-    pub kind: &'static str,
-    /// TOML text of the default, or a description in parentheses when the
-    /// default is computed or absent (`(file stem)`, `(required)`).
-    pub default: &'static str,
-    /// What is allowed; completes "must be ..." in error messages.
-    pub allowed: &'static str,
-    /// One-line meaning, with the source of the default where there is one.
-    pub doc: &'static str,
-}
+pub use keys::{Bound, Domain, DurationMin, KeyDoc, KeyType, MAX_DELAY, MAX_SPAN};
 
 /// Every key path the format knows, in documentation order.
 pub fn known_keys() -> &'static [KeyDoc] {
     &keys::KEYS
 }
+
+/// The definition of the key at `path`; indices are ignored
+/// (`faults[2].at` finds `faults[].at`). `None` for tables and unknown paths.
+pub fn lookup(path: &str) -> Option<&'static KeyDoc> {
+    keys::find(&path::normalize(path))
+}
+
+/// The type of the key at `path` (see [`lookup`]), so a sweep knows
+/// whether to round the values of a range to integers.
+pub fn key_type(path: &str) -> Option<KeyType> {
+    lookup(path).map(|k| k.ty)
+}
+
+/// Largest scenario file read: 1 MiB. The largest realistic scenario (a
+/// few hundred events and faults) is tens of kilobytes; the cap keeps a
+/// device or a wrong file from being read until memory runs out.
+pub const MAX_FILE_BYTES: u64 = 1 << 20;
 
 /// A scenario as parsed TOML, before validation; `--set` and sweeps edit it.
 #[derive(Clone, Debug)]
@@ -66,11 +73,37 @@ pub struct RawScenario {
 
 impl RawScenario {
     /// Reads and parses a scenario file; the path is the source in messages.
+    /// At most [`MAX_FILE_BYTES`] are read, so `/dev/zero` or a log file
+    /// given by mistake is refused at once instead of filling memory; a
+    /// directory is refused by name. Pipes and devices are read (through the
+    /// same cap), so `fanout check <(generate)` works.
     pub fn from_file(path: &std::path::Path) -> Result<RawScenario> {
+        use std::io::Read;
         let source = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            FanoutError::input(path::one_line(&format!("{source}: cannot read: {e}")))
-        })?;
+        let fail = |why: String| FanoutError::input(path::one_line(&format!("{source}: {why}")));
+        let too_big = || {
+            fail(format!(
+                "the file is larger than {} MiB; a scenario is a short TOML text (see docs/scenario.md)",
+                MAX_FILE_BYTES >> 20
+            ))
+        };
+        let meta = std::fs::metadata(path).map_err(|e| fail(format!("cannot read: {e}")))?;
+        if meta.is_dir() {
+            return Err(fail("is a directory, not a scenario file".to_string()));
+        }
+        if meta.is_file() && meta.len() > MAX_FILE_BYTES {
+            return Err(too_big());
+        }
+        let file = std::fs::File::open(path).map_err(|e| fail(format!("cannot read: {e}")))?;
+        let mut bytes = Vec::new();
+        file.take(MAX_FILE_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| fail(format!("cannot read: {e}")))?;
+        if bytes.len() as u64 > MAX_FILE_BYTES {
+            return Err(too_big());
+        }
+        let text = String::from_utf8(bytes)
+            .map_err(|_| fail("cannot read: the file is not UTF-8 text".to_string()))?;
         RawScenario::from_str(&text, &source)
     }
 

@@ -4,6 +4,7 @@
 //! misplaced values), then each value in the order of `Scenario`'s fields.
 //! The first problem is reported; nothing here panics on any input.
 
+use super::keys::Domain;
 use super::path::{self, render};
 use super::{RawScenario, keys};
 use crate::error::{FanoutError, Result};
@@ -18,10 +19,9 @@ use crate::sim::time::SimDuration;
 use std::fmt::Display;
 use toml::{Table, Value};
 
+mod limits;
 mod resilience;
 
-/// Longest run, warm-up included: one simulated year.
-const MAX_RUN: SimDuration = SimDuration::from_secs(8760 * 3600);
 /// Default cap of follower counts when users allow more (DDIA: over 30M).
 const DEFAULT_MAX_FOLLOWERS: u32 = 30_000_000;
 /// Longest `name`, in characters.
@@ -37,10 +37,10 @@ pub(crate) fn resolve(raw: &RawScenario) -> Result<Scenario> {
         return Err(r.must("description", v));
     }
     let seed = r.seed()?;
-    let duration = r.duration("duration", |d| d > SimDuration::ZERO)?;
-    let warmup = r.duration("warmup", |_| true)?;
+    let duration = r.duration("duration")?;
+    let warmup = r.duration("warmup")?;
     let end = match warmup.checked_add(duration) {
-        Some(end) if end <= MAX_RUN => end,
+        Some(end) if end <= keys::MAX_SPAN => end,
         _ => {
             let v = r.value("duration")?.unwrap_or(Value::Integer(0));
             return Err(r.bad(
@@ -57,12 +57,11 @@ pub(crate) fn resolve(raw: &RawScenario) -> Result<Scenario> {
     let workload = r.workload(population.users, end)?;
     let cluster = r.cluster()?;
     let strategy = StrategyConfig {
-        celebrity_threshold: r.uint("strategy.hybrid.celebrity_threshold", 0, u32::MAX.into())?
-            as u32,
+        celebrity_threshold: r.uint("strategy.hybrid.celebrity_threshold")? as u32,
     };
     let faults = r.faults(&cluster, end)?;
     let policy = r.policies()?;
-    Ok(Scenario {
+    let scenario = Scenario {
         name,
         seed,
         duration,
@@ -74,7 +73,9 @@ pub(crate) fn resolve(raw: &RawScenario) -> Result<Scenario> {
         strategy,
         faults,
         policy,
-    })
+    };
+    r.time_limits(&scenario)?;
+    Ok(scenario)
 }
 
 /// A float from an integer or a float.
@@ -121,7 +122,7 @@ impl Reader<'_> {
     }
 
     /// `SOURCE: path = value: must be <allowed>`.
-    fn must(&self, path: &str, v: &Value) -> FanoutError {
+    pub(super) fn must(&self, path: &str, v: &Value) -> FanoutError {
         self.bad(path, v, format!("must be {}", allowed(path)))
     }
 
@@ -138,16 +139,14 @@ impl Reader<'_> {
         if let Some(v) = self.given(path) {
             return Ok(Some(v.clone()));
         }
-        let norm = path::normalize(path);
-        if keys::COMPUTED.contains(&norm.as_str()) {
+        let doc = definition(path)?;
+        if doc.computed_default() {
             return Ok(None);
         }
-        let doc = keys::find(&norm)
-            .ok_or_else(|| FanoutError::failure(format!("internal: no key {norm}")))?;
         doc.default.parse::<Value>().map(Some).map_err(|_| {
             FanoutError::failure(format!(
-                "internal: the default of {norm} ({}) is not TOML",
-                doc.default
+                "internal: the default of {} ({}) is not TOML",
+                doc.key, doc.default
             ))
         })
     }
@@ -164,17 +163,24 @@ impl Reader<'_> {
 
     // ----- typed values ---------------------------------------------------
 
-    fn float(&self, path: &str, ok: impl Fn(f64) -> bool) -> Result<f64> {
+    /// A float within the bounds of the key's definition.
+    fn float(&self, path: &str) -> Result<f64> {
+        let domain = definition(path)?.domain;
         let v = self.required(path)?;
         match as_f64(&v) {
-            Some(x) if ok(x) => Ok(x),
+            Some(x) if domain.float_ok(x) => Ok(x),
             _ => Err(self.must(path, &v)),
         }
     }
 
-    fn uint(&self, path: &str, lo: u64, hi: u64) -> Result<u64> {
+    /// An integer within the range of the key's definition.
+    fn uint(&self, path: &str) -> Result<u64> {
+        let (lo, hi) = definition(path)?
+            .domain
+            .int_range()
+            .ok_or_else(|| FanoutError::failure(format!("internal: {path} is no integer")))?;
         let v = self.required(path)?;
-        self.uint_of(path, &v, lo, hi, allowed(path))
+        self.uint_of(path, &v, lo, hi, &allowed(path))
     }
 
     fn uint_of(&self, path: &str, v: &Value, lo: u64, hi: u64, what: &str) -> Result<u64> {
@@ -184,11 +190,13 @@ impl Reader<'_> {
         }
     }
 
-    fn duration(&self, path: &str, ok: impl Fn(SimDuration) -> bool) -> Result<SimDuration> {
+    /// A duration within the bounds of the key's definition.
+    fn duration(&self, path: &str) -> Result<SimDuration> {
+        let domain = definition(path)?.domain;
         let v = self.required(path)?;
         match &v {
             Value::String(s) => match SimDuration::parse(s) {
-                Ok(d) if ok(d) => Ok(d),
+                Ok(d) if domain.duration_ok(d) => Ok(d),
                 Ok(_) => Err(self.must(path, &v)),
                 Err(e) => Err(self.bad(path, &v, e)),
             },
@@ -215,8 +223,13 @@ impl Reader<'_> {
         self.given(path).map(|_| read(path)).transpose()
     }
 
-    /// One of `options`, returned as its index.
-    fn choice(&self, path: &str, options: &[&str]) -> Result<usize> {
+    /// One of the options of the key's definition, returned as its index.
+    fn choice(&self, path: &str) -> Result<usize> {
+        let Domain::Choice(options) = definition(path)?.domain else {
+            return Err(FanoutError::failure(format!(
+                "internal: {path} is no choice"
+            )));
+        };
         let v = self.required(path)?;
         v.as_str()
             .and_then(|s| options.iter().position(|o| *o == s))
@@ -304,7 +317,7 @@ impl Reader<'_> {
 
     /// A start time (`at`) from the start of the run, before its `end`.
     fn start(&self, path: &str, end: SimDuration) -> Result<SimDuration> {
-        let at = self.duration(path, |_| true)?;
+        let at = self.duration(path)?;
         if at >= end {
             let v = self.required(path)?;
             return Err(self.bad(
@@ -388,7 +401,11 @@ impl Reader<'_> {
                 return Err(self.bad(
                     key,
                     &v,
-                    format!("lists {} twice; must be {}", kind.name(), allowed(key)),
+                    format!(
+                        "lists {} twice ({at} repeats it; each strategy is simulated once, so remove the repeat); must be {}",
+                        kind.name(),
+                        allowed(key)
+                    ),
                 ));
             }
             out.push(kind);
@@ -399,14 +416,12 @@ impl Reader<'_> {
     // ----- population -----------------------------------------------------
 
     fn population(&self) -> Result<PopulationConfig> {
-        let users = self.uint("population.users", 1, 200_000_000)? as u32;
-        let followee_exponent =
-            self.float("population.followee_exponent", |x| x > 1.0 && x.is_finite())?;
-        let in_0_3 = |x: f64| (0.0..=3.0).contains(&x);
-        let author_activity_exponent = self.float("population.author_activity_exponent", in_0_3)?;
-        let reader_activity_exponent = self.float("population.reader_activity_exponent", in_0_3)?;
+        let users = self.uint("population.users")? as u32;
+        let followee_exponent = self.float("population.followee_exponent")?;
+        let author_activity_exponent = self.float("population.author_activity_exponent")?;
+        let reader_activity_exponent = self.float("population.reader_activity_exponent")?;
         let followers = self.followers(users)?;
-        let graph = match self.choice("population.graph", &["stored", "sampled"])? {
+        let graph = match self.choice("population.graph")? {
             0 => GraphMode::Stored,
             _ => GraphMode::Sampled,
         };
@@ -450,7 +465,7 @@ impl Reader<'_> {
                 ),
             )),
             (Some(_), None) => Ok(FollowerConfig {
-                exponent: self.float(EXP, |x| x > 0.0 && x <= 10.0)?,
+                exponent: self.float(EXP)?,
                 mean: None,
                 max,
             }),
@@ -463,7 +478,7 @@ impl Reader<'_> {
             (None, given) => {
                 // The mean as given, else its default (Kwak et al.'s 35),
                 // lowered to half the cap for populations too small for it.
-                let mut mean = self.float(MEAN, |x| x > 0.0 && x.is_finite())?;
+                let mut mean = self.float(MEAN)?;
                 if given.is_none() {
                     mean = mean.min(f64::from(max) / 2.0);
                 }
@@ -490,9 +505,9 @@ impl Reader<'_> {
     // ----- workload -------------------------------------------------------
 
     fn workload(&self, users: u32, end: SimDuration) -> Result<WorkloadConfig> {
-        let tweets_per_sec = self.float("workload.tweets_per_sec", |x| x > 0.0 && x <= 1e8)?;
-        let reads_per_sec = self.float("workload.reads_per_sec", |x| (0.0..=1e9).contains(&x))?;
-        let profile = match self.choice("workload.profile", &["constant", "diurnal"])? {
+        let tweets_per_sec = self.float("workload.tweets_per_sec")?;
+        let reads_per_sec = self.float("workload.reads_per_sec")?;
+        let profile = match self.choice("workload.profile")? {
             0 => {
                 let cond = "workload.profile = \"diurnal\" (the profile is \"constant\")";
                 self.only_with("workload.diurnal_period", cond)?;
@@ -500,8 +515,8 @@ impl Reader<'_> {
                 RateProfile::Constant
             }
             _ => RateProfile::Diurnal {
-                period: self.duration("workload.diurnal_period", |d| d > SimDuration::ZERO)?,
-                peak_factor: self.float("workload.peak_factor", |x| (1.0..=100.0).contains(&x))?,
+                period: self.duration("workload.diurnal_period")?,
+                peak_factor: self.float("workload.peak_factor")?,
             },
         };
         let events = self.entries(&keys::EVENTS, |_, base| self.event(base, users, end))?;
@@ -515,7 +530,7 @@ impl Reader<'_> {
 
     fn event(&self, base: &str, users: u32, end: SimDuration) -> Result<ScheduledEvent> {
         let key = |k: &str| format!("{base}.{k}");
-        let kind = self.choice(&key("kind"), &["tweet", "burst"])?;
+        let kind = self.choice(&key("kind"))?;
         let at = self.start(&key("at"), end)?;
         if kind == 0 {
             let cond = format!("{base}.kind = \"burst\"");
@@ -556,8 +571,8 @@ impl Reader<'_> {
             let cond = format!("{base}.kind = \"tweet\"");
             self.only_with(&key("rank"), &cond)?;
             self.only_with(&key("id"), &cond)?;
-            let duration = self.duration(&key("duration"), |d| d > SimDuration::ZERO)?;
-            let factor = self.float(&key("factor"), |x| x > 0.0 && x <= 1000.0)?;
+            let duration = self.duration(&key("duration"))?;
+            let factor = self.float(&key("factor"))?;
             Ok(ScheduledEvent::Burst {
                 at,
                 duration,
@@ -569,9 +584,8 @@ impl Reader<'_> {
     // ----- cluster --------------------------------------------------------
 
     fn cluster(&self) -> Result<ClusterConfig> {
-        let any = |_: SimDuration| true;
         let network = NetworkConfig {
-            one_way: self.duration("cluster.network.one_way", any)?,
+            one_way: self.duration("cluster.network.one_way")?,
             jitter: self.jitter("cluster.network.jitter")?,
         };
         let tweet_store = StoreConfig {
@@ -580,7 +594,7 @@ impl Reader<'_> {
             read: self.service("cluster.tweet_store.read")?,
         };
         let cache_tier = self.tier("cluster.timeline_cache")?;
-        let replicas = self.uint("cluster.timeline_cache.replicas", 1, 16)? as u32;
+        let replicas = self.uint("cluster.timeline_cache.replicas")? as u32;
         let slots = u64::from(cache_tier.shards) * u64::from(replicas);
         const MACHINES: &str = "cluster.timeline_cache.machines";
         let machines = match self.given(MACHINES) {
@@ -610,19 +624,17 @@ impl Reader<'_> {
             tier: cache_tier,
             replicas,
             machines,
-            max_entries: self.uint("cluster.timeline_cache.max_entries", 1, 1_000_000)? as u32,
-            write_chunk: self.uint("cluster.timeline_cache.write_chunk", 1, 1_000_000)? as u32,
+            max_entries: self.uint("cluster.timeline_cache.max_entries")? as u32,
+            write_chunk: self.uint("cluster.timeline_cache.write_chunk")? as u32,
             read: self.service("cluster.timeline_cache.read")?,
             write: self.service("cluster.timeline_cache.write")?,
         };
         let fanout_workers = WorkerConfig {
-            workers: self.uint("cluster.fanout_workers.workers", 1, 1_000_000)? as u32,
-            batch: self.uint("cluster.fanout_workers.batch", 1, u32::MAX.into())? as u32,
+            workers: self.uint("cluster.fanout_workers.workers")? as u32,
+            batch: self.uint("cluster.fanout_workers.batch")? as u32,
             service: self.service("cluster.fanout_workers.service")?,
             queue_limit: self.queue_limit("cluster.fanout_workers.queue_limit")?,
-            retry_after: self.duration("cluster.fanout_workers.retry_after", |d| {
-                d > SimDuration::ZERO
-            })?,
+            retry_after: self.duration("cluster.fanout_workers.retry_after")?,
             idempotency_key: self.boolean("cluster.fanout_workers.idempotency_key")?,
         };
         Ok(ClusterConfig {
@@ -630,19 +642,19 @@ impl Reader<'_> {
             tweet_store,
             timeline_cache,
             fanout_workers,
-            merge_per_item: self.duration("cluster.client.merge_per_item", any)?,
+            merge_per_item: self.duration("cluster.client.merge_per_item")?,
         })
     }
 
     fn queue_limit(&self, path: &str) -> Result<Option<u32>> {
-        let n = self.uint(path, 0, u32::MAX.into())? as u32;
+        let n = self.uint(path)? as u32;
         Ok((n > 0).then_some(n))
     }
 
     fn tier(&self, base: &str) -> Result<TierConfig> {
         Ok(TierConfig {
-            shards: self.uint(&format!("{base}.shards"), 1, 100_000)? as u32,
-            servers: self.uint(&format!("{base}.servers"), 1, 10_000)? as u32,
+            shards: self.uint(&format!("{base}.shards"))? as u32,
+            servers: self.uint(&format!("{base}.servers"))? as u32,
             queue_limit: self.queue_limit(&format!("{base}.queue_limit"))?,
         })
     }
@@ -650,8 +662,8 @@ impl Reader<'_> {
     /// The shape of a service or jitter table: `dist`, with `cv` only for
     /// lognormal and `alpha` only for pareto.
     fn shape(&self, base: &str) -> Result<Shape> {
-        const DISTS: [&str; 4] = ["const", "exp", "lognormal", "pareto"];
-        let dist = self.choice(&format!("{base}.dist"), &DISTS)?;
+        use keys::DISTS;
+        let dist = self.choice(&format!("{base}.dist"))?;
         let (cv_key, alpha_key) = (format!("{base}.cv"), format!("{base}.alpha"));
         let is = format!("{base}.dist is \"{}\"", DISTS[dist]);
         if dist != 2 {
@@ -664,10 +676,10 @@ impl Reader<'_> {
             0 => Shape::Const,
             1 => Shape::Exp,
             2 => Shape::LogNormal {
-                cv: self.float(&cv_key, |x| x > 0.0 && x <= 100.0)?,
+                cv: self.float(&cv_key)?,
             },
             _ => Shape::Pareto {
-                alpha: self.float(&alpha_key, |x| x > 1.0 && x <= 100.0)?,
+                alpha: self.float(&alpha_key)?,
             },
         })
     }
@@ -691,9 +703,8 @@ impl Reader<'_> {
     }
 
     fn service(&self, base: &str) -> Result<ServiceConfig> {
-        let any = |_: SimDuration| true;
-        let per_request = self.duration(&format!("{base}.per_request"), any)?;
-        let per_item = self.duration(&format!("{base}.per_item"), any)?;
+        let per_request = self.duration(&format!("{base}.per_request"))?;
+        let per_item = self.duration(&format!("{base}.per_item"))?;
         let shape = self.shape(base)?;
         Ok(ServiceConfig {
             per_request,
@@ -703,7 +714,7 @@ impl Reader<'_> {
     }
 
     fn jitter(&self, base: &str) -> Result<ServiceDist> {
-        let mean = self.duration(&format!("{base}.mean"), |_| true)?;
+        let mean = self.duration(&format!("{base}.mean"))?;
         let shape = self.shape(base)?;
         if mean == SimDuration::ZERO {
             return Ok(ServiceDist::constant(SimDuration::ZERO));
@@ -712,9 +723,18 @@ impl Reader<'_> {
     }
 }
 
+/// The definition of the key at `path` (indices ignored); a path the table
+/// lacks is a bug of the resolver, reported without a panic.
+fn definition(path: &str) -> Result<&'static keys::KeyDoc> {
+    keys::find(&path::normalize(path))
+        .ok_or_else(|| FanoutError::failure(format!("internal: no key {path}")))
+}
+
 /// The allowed text of the key at `path` (indices ignored).
-fn allowed(path: &str) -> &'static str {
+fn allowed(path: &str) -> String {
     let norm = path::normalize(path);
     let norm = norm.strip_suffix("[]").unwrap_or(&norm);
-    keys::find(norm).map_or("a valid value (see docs/scenario.md)", |k| k.allowed)
+    keys::find(norm).map_or("a valid value (see docs/scenario.md)".to_string(), |k| {
+        k.allowed()
+    })
 }

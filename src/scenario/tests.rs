@@ -8,21 +8,19 @@ fn keys_are_unique_and_complete() {
     for k in known_keys() {
         assert!(seen.insert(k.key), "{} is listed twice", k.key);
         assert!(
-            !k.kind.is_empty() && !k.allowed.is_empty() && !k.doc.is_empty(),
+            !k.kind.is_empty() && !k.allowed().is_empty() && !k.doc.is_empty(),
             "{}",
             k.key
         );
-    }
-    for c in keys::COMPUTED {
-        assert!(keys::find(c).is_some(), "COMPUTED names unknown key {c}");
+        assert_eq!(k.kind, k.ty.name(), "{}", k.key);
     }
 }
 
 #[test]
 fn every_literal_default_parses_and_computed_ones_are_marked() {
     for k in known_keys() {
-        let computed = keys::COMPUTED.contains(&k.key);
-        assert_eq!(computed, k.default.starts_with('('), "{}", k.key);
+        let computed = k.computed_default();
+        assert_eq!(computed, k.default.ends_with(')'), "{}", k.key);
         if !computed {
             assert!(
                 k.default.parse::<Value>().is_ok(),
@@ -32,6 +30,60 @@ fn every_literal_default_parses_and_computed_ones_are_marked() {
             );
         }
     }
+}
+
+#[test]
+fn every_literal_default_is_within_its_own_bounds() {
+    for k in known_keys().iter().filter(|k| !k.computed_default()) {
+        let v: Value = k.default.parse().unwrap();
+        let ok = match k.domain {
+            Domain::Float { .. } => k
+                .domain
+                .float_ok(v.as_float().or(v.as_integer().map(|i| i as f64)).unwrap()),
+            Domain::Int { lo, hi, .. } => (lo..=hi).contains(&(v.as_integer().unwrap() as u64)),
+            Domain::Duration { .. } => k
+                .domain
+                .duration_ok(crate::sim::time::SimDuration::parse(v.as_str().unwrap()).unwrap()),
+            Domain::Choice(options) => options.contains(&v.as_str().unwrap()),
+            Domain::Bool => v.is_bool(),
+            Domain::Tables | Domain::Rule(..) => true,
+        };
+        assert!(ok, "{} = {} is outside {}", k.key, k.default, k.allowed());
+    }
+}
+
+#[test]
+fn allowed_text_is_generated_from_the_bounds() {
+    let text = |k: &str| keys::find(k).unwrap().allowed();
+    assert_eq!(
+        text("workload.tweets_per_sec"),
+        "a finite number > 0 and at most 1e8 (posts per simulated second)"
+    );
+    assert_eq!(
+        text("faults[].drop"),
+        "a number >= 0 and below 1; only with kind = \"network\""
+    );
+    assert_eq!(
+        text("cluster.tweet_store.queue_limit"),
+        "an integer from 0 (unbounded) to 4294967295"
+    );
+    assert_eq!(text("population.followee_exponent"), "a finite number > 1");
+    assert_eq!(
+        text("faults[].factor"),
+        "a finite number from 1 to 1e6; only with kind = \"slow\""
+    );
+}
+
+#[test]
+fn key_type_ignores_indices_and_knows_no_tables() {
+    assert_eq!(
+        key_type("strategy.hybrid.celebrity_threshold"),
+        Some(KeyType::Integer)
+    );
+    assert_eq!(key_type("faults[3].at"), Some(KeyType::Duration));
+    assert_eq!(key_type("workload.tweets_per_sec"), Some(KeyType::Float));
+    assert_eq!(key_type("cluster.network"), None);
+    assert_eq!(key_type("nonsense"), None);
 }
 
 #[test]

@@ -123,6 +123,12 @@ impl SimDuration {
     /// unit is the commonest way to be off by a factor of a thousand.
     pub fn parse(text: &str) -> Result<SimDuration, ParseDurationError> {
         let t = text.trim();
+        if t.starts_with('-') {
+            return Err(ParseDurationError::new(
+                text,
+                "it must be >= 0: a span of time is never negative",
+            ));
+        }
         let split = t
             .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '_'))
             .ok_or_else(|| ParseDurationError::new(text, "a unit is missing"))?;
@@ -141,6 +147,12 @@ impl SimDuration {
             "s" => 1e9,
             "m" | "min" => 60e9,
             "h" => 3600e9,
+            u if exponent(u) => {
+                return Err(ParseDurationError::new(
+                    text,
+                    "exponents are not allowed; write the number in full or pick a larger unit, as in 1000s or 1h",
+                ));
+            }
             _ => return Err(ParseDurationError::new(text, "the unit is not known")),
         };
         let ns = (value * scale).round();
@@ -149,6 +161,14 @@ impl SimDuration {
         }
         Ok(SimDuration(ns as u64))
     }
+}
+
+/// True when `unit` is the exponent of a number in scientific notation
+/// (`e3s`, `E-6ms`, `e+2h`), which the parser does not take: a reader of
+/// `1e3s` should not have to wonder whether `e3s` is a unit.
+fn exponent(unit: &str) -> bool {
+    let mut c = unit.trim().chars();
+    matches!(c.next(), Some('e' | 'E')) && matches!(c.next(), Some('0'..='9' | '+' | '-'))
 }
 
 /// Why a duration string was refused.

@@ -9,10 +9,7 @@ use crate::model::config::{
 use crate::scenario::keys;
 use crate::sim::time::SimDuration;
 
-/// The kinds of fault, as `faults[].kind` spells them.
-const KINDS: [&str; 3] = ["crash", "slow", "network"];
-/// The tiers a fault hits, as `faults[].target` spells them.
-const TARGETS: [&str; 3] = ["store", "cache", "workers"];
+use crate::scenario::keys::FAULT_KINDS as KINDS;
 /// The keys of a fault besides `kind`, `at` and `duration`, with the kinds
 /// that take them; any other kind refuses them.
 const KIND_KEYS: [(&str, &[&str]); 8] = [
@@ -55,9 +52,9 @@ impl Reader<'_> {
 
     fn fault(&self, base: &str, cluster: &ClusterConfig, end: SimDuration) -> Result<Fault> {
         let key = |k: &str| format!("{base}.{k}");
-        let kind = self.choice(&key("kind"), &KINDS)?;
+        let kind = self.choice(&key("kind"))?;
         let at = self.start(&key("at"), end)?;
-        let duration = self.duration(&key("duration"), |d| d > SimDuration::ZERO)?;
+        let duration = self.duration(&key("duration"))?;
         for (name, kinds) in KIND_KEYS {
             if !kinds.contains(&KINDS[kind]) {
                 let cond = format!(
@@ -78,7 +75,7 @@ impl Reader<'_> {
 
     fn crash(&self, base: &str, cluster: &ClusterConfig) -> Result<FaultKind> {
         let key = |k: &str| format!("{base}.{k}");
-        let target = self.choice(&key("target"), &TARGETS)?;
+        let target = self.choice(&key("target"))?;
         let lose_data = self.boolean(&key("lose_data"))?;
         if target == 2 {
             let cond = format!("target = \"store\" or \"cache\" ({base}.target is \"workers\")");
@@ -123,7 +120,7 @@ impl Reader<'_> {
     fn slow(&self, base: &str, cluster: &ClusterConfig) -> Result<FaultKind> {
         let key = |k: &str| format!("{base}.{k}");
         let path = key("target");
-        let target = match self.choice(&path, &TARGETS)? {
+        let target = match self.choice(&path)? {
             0 => FaultTarget::Store,
             1 => FaultTarget::Cache,
             _ => {
@@ -137,9 +134,9 @@ impl Reader<'_> {
             }
         };
         let index = self.index(base, target, cluster)?;
-        let factor = self.float(&key("factor"), |x| (1.0..=1e6).contains(&x))?;
-        let delay = self.duration(&key("delay"), |_| true)?;
-        let probability = self.float(&key("probability"), |x| x > 0.0 && x <= 1.0)?;
+        let factor = self.float(&key("factor"))?;
+        let delay = self.duration(&key("delay"))?;
+        let probability = self.float(&key("probability"))?;
         if factor == 1.0 && delay == SimDuration::ZERO {
             return Err(self.fail(
                 base,
@@ -159,8 +156,8 @@ impl Reader<'_> {
     }
 
     fn network(&self, base: &str) -> Result<FaultKind> {
-        let delay = self.duration(&format!("{base}.delay"), |_| true)?;
-        let drop = self.float(&format!("{base}.drop"), |x| (0.0..1.0).contains(&x))?;
+        let delay = self.duration(&format!("{base}.delay"))?;
+        let drop = self.float(&format!("{base}.drop"))?;
         if delay == SimDuration::ZERO && drop == 0.0 {
             return Err(self.fail(
                 base,
@@ -227,16 +224,14 @@ impl Reader<'_> {
     /// One tier's policy; `failover` is a key only where data is replicated.
     fn policy(&self, base: &str, replicated: bool) -> Result<ClientPolicy> {
         let key = |k: &str| format!("{base}.{k}");
-        let positive = |d: SimDuration| d > SimDuration::ZERO;
-        let timeout = self.optional(&key("timeout"), |p| self.duration(p, positive))?;
-        let retries = self.uint(&key("retries"), 0, 100)? as u32;
+        let timeout = self.optional(&key("timeout"), |p| self.duration(p))?;
+        let retries = self.uint(&key("retries"))? as u32;
         let (backoff, backoff_max) = self.backoff(base)?;
-        let jitter = self.choice(&key("jitter"), &["full", "none"])? == 0;
-        let budget = |x: f64| x > 0.0 && x <= 1.0;
-        let retry_budget = self.optional(&key("retry_budget"), |p| self.float(p, budget))?;
+        let jitter = self.choice(&key("jitter"))? == 0;
+        let retry_budget = self.optional(&key("retry_budget"), |p| self.float(p))?;
         let hedge = self.hedge(&key("hedge"))?;
-        let failures = self.uint(&key("breaker_failures"), 0, 1_000_000)? as u32;
-        let open_for = self.duration(&key("breaker_open"), positive)?;
+        let failures = self.uint(&key("breaker_failures"))? as u32;
+        let open_for = self.duration(&key("breaker_open"))?;
         let failover = replicated && self.boolean(&key("failover"))?;
         Ok(ClientPolicy {
             timeout,
@@ -254,8 +249,8 @@ impl Reader<'_> {
     /// `backoff` and `backoff_max`, the cap at least the first backoff.
     fn backoff(&self, base: &str) -> Result<(SimDuration, SimDuration)> {
         let (first_key, max_key) = (format!("{base}.backoff"), format!("{base}.backoff_max"));
-        let first = self.duration(&first_key, |_| true)?;
-        let max = self.duration(&max_key, |_| true)?;
+        let first = self.duration(&first_key)?;
+        let max = self.duration(&max_key)?;
         if max < first {
             let v = self.required(&max_key)?;
             return Err(self.bad(
@@ -275,7 +270,7 @@ impl Reader<'_> {
             Some(t) if t.starts_with('p') => percentile(&t[1..]).map(Hedge::Quantile),
             Some(t) => SimDuration::parse(t)
                 .ok()
-                .filter(|d| *d > SimDuration::ZERO)
+                .filter(|d| *d > SimDuration::ZERO && *d <= keys::MAX_DELAY)
                 .map(Hedge::After),
             None => None,
         };

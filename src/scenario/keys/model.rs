@@ -1,0 +1,471 @@
+//! The keys of the run, the population, the workload and the cluster.
+
+use super::Bound::{AtLeast, Excl, Incl, Open};
+use super::DurationMin::{Positive, Zero};
+use super::{
+    Domain, EVENTS, KeyDoc, KeyType, concat_all, delay, finite_in, int, int0, number_in, span,
+};
+
+/// Service-time shapes, as `dist` spells them.
+pub(crate) const DISTS: &[&str] = &["const", "exp", "lognormal", "pareto"];
+/// A coefficient of variation.
+const CV: Domain = finite_in(Excl(0.0), Incl(100.0));
+/// A Pareto tail index.
+const ALPHA: Domain = finite_in(Excl(1.0), Incl(100.0));
+/// Integers that fit a u32 count.
+const U32: u64 = u32::MAX as u64;
+
+/// The five keys of a service-time table at `$base`.
+macro_rules! service_keys {
+    ($base:literal, $req:literal, $item:literal, $cv:literal, $what:literal) => {
+        [
+            KeyDoc::new(
+                concat!($base, ".per_request"),
+                delay(Zero, "20us"),
+                $req,
+                concat!("Mean service time paid once per request: ", $what, "."),
+            ),
+            KeyDoc::new(
+                concat!($base, ".per_item"),
+                delay(Zero, "2us"),
+                $item,
+                concat!(
+                    "Mean service time added per item of the request: ",
+                    $what,
+                    "."
+                ),
+            ),
+            KeyDoc::new(
+                concat!($base, ".dist"),
+                Domain::Choice(DISTS),
+                "\"lognormal\"",
+                "Shape of the service time around its mean.",
+            ),
+            KeyDoc::new(
+                concat!($base, ".cv"),
+                CV,
+                $cv,
+                "Coefficient of variation (std dev / mean) of a log-normal service time.",
+            )
+            .note("; only with dist = \"lognormal\""),
+            KeyDoc::new(
+                concat!($base, ".alpha"),
+                ALPHA,
+                "2.5",
+                "Tail index of a Pareto service time (smaller is heavier).",
+            )
+            .note("; only with dist = \"pareto\""),
+        ]
+    };
+}
+
+const TOP: [KeyDoc; 6] = [
+    KeyDoc::new(
+        "name",
+        Domain::Rule(
+            KeyType::String,
+            "a non-empty string of at most 100 characters without control characters",
+        ),
+        "(file stem)",
+        "Short name printed in every report row.",
+    ),
+    KeyDoc::new(
+        "description",
+        Domain::Rule(KeyType::String, "a string"),
+        "(none)",
+        "Free text shown by `fanout check`.",
+    ),
+    KeyDoc::new(
+        "seed",
+        Domain::Rule(
+            KeyType::Integer,
+            "an integer from 0 to 18446744073709551615 (above 2^63 - 1, write it as a string)",
+        ),
+        "1",
+        "The seed every random stream of a run is derived from; every output row carries it.",
+    ),
+    KeyDoc::new(
+        "duration",
+        span(Positive, "60s"),
+        "\"60s\"",
+        "Simulated time measured, after the warm-up.",
+    )
+    .note("; warmup + duration at most 8760h"),
+    KeyDoc::new(
+        "warmup",
+        span(Zero, "5s"),
+        "\"5s\"",
+        "Simulated time run before measuring, so queues reach steady state.",
+    ),
+    KeyDoc::new(
+        "strategies",
+        Domain::Rule(
+            KeyType::Strings,
+            "a non-empty list of distinct names from \"fanout-on-read\" (or \"read\"), \"fanout-on-write\" (or \"write\"), \"hybrid\"",
+        ),
+        "[\"fanout-on-read\", \"fanout-on-write\", \"hybrid\"]",
+        "Strategies to simulate, in report order (DDIA ch. 1: approach 1, approach 2, hybrid).",
+    ),
+];
+
+const POPULATION: [KeyDoc; 8] = [
+    KeyDoc::new(
+        "population.users",
+        int(1, 200_000_000),
+        "1_000_000",
+        "Number of users (graph nodes); Twitter 2012 had 150M active, scaled down by default.",
+    ),
+    KeyDoc::new(
+        "population.graph",
+        Domain::Choice(&["stored", "sampled"]),
+        "\"stored\"",
+        "How the graph is held: stored (both directions in memory, exact) or sampled (scale mode: only the degree sequence is kept and follower/followee lists are redrawn from the seed on every access; each direction has the right marginal but they are not exact transposes).",
+    ),
+    KeyDoc::new(
+        "population.followee_exponent",
+        finite_in(Excl(1.0), Open),
+        "2.28",
+        "Power-law exponent of followee counts (Kwak et al. 2010 fit 2.28). Followee weights are Pareto with shape exponent - 1, capped at users: near 1 most users hit the cap and counts become nearly uniform (1.01 at 1M users gives a largest count of 39), so a warning names the smallest exponent that keeps the cap under 1% of users.",
+    ),
+    KeyDoc::new(
+        "population.author_activity_exponent",
+        number_in(Incl(0.0), Incl(3.0)),
+        "0.165",
+        "A user's tweet rate is proportional to (1 + followers)^x; 0 is uniform; 0.165 brings the mean fan-out per tweet to DDIA's 75 at mean 35 followers.",
+    ),
+    KeyDoc::new(
+        "population.reader_activity_exponent",
+        number_in(Incl(0.0), Incl(3.0)),
+        "0.0",
+        "A user's read rate is proportional to (1 + followees)^x; 0 is uniform.",
+    ),
+    KeyDoc::new(
+        "population.followers.exponent",
+        finite_in(Excl(0.0), Incl(10.0)),
+        "(none)",
+        "Zipf rank-size exponent s: the r-th most followed account has max * r^-s followers.",
+    )
+    .note("; give exponent or mean, not both"),
+    KeyDoc::new(
+        "population.followers.mean",
+        finite_in(Excl(0.0), Open),
+        "35.0",
+        "Target mean follower count; the exponent is solved for it (Kwak et al. 2010: 1.47B edges / 41.7M users = 35).",
+    )
+    .note(" that counts 0..=max can average; give exponent or mean, not both (the mean is the default)"),
+    KeyDoc::new(
+        "population.followers.max",
+        Domain::Rule(KeyType::Integer, "an integer from 0 to population.users - 1"),
+        "(min(users - 1, 30000000))",
+        "Largest follower count of any account (DDIA: the largest accounts have over 30 million).",
+    ),
+];
+
+const WORKLOAD: [KeyDoc; 12] = [
+    KeyDoc::new(
+        "workload.tweets_per_sec",
+        finite_in(Excl(0.0), Incl(1e8)),
+        "4600.0",
+        "Average tweet rate (DDIA: 4.6k posts/s on average).",
+    )
+    .unit("posts per simulated second"),
+    KeyDoc::new(
+        "workload.reads_per_sec",
+        finite_in(AtLeast(0.0), Incl(1e9)),
+        "300000.0",
+        "Average home-timeline read rate (DDIA: 300k reads/s).",
+    )
+    .unit("home-timeline reads per simulated second"),
+    KeyDoc::new(
+        "workload.profile",
+        Domain::Choice(&["constant", "diurnal"]),
+        "\"constant\"",
+        "How the rates vary: constant, or a raised cosine up to peak_factor at half a period.",
+    ),
+    KeyDoc::new(
+        "workload.diurnal_period",
+        span(Positive, "24h"),
+        "\"24h\"",
+        "Length of one diurnal cycle.",
+    )
+    .note("; only with profile = \"diurnal\""),
+    KeyDoc::new(
+        "workload.peak_factor",
+        number_in(Incl(1.0), Incl(100.0)),
+        "2.6",
+        "Diurnal peak rate over the average (DDIA: over 12k/s at peak over 4.6k/s = 2.6).",
+    )
+    .note("; only with profile = \"diurnal\""),
+    KeyDoc::new(
+        EVENTS.key,
+        Domain::Tables,
+        "[]",
+        "Scheduled events: one account tweets, or a burst of load.",
+    ),
+    KeyDoc::new(
+        "workload.events[].kind",
+        Domain::Choice(&["tweet", "burst"]),
+        "(required)",
+        "\"tweet\": one account posts once at `at`; \"burst\": rates are multiplied by `factor` during [at, at + duration).",
+    ),
+    KeyDoc::new(
+        "workload.events[].at",
+        span(Zero, ""),
+        "(required)",
+        "When the event happens, from the start of the run (warm-up included).",
+    )
+    .note(", before the end of the run (warmup + duration)"),
+    KeyDoc::new(
+        "workload.events[].rank",
+        Domain::Rule(KeyType::Integer, "an integer from 1 to population.users"),
+        "(tweet: rank or id)",
+        "The account with the n-th most followers tweets (1 = the largest).",
+    )
+    .note("; only with kind = \"tweet\", and not with id"),
+    KeyDoc::new(
+        "workload.events[].id",
+        Domain::Rule(KeyType::Integer, "an integer from 0 to population.users - 1"),
+        "(tweet: rank or id)",
+        "The account with this user id tweets.",
+    )
+    .note("; only with kind = \"tweet\", and not with rank"),
+    KeyDoc::new(
+        "workload.events[].duration",
+        span(Positive, ""),
+        "(required for burst)",
+        "Length of the burst.",
+    )
+    .note("; only with kind = \"burst\""),
+    KeyDoc::new(
+        "workload.events[].factor",
+        finite_in(Excl(0.0), Incl(1000.0)),
+        "(required for burst)",
+        "Multiplier of the post and read rates during the burst (Twitter's record: 143k/s against 5.7k/s, about 25).",
+    )
+    .note("; only with kind = \"burst\""),
+];
+
+const NETWORK: [KeyDoc; 5] = [
+    KeyDoc::new(
+        "cluster.network.one_way",
+        delay(Zero, "100us"),
+        "\"100us\"",
+        "Fixed delay of one hop; a request pays it there and back.",
+    ),
+    KeyDoc::new(
+        "cluster.network.jitter.dist",
+        Domain::Choice(DISTS),
+        "\"exp\"",
+        "Shape of the random extra delay of a round trip.",
+    ),
+    KeyDoc::new(
+        "cluster.network.jitter.mean",
+        delay(Zero, ""),
+        "\"100us\"",
+        "Mean random extra delay of a round trip.",
+    )
+    .note("; \"0s\" means no jitter"),
+    KeyDoc::new(
+        "cluster.network.jitter.cv",
+        CV,
+        "1.0",
+        "Coefficient of variation of a log-normal jitter.",
+    )
+    .note("; only with dist = \"lognormal\""),
+    KeyDoc::new(
+        "cluster.network.jitter.alpha",
+        ALPHA,
+        "2.5",
+        "Tail index of a Pareto jitter.",
+    )
+    .note("; only with dist = \"pareto\""),
+];
+
+/// The three keys of a tier (shards, servers, queue_limit) at these paths.
+const fn tier_keys(
+    keys: [&'static str; 3],
+    servers_default: &'static str,
+    what: &'static str,
+) -> [KeyDoc; 3] {
+    [
+        KeyDoc::new(
+            keys[0],
+            int(1, 100_000),
+            "16",
+            "Shards, one queueing station each (per replica).",
+        ),
+        KeyDoc::new(keys[1], int(1, 10_000), servers_default, what),
+        KeyDoc::new(
+            keys[2],
+            int0("unbounded", U32),
+            "0",
+            "Most requests waiting at one shard; more are dropped. 0 = unbounded.",
+        ),
+    ]
+}
+
+const STORE_TIER: [KeyDoc; 3] = tier_keys(
+    [
+        "cluster.tweet_store.shards",
+        "cluster.tweet_store.servers",
+        "cluster.tweet_store.queue_limit",
+    ],
+    "48",
+    "Servers (threads) per tweet-store shard.",
+);
+const STORE_WRITE: [KeyDoc; 5] = service_keys!(
+    "cluster.tweet_store.write",
+    "\"200us\"",
+    "\"0us\"",
+    "1.0",
+    "inserting one tweet"
+);
+const STORE_READ: [KeyDoc; 5] = service_keys!(
+    "cluster.tweet_store.read",
+    "\"100us\"",
+    "\"10us\"",
+    "1.0",
+    "fetching recent tweets; items = authors fetched"
+);
+
+const CACHE_TIER: [KeyDoc; 3] = tier_keys(
+    [
+        "cluster.timeline_cache.shards",
+        "cluster.timeline_cache.servers",
+        "cluster.timeline_cache.queue_limit",
+    ],
+    "1",
+    "Servers per timeline-cache shard (Redis is single-threaded: 1).",
+);
+const CACHE_MORE: [KeyDoc; 4] = [
+    KeyDoc::new(
+        "cluster.timeline_cache.replicas",
+        int(1, 16),
+        "3",
+        "Copies of each home timeline; a write goes to all, a read to one (Krikorian 2012: 3).",
+    ),
+    KeyDoc::new(
+        "cluster.timeline_cache.max_entries",
+        int(1, 1_000_000),
+        "800",
+        "Length cap of a home timeline (Krikorian 2012: 800 entries).",
+    ),
+    KeyDoc::new(
+        "cluster.timeline_cache.write_chunk",
+        int(1, 1_000_000),
+        "200",
+        "Entries a shard applies from one insert request before serving other requests (Redis reads a pipeline 16 KB, about 200 commands, at a time).",
+    ),
+    KeyDoc::new(
+        "cluster.timeline_cache.machines",
+        Domain::Rule(
+            KeyType::Integer,
+            "an integer from replicas to shards x replicas",
+        ),
+        "(shards x replicas)",
+        "Machines the cache runs on, one single-threaded process each; replica r of shard s is on machine (s x replicas + r) mod machines.",
+    ),
+];
+const CACHE_READ: [KeyDoc; 5] = service_keys!(
+    "cluster.timeline_cache.read",
+    "\"20us\"",
+    "\"25ns\"",
+    "0.5",
+    "reading one timeline; items = max_entries"
+);
+const CACHE_WRITE: [KeyDoc; 5] = service_keys!(
+    "cluster.timeline_cache.write",
+    "\"10us\"",
+    "\"2us\"",
+    "0.5",
+    "one pipelined insert; items = timelines written"
+);
+
+const WORKERS: [KeyDoc; 5] = [
+    KeyDoc::new(
+        "cluster.fanout_workers.workers",
+        int(1, 1_000_000),
+        "16",
+        "Fan-out workers (servers of one station).",
+    ),
+    KeyDoc::new(
+        "cluster.fanout_workers.batch",
+        int(1, U32),
+        "4000",
+        "Most destinations in one pipelined insert (Krikorian 2012: 4k).",
+    ),
+    KeyDoc::new(
+        "cluster.fanout_workers.queue_limit",
+        int0("unbounded", U32),
+        "0",
+        "Most fan-out jobs waiting for a worker; more are dropped. 0 = unbounded.",
+    ),
+    KeyDoc::new(
+        "cluster.fanout_workers.retry_after",
+        delay(Positive, "1s"),
+        "\"1s\"",
+        "How long a job whose worker died stays invisible in the job queue before another worker takes it again (SQS's visibility timeout).",
+    ),
+    KeyDoc::new(
+        "cluster.fanout_workers.idempotency_key",
+        Domain::Bool,
+        "true",
+        "Inserts carry the tweet id, so a retried job's repeated inserts are not written twice.",
+    ),
+];
+const WORKER_SERVICE: [KeyDoc; 5] = service_keys!(
+    "cluster.fanout_workers.service",
+    "\"50us\"",
+    "\"3us\"",
+    "0.5",
+    "worker time per batch; items = destinations"
+);
+
+const REST: [KeyDoc; 2] = [
+    KeyDoc::new(
+        "cluster.client.merge_per_item",
+        delay(Zero, "100ns"),
+        "\"100ns\"",
+        "Client cost of merging pulled tweets, per tweet merged.",
+    ),
+    KeyDoc::new(
+        "strategy.hybrid.celebrity_threshold",
+        int(0, U32),
+        "10_000",
+        "Under hybrid, accounts with at least this many followers are pulled at read time, not pushed.",
+    ),
+];
+
+/// How many keys this part has.
+const COUNT: usize = TOP.len()
+    + POPULATION.len()
+    + WORKLOAD.len()
+    + NETWORK.len()
+    + STORE_TIER.len()
+    + STORE_WRITE.len()
+    + STORE_READ.len()
+    + CACHE_TIER.len()
+    + CACHE_MORE.len()
+    + CACHE_READ.len()
+    + CACHE_WRITE.len()
+    + WORKERS.len()
+    + WORKER_SERVICE.len()
+    + REST.len();
+
+/// The run, population, workload and cluster keys, in documentation order.
+pub(super) const KEYS: [KeyDoc; COUNT] = concat_all(&[
+    &TOP,
+    &POPULATION,
+    &WORKLOAD,
+    &NETWORK,
+    &STORE_TIER,
+    &STORE_WRITE,
+    &STORE_READ,
+    &CACHE_TIER,
+    &CACHE_MORE,
+    &CACHE_READ,
+    &CACHE_WRITE,
+    &WORKERS,
+    &WORKER_SERVICE,
+    &REST,
+]);
