@@ -4,7 +4,9 @@
 //! over it only when complete, so an existing file is never left truncated
 //! and a failed run leaves no half-written file. A path of `-` is standard
 //! output. Paths are checked before a simulation starts, so a typo in a
-//! directory name is reported at once, not after an hour.
+//! directory name, a read-only file, two outputs sharing one file or an
+//! output that is also an input is reported at once, not after an hour. A
+//! replaced file keeps its permissions.
 
 use crate::error::{FanoutError, Result};
 use std::fs;
@@ -17,8 +19,9 @@ pub fn is_stdout(path: &Path) -> bool {
 }
 
 /// Checks, before any work, that `path` can be written: its directory exists
-/// and is a directory, and the path itself is not a directory. `flag` names
-/// the option in the error (`--csv`).
+/// and is a directory, the path itself is not a directory, and an existing
+/// file is one the user may write (the rename would otherwise replace a
+/// read-only file). `flag` names the option in the error (`--csv`).
 pub fn check_writable(flag: &str, path: &Path) -> Result<()> {
     if is_stdout(path) {
         return Ok(());
@@ -40,6 +43,15 @@ pub fn check_writable(flag: &str, path: &Path) -> Result<()> {
             path.display(),
             dir.display()
         )));
+    }
+    if path.is_file() {
+        // access(2) without libc: open for writing, without truncating.
+        if let Err(e) = fs::OpenOptions::new().write(true).open(path) {
+            return Err(FanoutError::input(format!(
+                "{flag} {}: cannot write the existing file: {e}",
+                path.display()
+            )));
+        }
     }
     // Probe with a real temporary file: permissions, read-only mounts and
     // full disks all show up here rather than after the run.
@@ -68,7 +80,7 @@ where
         let mut lock = stdout.lock();
         return body(&mut lock)
             .and_then(|_| lock.flush())
-            .map_err(|e| FanoutError::failure(format!("writing to standard output: {e}")));
+            .map_err(FanoutError::stdout);
     }
     // A device, pipe or other special file (/dev/null, a FIFO) is written in
     // place: renaming over it would replace the device with a plain file.
@@ -99,10 +111,59 @@ where
         let _ = fs::remove_file(&tmp);
         return Err(FanoutError::failure(format!("{}: {e}", path.display())));
     }
+    if let Ok(meta) = fs::metadata(path) {
+        // Keep the replaced file's permissions (a 0600 file stays private).
+        let _ = fs::set_permissions(&tmp, meta.permissions());
+    }
     fs::rename(&tmp, path).map_err(|e| {
         let _ = fs::remove_file(&tmp);
         FanoutError::failure(format!("{}: cannot replace the file: {e}", path.display()))
     })
+}
+
+/// The file `path` names, for comparing paths: canonical when it exists,
+/// else its canonical directory joined with its name. `None` for standard
+/// output and for devices and pipes (writing one twice is harmless).
+pub fn identity(path: &Path) -> Option<PathBuf> {
+    if is_stdout(path) {
+        return None;
+    }
+    match fs::metadata(path) {
+        Ok(m) if !m.is_file() => None,
+        Ok(_) => fs::canonicalize(path).ok(),
+        Err(_) => {
+            let dir = fs::canonicalize(parent_dir(path)).ok()?;
+            Some(dir.join(path.file_name()?))
+        }
+    }
+}
+
+/// Refuses two outputs that name one file (the second would silently
+/// replace the first) and an output that names an input (it would be
+/// overwritten). Each entry is (what names it, path): `("--csv", x)`.
+pub fn refuse_clashes(outputs: &[(String, PathBuf)], inputs: &[(String, PathBuf)]) -> Result<()> {
+    let ids: Vec<(&String, &PathBuf, PathBuf)> = outputs
+        .iter()
+        .filter_map(|(n, p)| identity(p).map(|id| (n, p, id)))
+        .collect();
+    for (i, (name, path, id)) in ids.iter().enumerate() {
+        if let Some((other, other_path, _)) = ids[..i].iter().find(|(_, _, o)| o == id) {
+            return Err(FanoutError::input(format!(
+                "{other} {} and {name} {}: the same file; give each output its own path",
+                other_path.display(),
+                path.display()
+            )));
+        }
+        for (input, input_path) in inputs {
+            if identity(input_path).as_ref() == Some(id) {
+                return Err(FanoutError::input(format!(
+                    "{name} {}: is also {input}, which is read; give the output another path",
+                    path.display()
+                )));
+            }
+        }
+    }
+    Ok(())
 }
 
 fn parent_dir(path: &Path) -> PathBuf {
@@ -173,6 +234,61 @@ mod tests {
                 .is_symlink()
         );
         assert_eq!(fs::read_to_string(&target).unwrap(), "new");
+    }
+
+    #[test]
+    fn replacing_a_file_keeps_its_permissions() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("private.csv");
+        fs::write(&p, "old").unwrap();
+        fs::set_permissions(&p, fs::Permissions::from_mode(0o600)).unwrap();
+        write_atomic(&p, |w| w.write_all(b"new")).unwrap();
+        assert_eq!(fs::read_to_string(&p).unwrap(), "new");
+        let mode = fs::metadata(&p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+
+    #[test]
+    fn a_read_only_target_is_refused_up_front() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("ro.csv");
+        fs::write(&p, "old").unwrap();
+        fs::set_permissions(&p, fs::Permissions::from_mode(0o444)).unwrap();
+        if fs::OpenOptions::new().write(true).open(&p).is_ok() {
+            // Running as root: permissions do not bind; the integration test
+            // checks the refusal as an unprivileged user where it can.
+            return;
+        }
+        let e = check_writable("--csv", &p).unwrap_err();
+        assert_eq!(e.exit_code(), 2);
+        assert!(
+            e.to_string().contains("cannot write the existing file"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn outputs_sharing_a_file_or_naming_an_input_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let x = dir.path().join("x");
+        let same = dir.path().join(".").join("x");
+        let named = |n: &str, p: &Path| (n.to_string(), p.to_path_buf());
+        let e = refuse_clashes(&[named("--csv", &x), named("--json", &same)], &[]).unwrap_err();
+        assert_eq!(e.exit_code(), 2);
+        assert!(e.to_string().contains("the same file"), "{e}");
+        let e = refuse_clashes(&[named("--csv", &x)], &[named("the scenario", &x)]);
+        fs::write(&x, "input").unwrap();
+        let e2 = refuse_clashes(&[named("--csv", &same)], &[named("the scenario", &x)]);
+        assert!(e.is_err() && e2.is_err());
+        let dev = Path::new("/dev/null");
+        refuse_clashes(&[named("--csv", dev), named("--json", dev)], &[]).unwrap();
+        refuse_clashes(
+            &[named("--csv", Path::new("-"))],
+            &[named("-", Path::new("-"))],
+        )
+        .unwrap();
     }
 
     #[test]

@@ -1,13 +1,13 @@
 //! The terminal table of a sweep: one line per (point, strategy), each metric
 //! as the mean across seeds and, with two or more seeds, the half-width of
-//! its 95% confidence interval (Student's t; see `crate::sweep`). Runs that
+//! its 95% confidence interval (Student's t; see `crate::commands::sweep`). Runs that
 //! configure faults or client policies (issue #5) add an availability
 //! column, and a per-second column for each resilience counter that is not
 //! zero everywhere.
 
 use super::{Exporter, Row};
+use crate::commands::sweep::mean_ci95;
 use crate::metrics::Report;
-use crate::sweep::mean_ci95;
 use std::io::{self, Write};
 
 /// Sweep results, aggregated across seeds.

@@ -1,0 +1,262 @@
+//! The simulation of `fanout queue` and the rows comparing it with theory.
+
+use super::Validated;
+use crate::error::{FanoutError, Result};
+use crate::sim::dist::Shape;
+use crate::sim::queue::EventQueue;
+use crate::sim::rng::stream;
+use crate::sim::station::{Station, StationStats};
+use crate::sim::theory;
+use crate::sim::time::{SimDuration, SimTime};
+use rand_distr::{Distribution, Exp1};
+use std::time::{Duration, Instant};
+
+/// The closed-form value of a metric.
+#[derive(Copy, Clone, Debug, PartialEq)]
+pub(crate) enum Theory {
+    Value(f64),
+    /// The exact answer is infinite (P-K with `E[S^2] = inf`).
+    Infinite,
+    NoClosedForm,
+}
+
+/// How a metric is displayed.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Time,
+    Probability,
+    Count,
+}
+
+/// One compared metric; times in seconds.
+#[derive(Clone, Debug)]
+pub(crate) struct Row {
+    pub metric: &'static str,
+    pub label: &'static str,
+    pub kind: Kind,
+    pub simulated: f64,
+    pub theory: Theory,
+}
+
+impl Row {
+    /// `(sim - theory) / theory`; 0 when both are 0; `None` without a finite
+    /// nonzero theory.
+    pub fn rel_error(&self) -> Option<f64> {
+        match self.theory {
+            Theory::Value(t) if t != 0.0 => Some((self.simulated - t) / t),
+            Theory::Value(_) if self.simulated == 0.0 => Some(0.0),
+            _ => None,
+        }
+    }
+}
+
+/// Everything a run produced.
+pub(crate) struct Outcome {
+    pub rows: Vec<Row>,
+    pub events: u64,
+    pub wall: Duration,
+}
+
+#[derive(Copy, Clone, Debug)]
+enum Ev {
+    Arrival,
+    Departure,
+}
+
+/// Runs the simulation and builds the comparison rows.
+pub(crate) fn simulate(v: &Validated) -> Result<Outcome> {
+    let overflow = |e: crate::sim::queue::ScheduleError| {
+        FanoutError::failure(format!("fanout queue: internal error: {e}"))
+    };
+    let mut arrivals_rng = stream(v.seed, "queue.arrivals");
+    let mut service_rng = stream(v.seed, "queue.service");
+    let interarrival_ns = 1e9 / v.lambda;
+    // Rounded to the nearest ns by `+ 0.5` and a saturating cast, as
+    // `ServiceDist` does (no libm `round` call on the hot path).
+    let mut draw_gap = move || {
+        let x: f64 = Exp1.sample(&mut arrivals_rng);
+        SimDuration::from_nanos((x * interarrival_ns + 0.5) as u64)
+    };
+    let mut station = Station::new(v.servers, None);
+    station.enable_histograms();
+    let mut events = EventQueue::new();
+    let began = Instant::now();
+    events
+        .schedule(SimTime::ZERO + draw_gap(), Ev::Arrival)
+        .map_err(overflow)?;
+    let mut arrived: u64 = 0;
+    let mut waited: u64 = 0;
+    let mut in_system: u64 = 0;
+    while let Some((now, ev)) = events.pop() {
+        match ev {
+            Ev::Arrival => {
+                arrived += 1;
+                in_system += 1;
+                let service = v.dist.sample(&mut service_rng);
+                let visit = station.submit(now, service).ok_or_else(|| {
+                    FanoutError::failure(
+                        "fanout queue: internal error: an unbounded queue dropped a customer",
+                    )
+                })?;
+                waited += u64::from(visit.start > now);
+                events
+                    .schedule(visit.depart, Ev::Departure)
+                    .map_err(overflow)?;
+                if arrived < v.customers {
+                    events
+                        .schedule_after(draw_gap(), Ev::Arrival)
+                        .map_err(overflow)?;
+                }
+            }
+            Ev::Departure => in_system -= 1,
+        }
+    }
+    let wall = began.elapsed();
+    debug_assert_eq!(in_system, 0);
+    let stats = station.stats();
+    let rows = compare(v, &stats, waited);
+    Ok(Outcome {
+        rows,
+        events: events.popped(),
+        wall,
+    })
+}
+
+/// The rows: simulated values from the station, theory from closed forms.
+fn compare(v: &Validated, st: &StationStats, waited: u64) -> Vec<Row> {
+    let (lambda, c) = (v.lambda, v.servers);
+    let es = v.dist.mean_secs();
+    let mu = 1.0 / es;
+    let exp = v.dist.shape() == Shape::Exp;
+    let known = |x: Option<f64>| x.map_or(Theory::NoClosedForm, Theory::Value);
+    let secs = |ns: u64| ns as f64 * 1e-9;
+    let served = st.served().max(1) as f64;
+    let wait_hist = st.wait_hist.as_ref().expect("histograms are enabled");
+    let sojourn_hist = st.sojourn_hist.as_ref().expect("histograms are enabled");
+
+    let mean_wait = if exp {
+        known(theory::mmc_mean_wait(lambda, mu, c))
+    } else if c == 1 {
+        match v.dist.second_moment_secs2() {
+            Some(s2) => known(theory::mg1_mean_wait(lambda, es, s2)),
+            None => Theory::Infinite,
+        }
+    } else {
+        Theory::NoClosedForm
+    };
+    let prob_wait = if exp {
+        known(theory::erlang_c(c, lambda / mu))
+    } else if c == 1 {
+        known(theory::mg1_prob_wait(lambda, es))
+    } else {
+        Theory::NoClosedForm
+    };
+    let wait_q = |q: f64| {
+        if exp {
+            known(theory::mmc_wait_quantile(lambda, mu, c, q))
+        } else {
+            Theory::NoClosedForm
+        }
+    };
+    let sojourn_q = |q: f64| {
+        if exp && c == 1 {
+            known(theory::mm1_sojourn_quantile(lambda, mu, q))
+        } else {
+            Theory::NoClosedForm
+        }
+    };
+    let mean_sojourn = match mean_wait {
+        Theory::Value(w) => Theory::Value(w + es),
+        other => other,
+    };
+    let mean_in_system = match mean_sojourn {
+        Theory::Value(w) => Theory::Value(theory::littles_law(lambda, w)),
+        other => other,
+    };
+    let row = |metric, label, kind, simulated, theory| Row {
+        metric,
+        label,
+        kind,
+        simulated,
+        theory,
+    };
+    vec![
+        row(
+            "mean_wait",
+            "mean wait",
+            Kind::Time,
+            st.mean_wait_ns() * 1e-9,
+            mean_wait,
+        ),
+        row(
+            "prob_wait",
+            "P(wait > 0)",
+            Kind::Probability,
+            waited as f64 / served,
+            prob_wait,
+        ),
+        row(
+            "wait_p50",
+            "wait p50",
+            Kind::Time,
+            secs(wait_hist.value_at_quantile(0.5)),
+            wait_q(0.5),
+        ),
+        row(
+            "wait_p99",
+            "wait p99",
+            Kind::Time,
+            secs(wait_hist.value_at_quantile(0.99)),
+            wait_q(0.99),
+        ),
+        row(
+            "wait_p999",
+            "wait p99.9",
+            Kind::Time,
+            secs(wait_hist.value_at_quantile(0.999)),
+            wait_q(0.999),
+        ),
+        row(
+            "mean_sojourn",
+            "mean sojourn",
+            Kind::Time,
+            st.mean_sojourn_ns() * 1e-9,
+            mean_sojourn,
+        ),
+        row(
+            "sojourn_p50",
+            "sojourn p50",
+            Kind::Time,
+            secs(sojourn_hist.value_at_quantile(0.5)),
+            sojourn_q(0.5),
+        ),
+        row(
+            "sojourn_p99",
+            "sojourn p99",
+            Kind::Time,
+            secs(sojourn_hist.value_at_quantile(0.99)),
+            sojourn_q(0.99),
+        ),
+        row(
+            "sojourn_p999",
+            "sojourn p99.9",
+            Kind::Time,
+            secs(sojourn_hist.value_at_quantile(0.999)),
+            sojourn_q(0.999),
+        ),
+        row(
+            "mean_in_system",
+            "mean in system",
+            Kind::Count,
+            st.mean_in_system(),
+            mean_in_system,
+        ),
+        row(
+            "utilisation",
+            "utilisation",
+            Kind::Probability,
+            st.utilisation(),
+            Theory::Value(v.rho),
+        ),
+    ]
+}

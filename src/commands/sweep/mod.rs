@@ -1,0 +1,129 @@
+//! `fanout sweep`: a scenario over a grid of values of some keys, several
+//! seeds per point, summarised as mean and 95% confidence interval.
+
+mod grid;
+
+pub use grid::{Vary, cartesian, format_float, mean_ci95, parse_vary, seeds};
+
+use super::Notes;
+use super::config::{self, Outputs};
+use super::jobs::{self, Job};
+use super::results::{self, describe_point};
+use crate::cli::SweepArgs;
+use crate::error::{FanoutError, Result};
+use crate::model::config::Scenario;
+use crate::report::SweepTable;
+use crate::scenario::{self, RawScenario};
+
+/// `sweep`'s flags, validated.
+pub struct SweepConfig {
+    /// The scenario file with `--set` and the dedicated flags applied.
+    pub raw: RawScenario,
+    /// `raw` resolved: the base every point starts from.
+    pub base: Scenario,
+    /// The varied keys and their values, first outermost.
+    pub varies: Vec<Vary>,
+    /// Seeds per point.
+    pub seeds: u32,
+    /// Where results go.
+    pub outputs: Outputs,
+    /// No progress bar or notes.
+    pub quiet: bool,
+    /// Run even if the memory estimate exceeds the memory available.
+    pub force: bool,
+}
+
+impl SweepConfig {
+    /// Validates every flag and loads the scenario, before any work.
+    pub fn from_args(args: &SweepArgs) -> Result<SweepConfig> {
+        let f = &args.flags;
+        if args.seeds == 0 || args.seeds > 10_000 {
+            return Err(FanoutError::input(format!(
+                "--seeds {}: must be a whole number from 1 to 10000",
+                args.seeds
+            )));
+        }
+        let overrides = config::flag_overrides(f)?;
+        let (raw, base) = config::load(&args.scenario, &overrides)?;
+        let varies = args
+            .vary
+            .iter()
+            .map(|spec| {
+                let key = spec.split_once('=').map(|(k, _)| k.trim()).unwrap_or("");
+                let integer = scenario::known_keys()
+                    .iter()
+                    .any(|k| k.key == key && k.kind.contains("integer"));
+                parse_vary(spec, integer)
+            })
+            .collect::<Result<Vec<_>>>()?;
+        if args.seeds > 1
+            && let Some(v) = varies.iter().find(|v| v.key == "seed")
+        {
+            return Err(FanoutError::input(format!(
+                "--vary seed={} with --seeds {}: both set the seed column; vary seed with --seeds 1, \
+                 or drop --vary seed and let --seeds derive the seeds",
+                v.values.join(","),
+                args.seeds
+            )));
+        }
+        let outputs = Outputs::from_flags(f, &config::inputs(&args.scenario))?;
+        Ok(SweepConfig {
+            raw,
+            base,
+            varies,
+            seeds: args.seeds,
+            outputs,
+            quiet: f.quiet,
+            force: f.force,
+        })
+    }
+}
+
+/// Resolves every point before running any, so a bad value fails at once.
+fn build_jobs(cfg: &SweepConfig) -> Result<Vec<Job>> {
+    let mut jobs = Vec::new();
+    for point in cartesian(&cfg.varies) {
+        let mut raw = cfg.raw.clone();
+        for (key, value) in &point {
+            raw.set_value(key, value).map_err(|e| match e {
+                FanoutError::Input(m) => FanoutError::input(format!("--vary {key}={value}: {m}")),
+                other => other,
+            })?;
+        }
+        let scenario = raw.resolve().map_err(|e| match e {
+            FanoutError::Input(m) => {
+                FanoutError::input(format!("--vary at {}: {m}", describe_point(&point)))
+            }
+            other => other,
+        })?;
+        for seed in seeds(scenario.seed, cfg.seeds) {
+            let mut s = scenario.clone();
+            s.seed = seed;
+            for &kind in &s.strategies {
+                jobs.push(Job {
+                    scenario: s.clone(),
+                    kind,
+                    point: point.clone(),
+                });
+            }
+        }
+    }
+    Ok(jobs)
+}
+
+/// Runs every point and seed and writes the results.
+pub fn execute(cfg: &SweepConfig) -> Result<()> {
+    let notes = Notes { quiet: cfg.quiet };
+    for w in scenario::warnings(&cfg.base) {
+        eprintln!("fanout: warning: {w}");
+    }
+    let jobs = build_jobs(cfg)?;
+    notes.say(&format!(
+        "sweeping {} simulations ({} points x {} seeds x strategies)",
+        jobs.len(),
+        cartesian(&cfg.varies).len(),
+        cfg.seeds
+    ));
+    let done = jobs::run_jobs(&jobs, &cfg.outputs.sim_options(), &notes, cfg.force)?;
+    results::finish(&cfg.outputs, done, &SweepTable, cfg.base.warmup)
+}
