@@ -75,7 +75,8 @@ pub struct RunFlags {
     /// No progress bar or notes on standard error; results and warnings only.
     #[arg(long, short)]
     pub quiet: bool,
-    /// Run even if the memory estimate exceeds the memory available.
+    /// Run even if the memory estimate exceeds the memory available, or
+    /// (sweep) the grid has more than 10000 points.
     #[arg(long)]
     pub force: bool,
 }

@@ -75,50 +75,126 @@ pub fn write_atomic<F>(path: &Path, body: F) -> Result<()>
 where
     F: FnOnce(&mut dyn Write) -> io::Result<()>,
 {
-    if is_stdout(path) {
-        let stdout = io::stdout();
-        let mut lock = stdout.lock();
-        return body(&mut lock)
-            .and_then(|_| lock.flush())
-            .map_err(FanoutError::stdout);
+    let mut pending = Pending::create(path)?;
+    let written = body(pending.writer());
+    pending.check(written)?;
+    pending.commit()
+}
+
+/// Where a [`Pending`] output goes.
+enum Sink {
+    /// Standard output (`-`).
+    Stdout(io::Stdout),
+    /// A device, pipe or other special file, written in place.
+    InPlace(fs::File),
+    /// A temporary file beside the target, renamed over it on commit.
+    Temporary(BufWriter<fs::File>, PathBuf),
+}
+
+/// An output being written, possibly row by row over a long sweep, that
+/// replaces its target only on [`Pending::commit`]. Dropped uncommitted
+/// (an error, an interruption with nothing to write), it leaves the
+/// target as it was and removes its temporary file.
+pub struct Pending {
+    path: PathBuf,
+    sink: Option<Sink>,
+}
+
+impl Pending {
+    /// Opens the output: standard output for `-`; a device or pipe in
+    /// place (renaming over it would replace the device with a plain file);
+    /// else a new temporary file in the target's directory. Symbolic links
+    /// are followed, so the link stays and its target changes.
+    pub fn create(path: &Path) -> Result<Pending> {
+        if is_stdout(path) {
+            return Ok(Pending {
+                path: path.to_path_buf(),
+                sink: Some(Sink::Stdout(io::stdout())),
+            });
+        }
+        let path = fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        let fail = |e: io::Error| FanoutError::failure(format!("{}: {e}", path.display()));
+        let sink = if fs::metadata(&path).is_ok_and(|m| !m.is_file()) {
+            Sink::InPlace(
+                fs::OpenOptions::new()
+                    .write(true)
+                    .open(&path)
+                    .map_err(fail)?,
+            )
+        } else {
+            let (file, tmp) = tempfile_in(&parent_dir(&path)).map_err(|e| {
+                FanoutError::failure(format!(
+                    "{}: cannot create a temporary file: {e}",
+                    path.display()
+                ))
+            })?;
+            Sink::Temporary(BufWriter::new(file), tmp)
+        };
+        Ok(Pending {
+            path,
+            sink: Some(sink),
+        })
     }
-    // A device, pipe or other special file (/dev/null, a FIFO) is written in
-    // place: renaming over it would replace the device with a plain file.
-    // Symbolic links are followed, so the link stays and its target changes.
-    let path = &fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-    if fs::metadata(path).is_ok_and(|m| !m.is_file()) {
-        let mut f = fs::OpenOptions::new()
-            .write(true)
-            .open(path)
-            .map_err(|e| FanoutError::failure(format!("{}: {e}", path.display())))?;
-        return body(&mut f)
-            .and_then(|_| f.flush())
-            .map_err(|e| FanoutError::failure(format!("{}: {e}", path.display())));
+
+    /// Where to write.
+    pub fn writer(&mut self) -> &mut dyn Write {
+        match self.sink.as_mut() {
+            Some(Sink::Stdout(w)) => w,
+            Some(Sink::InPlace(w)) => w,
+            Some(Sink::Temporary(w, _)) => w,
+            None => unreachable!("a committed output is not written again"),
+        }
     }
-    let dir = parent_dir(path);
-    let (file, tmp) = tempfile_in(&dir).map_err(|e| {
-        FanoutError::failure(format!(
-            "{}: cannot create a temporary file: {e}",
-            path.display()
-        ))
-    })?;
-    let mut w = BufWriter::new(file);
-    let written = body(&mut w)
-        .and_then(|_| w.flush())
-        .and_then(|_| w.get_ref().sync_all());
-    drop(w);
-    if let Err(e) = written {
-        let _ = fs::remove_file(&tmp);
-        return Err(FanoutError::failure(format!("{}: {e}", path.display())));
+
+    /// Maps the result of a write to this output to the error it means.
+    pub fn check(&self, written: io::Result<()>) -> Result<()> {
+        written.map_err(|e| self.error(e))
     }
-    if let Ok(meta) = fs::metadata(path) {
-        // Keep the replaced file's permissions (a 0600 file stays private).
-        let _ = fs::set_permissions(&tmp, meta.permissions());
+
+    fn error(&self, e: io::Error) -> FanoutError {
+        match self.sink {
+            Some(Sink::Stdout(_)) => FanoutError::stdout(e),
+            _ => FanoutError::failure(format!("{}: {e}", self.path.display())),
+        }
     }
-    fs::rename(&tmp, path).map_err(|e| {
-        let _ = fs::remove_file(&tmp);
-        FanoutError::failure(format!("{}: cannot replace the file: {e}", path.display()))
-    })
+
+    /// Flushes and, for a temporary file, syncs it and renames it over the
+    /// target, keeping the replaced file's permissions.
+    pub fn commit(mut self) -> Result<()> {
+        match self.sink.take() {
+            Some(Sink::Stdout(mut w)) => w.flush().map_err(FanoutError::stdout),
+            Some(Sink::InPlace(mut f)) => f.flush().map_err(|e| self.error(e)),
+            Some(Sink::Temporary(mut w, tmp)) => {
+                let written = w.flush().and_then(|_| w.get_ref().sync_all());
+                drop(w);
+                if let Err(e) = written {
+                    let _ = fs::remove_file(&tmp);
+                    return Err(self.error(e));
+                }
+                if let Ok(meta) = fs::metadata(&self.path) {
+                    // A 0600 file stays private.
+                    let _ = fs::set_permissions(&tmp, meta.permissions());
+                }
+                fs::rename(&tmp, &self.path).map_err(|e| {
+                    let _ = fs::remove_file(&tmp);
+                    FanoutError::failure(format!(
+                        "{}: cannot replace the file: {e}",
+                        self.path.display()
+                    ))
+                })
+            }
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for Pending {
+    fn drop(&mut self) {
+        if let Some(Sink::Temporary(w, tmp)) = self.sink.take() {
+            drop(w);
+            let _ = fs::remove_file(tmp);
+        }
+    }
 }
 
 /// The file `path` names, for comparing paths: canonical when it exists,

@@ -291,3 +291,25 @@ fn varying_seed_with_several_seeds_is_refused() {
         &["--vary seed=1,2", "--seeds 2"],
     );
 }
+
+#[test]
+fn a_runaway_sweep_grid_is_refused_before_it_is_built() {
+    let started = Instant::now();
+    assert_refused(
+        &[
+            "sweep",
+            "tests/data/tiny.toml",
+            "--vary",
+            "workload.tweets_per_sec=100..200:lin:10000",
+            "--vary",
+            "workload.reads_per_sec=1000..2000:lin:10000",
+            "--vary",
+            "population.users=1000..3000:lin:10000",
+        ],
+        &["--vary", "10000 x 10000 x", "more than 10000", "--force"],
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "the grid was built"
+    );
+}

@@ -65,14 +65,24 @@ fn graph_groups(jobs: &[Job]) -> Vec<Vec<usize>> {
     groups
 }
 
+/// Jobs run at once per thread between two hand-overs of finished rows:
+/// enough to keep every thread busy, few enough that a long sweep never
+/// holds more than a handful of full reports.
+const CHUNK_PER_THREAD: usize = 4;
+
 /// Runs jobs, building each distinct graph once and running the jobs that
-/// share it in parallel; rows come back in job order whatever the thread count.
+/// share it in parallel, a few per thread at a time; each finished job's
+/// row goes to `sink` with its job index as soon as its chunk is done (not
+/// in job order across graphs). `extra` is the memory, in bytes, the caller
+/// keeps besides the simulations, for the memory guard. Returns whether
+/// Ctrl-C cut the work short.
 pub fn run_jobs(
     jobs: &[Job],
     options: &SimOptions,
     notes: &Notes,
-    force: bool,
-) -> Result<Finished> {
+    (force, extra): (bool, u64),
+    sink: &mut dyn FnMut(usize, Row) -> Result<()>,
+) -> Result<bool> {
     let cancel = interrupt::flag();
     let mut options = options.clone();
     options.cancel = Some(cancel.clone());
@@ -81,52 +91,70 @@ pub fn run_jobs(
         .map(|j| (j.scenario.warmup + j.scenario.duration).as_nanos())
         .max()
         .unwrap_or(1);
-    let mut rows: Vec<Option<Row>> = jobs.iter().map(|_| None).collect();
     let groups = graph_groups(jobs);
-    let parallel = rayon::current_num_threads().min(jobs.len()).max(1);
+    let threads = rayon::current_num_threads().max(1);
+    let parallel = threads.min(jobs.len()).max(1);
     for group in &groups {
-        memory::guard(&jobs[group[0]].scenario, parallel, 0, force)?;
+        memory::guard(&jobs[group[0]].scenario, parallel, extra, force)?;
     }
     let progress = Progress::new(jobs.len(), per_job, notes.quiet);
+    let mut finished = 0;
     for group in &groups {
         if interrupt::requested(&cancel) {
             break;
         }
         let world = build_world(&jobs[group[0]].scenario, notes)?;
-        let done: Vec<(usize, Report)> = group
-            .par_iter()
-            .filter(|_| !interrupt::requested(&cancel))
-            .map(|&i| {
-                let job = &jobs[i];
-                let report = sim::simulate(
-                    &job.scenario,
-                    &world,
-                    job.kind,
-                    &options,
-                    &mut |t, events| progress.update(i, t.as_nanos(), events),
-                );
-                progress.finish_job(i);
-                (i, report)
-            })
-            .collect();
-        for (i, report) in done {
-            if !report.partial {
-                rows[i] = Some(Row {
-                    report,
-                    point: jobs[i].point.clone(),
-                });
+        for chunk in group.chunks(threads * CHUNK_PER_THREAD) {
+            if interrupt::requested(&cancel) {
+                break;
+            }
+            let done: Vec<(usize, Report)> = chunk
+                .par_iter()
+                .filter(|_| !interrupt::requested(&cancel))
+                .map(|&i| {
+                    let job = &jobs[i];
+                    let report = sim::simulate(
+                        &job.scenario,
+                        &world,
+                        job.kind,
+                        &options,
+                        &mut |t, events| progress.update(i, t.as_nanos(), events),
+                    );
+                    progress.finish_job(i);
+                    (i, report)
+                })
+                .collect();
+            for (i, report) in done.into_iter().filter(|(_, r)| !r.partial) {
+                finished += 1;
+                let point = jobs[i].point.clone();
+                sink(i, Row { report, point })?;
             }
         }
     }
     progress.finish();
     let interrupted = interrupt::requested(&cancel);
-    let rows: Vec<Row> = rows.into_iter().flatten().collect();
     if interrupted {
         eprintln!(
-            "fanout: interrupted: {} of {} simulations finished; writing their results",
-            rows.len(),
+            "fanout: interrupted: {finished} of {} simulations finished; writing their results",
             jobs.len()
         );
     }
+    Ok(interrupted)
+}
+
+/// Runs jobs and keeps every finished row, in job order (for `run`, whose
+/// few rows the side-by-side table needs whole).
+pub fn run_and_collect(
+    jobs: &[Job],
+    options: &SimOptions,
+    notes: &Notes,
+    force: bool,
+) -> Result<Finished> {
+    let mut rows: Vec<Option<Row>> = jobs.iter().map(|_| None).collect();
+    let interrupted = run_jobs(jobs, options, notes, (force, 0), &mut |i, row| {
+        rows[i] = Some(row);
+        Ok(())
+    })?;
+    let rows = rows.into_iter().flatten().collect();
     Ok(Finished { rows, interrupted })
 }

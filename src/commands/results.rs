@@ -23,25 +23,29 @@ pub fn describe_point(point: &[(String, String)]) -> String {
 
 /// Warns about results whose queues grew without bound.
 pub fn warn_unstable(rows: &[Row]) {
-    for row in rows {
-        let r = &row.report;
-        if let Some(t) = r.unstable_tier() {
-            eprintln!(
-                "fanout: warning: {} (seed {}{}): the {} tier is offered {:.2}x the capacity of its busiest \
-                 station, so its queue grows for as long as the run lasts and latencies depend on the \
-                 duration; the row is marked unstable",
-                r.strategy.name(),
-                r.seed,
-                if row.point.is_empty() {
-                    String::new()
-                } else {
-                    format!(", {}", describe_point(&row.point))
-                },
-                t.name,
-                t.max_station_offered_load
-            );
-        }
+    for warning in rows.iter().filter_map(unstable_warning) {
+        eprintln!("{warning}");
     }
+}
+
+/// The warning for a result whose queues grew without bound, if it did.
+pub fn unstable_warning(row: &Row) -> Option<String> {
+    let r = &row.report;
+    let t = r.unstable_tier()?;
+    Some(format!(
+        "fanout: warning: {} (seed {}{}): the {} tier is offered {:.2}x the capacity of its busiest \
+         station, so its queue grows for as long as the run lasts and latencies depend on the \
+         duration; the row is marked unstable",
+        r.strategy.name(),
+        r.seed,
+        if row.point.is_empty() {
+            String::new()
+        } else {
+            format!(", {}", describe_point(&row.point))
+        },
+        t.name,
+        t.max_station_offered_load
+    ))
 }
 
 /// Writes the results of finished jobs, then reports an interruption.
@@ -68,20 +72,7 @@ fn write_results(
     warmup: SimDuration,
 ) -> Result<()> {
     if !outputs.any_on_stdout() {
-        let stdout = std::io::stdout();
-        let mut lock = stdout.lock();
-        table
-            .export(rows, &mut lock)
-            .and_then(|_| match memory::peak_bytes() {
-                Some(b) => writeln!(
-                    lock,
-                    "peak memory of the whole process: {:.0} MiB",
-                    b as f64 / 1048576.0
-                ),
-                None => Ok(()),
-            })
-            .and_then(|_| lock.flush())
-            .map_err(FanoutError::stdout)?;
+        print_table(&|w| table.export(rows, w))?;
     }
     if rows.is_empty() {
         // Interrupted before any simulation finished: an empty CSV or `[]`
@@ -98,6 +89,23 @@ fn write_results(
         output::write_atomic(&percentiles_path(path), |w| hdr::write_percentiles(rows, w))?;
     }
     Ok(())
+}
+
+/// Prints a table on standard output, then the process's peak memory.
+pub fn print_table(table: &dyn Fn(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {
+    let stdout = std::io::stdout();
+    let mut lock = stdout.lock();
+    table(&mut lock)
+        .and_then(|_| match memory::peak_bytes() {
+            Some(b) => writeln!(
+                lock,
+                "peak memory of the whole process: {:.0} MiB",
+                b as f64 / 1048576.0
+            ),
+            None => Ok(()),
+        })
+        .and_then(|_| lock.flush())
+        .map_err(FanoutError::stdout)
 }
 
 /// The second file `--hdr PATH` writes: `PATH.percentiles.txt`.

@@ -66,6 +66,6 @@ pub fn execute(cfg: &RunConfig) -> Result<()> {
             point: Vec::new(),
         })
         .collect();
-    let done = jobs::run_jobs(&jobs, &cfg.outputs.sim_options(), &notes, cfg.force)?;
+    let done = jobs::run_and_collect(&jobs, &cfg.outputs.sim_options(), &notes, cfg.force)?;
     results::finish(&cfg.outputs, done, &Table, scenario.warmup)
 }

@@ -13,7 +13,7 @@ mod sweep_table;
 mod table;
 
 pub use series::TimeSeriesCsv;
-pub use sweep_table::SweepTable;
+pub use sweep_table::{SweepSummary, SweepTable};
 pub use table::{Table, thousands};
 
 use crate::metrics::{Report, Resilience};

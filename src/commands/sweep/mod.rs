@@ -2,17 +2,17 @@
 //! seeds per point, summarised as mean and 95% confidence interval.
 
 mod grid;
+mod stream;
 
 pub use grid::{Vary, cartesian, format_float, mean_ci95, parse_vary, seeds};
 
 use super::Notes;
 use super::config::{self, Outputs};
 use super::jobs::{self, Job};
-use super::results::{self, describe_point};
+use super::results::describe_point;
 use crate::cli::SweepArgs;
 use crate::error::{FanoutError, Result};
 use crate::model::config::Scenario;
-use crate::report::SweepTable;
 use crate::scenario::{self, RawScenario};
 
 /// `sweep`'s flags, validated.
@@ -111,19 +111,78 @@ fn build_jobs(cfg: &SweepConfig) -> Result<Vec<Job>> {
     Ok(jobs)
 }
 
-/// Runs every point and seed and writes the results.
+/// Most grid points accepted without `--force`: beyond this, resolving
+/// the points alone takes long and much memory before anything runs.
+pub const MAX_POINTS: u64 = 10_000;
+
+/// Memory a sweep keeps per simulation besides the simulations themselves:
+/// the job's resolved scenario and its rendered rows waiting for their
+/// turn (generous; the rows are written as they finish).
+const BYTES_PER_JOB: u64 = 64 << 10;
+
+/// Memory per simulation when `--hdr` keeps every report whole (its
+/// histograms) until the end.
+const BYTES_PER_HDR_REPORT: u64 = 1 << 20;
+
+/// Number of grid points, counted without building the grid; refused
+/// above [`MAX_POINTS`] unless forced.
+fn count_points(cfg: &SweepConfig) -> Result<u64> {
+    let points = cfg
+        .varies
+        .iter()
+        .try_fold(1u64, |n, v| n.checked_mul(v.values.len() as u64));
+    let sizes: Vec<String> = cfg
+        .varies
+        .iter()
+        .map(|v| v.values.len().to_string())
+        .collect();
+    match points {
+        Some(n) if n <= MAX_POINTS || cfg.force => Ok(n),
+        _ => Err(FanoutError::input(format!(
+            "--vary: the grid has {} points ({}), more than {MAX_POINTS}; use fewer values, \
+             or pass --force to run it anyway",
+            points.map_or_else(|| "over 2^64".to_string(), |n| n.to_string()),
+            sizes.join(" x ")
+        ))),
+    }
+}
+
+/// Runs every point and seed and writes the results, row by row.
 pub fn execute(cfg: &SweepConfig) -> Result<()> {
     let notes = Notes { quiet: cfg.quiet };
     for w in scenario::warnings(&cfg.base) {
         eprintln!("fanout: warning: {w}");
     }
+    let points = count_points(cfg)?;
+    if points >= 1000 {
+        // Resolving thousands of points takes a moment: say what happens.
+        notes.say(&format!("resolving {points} grid points ..."));
+    }
     let jobs = build_jobs(cfg)?;
     notes.say(&format!(
         "sweeping {} simulations ({} points x {} seeds x strategies)",
         jobs.len(),
-        cartesian(&cfg.varies).len(),
+        points,
         cfg.seeds
     ));
-    let done = jobs::run_jobs(&jobs, &cfg.outputs.sim_options(), &notes, cfg.force)?;
-    results::finish(&cfg.outputs, done, &SweepTable, cfg.base.warmup)
+    let per_job = BYTES_PER_JOB
+        + if cfg.outputs.hdr.is_some() {
+            BYTES_PER_HDR_REPORT
+        } else {
+            0
+        };
+    let extra = per_job.saturating_mul(jobs.len() as u64);
+    let mut writer = stream::SweepWriter::new(&cfg.outputs);
+    let interrupted = jobs::run_jobs(
+        &jobs,
+        &cfg.outputs.sim_options(),
+        &notes,
+        (cfg.force, extra),
+        &mut |i, row| writer.push(i, row),
+    )?;
+    writer.finish(cfg.base.warmup)?;
+    if interrupted {
+        return Err(FanoutError::Interrupted);
+    }
+    Ok(())
 }
