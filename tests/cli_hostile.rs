@@ -313,3 +313,72 @@ fn a_runaway_sweep_grid_is_refused_before_it_is_built() {
         "the grid was built"
     );
 }
+
+fn queue_stdout_stderr(args: &[&str]) -> (String, String) {
+    let mut all = vec!["queue"];
+    all.extend_from_slice(args);
+    let o = fanout(&all);
+    assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+    (String::from_utf8_lossy(&o.stdout).into_owned(), stderr(&o))
+}
+
+#[test]
+fn queue_measures_the_steady_state_not_the_fill_and_the_drain() {
+    // 100,000 servers at rho 0.9: filling them and draining them again took
+    // a third of the run, and utilisation came out 0.578.
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("q.csv");
+    queue_stdout_stderr(&[
+        "--lambda",
+        "90000",
+        "--servers",
+        "100000",
+        "--service",
+        "exp:1",
+        "--customers",
+        "2000000",
+        "--csv",
+        s(&csv),
+    ]);
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let util: f64 = text
+        .lines()
+        .find(|l| l.contains(",utilisation,"))
+        .and_then(|l| l.split(',').nth(2))
+        .and_then(|x| x.parse().ok())
+        .unwrap();
+    assert!((util - 0.9).abs() < 0.01, "utilisation {util}: {text}");
+}
+
+#[test]
+fn a_queue_run_too_short_for_steady_state_is_warned_about() {
+    let (out, err) = queue_stdout_stderr(&[
+        "--lambda",
+        "0.999999",
+        "--servers",
+        "1",
+        "--service",
+        "exp:1",
+        "--customers",
+        "20000",
+    ]);
+    assert!(
+        err.contains("warning") && err.contains("relaxation time"),
+        "{err}"
+    );
+    assert!(
+        out.contains("measured customers 2001 to 18000 of 20000"),
+        "{out}"
+    );
+    let (_, err) = queue_stdout_stderr(&[
+        "--lambda",
+        "0.5",
+        "--servers",
+        "1",
+        "--service",
+        "exp:1",
+        "--customers",
+        "20000",
+    ]);
+    assert!(!err.contains("warning"), "{err}");
+}

@@ -4,7 +4,7 @@ use super::Validated;
 use crate::error::{FanoutError, Result};
 use crate::sim::dist::Shape;
 use crate::sim::queue::EventQueue;
-use crate::sim::rng::stream;
+use crate::sim::rng::{SimRng, stream};
 use crate::sim::station::{Station, StationStats};
 use crate::sim::theory;
 use crate::sim::time::{SimDuration, SimTime};
@@ -63,6 +63,40 @@ enum Ev {
     Departure,
 }
 
+/// Share of the customers left out of the statistics at each end: the
+/// first tenth (the warm-up, while the queue fills from empty) and the last
+/// tenth (the drain, when arrivals stop and the servers empty), so the
+/// numbers describe the steady state the closed forms are about.
+pub const TRIM_DIVISOR: u64 = 10;
+
+/// The customers measured: indices `first..end` of `0..customers`.
+pub(crate) fn measured(customers: u64) -> (u64, u64) {
+    let skip = customers / TRIM_DIVISOR;
+    (skip, customers - skip)
+}
+
+/// The measurement window: from the arrival of the first measured customer
+/// to that of the first customer after them (open when nothing is trimmed).
+/// Found by drawing the arrival gaps ahead with a copy of the arrival
+/// stream, so the simulation itself draws exactly as before.
+fn window(v: &Validated, rng: &SimRng, gap_ns: f64) -> (SimTime, SimTime) {
+    let (first, end) = measured(v.customers);
+    if first == 0 {
+        return (SimTime::ZERO, SimTime::MAX);
+    }
+    let mut rng = rng.clone();
+    let mut t = 0u64;
+    let mut start = 0u64;
+    for i in 0..=end {
+        let x: f64 = Exp1.sample(&mut rng);
+        t = t.saturating_add((x * gap_ns + 0.5) as u64);
+        if i == first {
+            start = t;
+        }
+    }
+    (SimTime::from_nanos(start), SimTime::from_nanos(t))
+}
+
 /// Runs the simulation and builds the comparison rows.
 pub(crate) fn simulate(v: &Validated) -> Result<Outcome> {
     let overflow = |e: crate::sim::queue::ScheduleError| {
@@ -71,6 +105,8 @@ pub(crate) fn simulate(v: &Validated) -> Result<Outcome> {
     let mut arrivals_rng = stream(v.seed, "queue.arrivals");
     let mut service_rng = stream(v.seed, "queue.service");
     let interarrival_ns = 1e9 / v.lambda;
+    let began = Instant::now();
+    let (from, until) = window(v, &arrivals_rng, interarrival_ns);
     // Rounded to the nearest ns by `+ 0.5` and a saturating cast, as
     // `ServiceDist` does (no libm `round` call on the hot path).
     let mut draw_gap = move || {
@@ -79,8 +115,8 @@ pub(crate) fn simulate(v: &Validated) -> Result<Outcome> {
     };
     let mut station = Station::new(v.servers, None);
     station.enable_histograms();
+    station.set_window(from, until);
     let mut events = EventQueue::new();
-    let began = Instant::now();
     events
         .schedule(SimTime::ZERO + draw_gap(), Ev::Arrival)
         .map_err(overflow)?;
@@ -98,7 +134,7 @@ pub(crate) fn simulate(v: &Validated) -> Result<Outcome> {
                         "fanout queue: internal error: an unbounded queue dropped a customer",
                     )
                 })?;
-                waited += u64::from(visit.start > now);
+                waited += u64::from(visit.start > now && now >= from && now < until);
                 events
                     .schedule(visit.depart, Ev::Departure)
                     .map_err(overflow)?;

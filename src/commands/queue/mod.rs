@@ -156,6 +156,46 @@ pub(crate) fn validate(p: &QueueParams) -> Result<Validated> {
     })
 }
 
+/// Runs shorter than this many relaxation times are warned about.
+const MIN_RELAXATIONS: f64 = 50.0;
+
+/// How long the queue takes to forget its empty start, in seconds: the
+/// relaxation time `1 / (mu (sqrt(c) - sqrt(lambda/mu))^2)` of the M/M/c
+/// queue in heavy traffic (for c = 1 the classic `1 / (mu (1 - sqrt(rho))^2)`;
+/// docs/references.md, Kleinrock 1975, Morse's relaxation time), and never
+/// less than one mean service time (many servers fill in about that long).
+/// For other service distributions it is an order of magnitude, which is
+/// all the warning needs.
+pub(crate) fn relaxation_secs(v: &Validated) -> f64 {
+    let es = v.dist.mean_secs();
+    let mu = 1.0 / es;
+    let gap = f64::from(v.servers).sqrt() - (v.lambda * es).sqrt();
+    (1.0 / (mu * gap * gap)).max(es)
+}
+
+/// A warning when the run is too short to reach steady state: its span is
+/// under [`MIN_RELAXATIONS`] relaxation times, so even after the warm-up
+/// tenth is left out the numbers are those of a transient.
+fn transient_warning(v: &Validated) -> Option<String> {
+    let tau = relaxation_secs(v);
+    let span = v.customers as f64 / v.lambda;
+    if span >= MIN_RELAXATIONS * tau {
+        return None;
+    }
+    let need = (MIN_RELAXATIONS * tau * v.lambda).ceil();
+    let advice = if need <= MAX_CUSTOMERS as f64 {
+        format!("use --customers {need:.0} or more")
+    } else {
+        "no allowed --customers reaches it; lower rho".to_string()
+    };
+    Some(format!(
+        "--customers {}: the run spans {span:.3e} s of simulated time, but at rho {:.6} the queue \
+         needs about {tau:.3e} s (its relaxation time) to forget its empty start; the results \
+         describe a transient, not the steady state the theory column is about; {advice}",
+        v.customers, v.rho
+    ))
+}
+
 /// Validates, simulates, prints the table to `out` and writes the CSV. With
 /// `--csv -` the CSV alone goes to standard output, as with `run --csv -`.
 pub fn run(params: &QueueParams, out: &mut dyn Write) -> Result<()> {
@@ -164,6 +204,9 @@ pub fn run(params: &QueueParams, out: &mut dyn Write) -> Result<()> {
         output::check_writable("--csv", path)?;
     }
     let outcome = simulate(&v)?;
+    if let Some(w) = transient_warning(&v) {
+        eprintln!("fanout: warning: {w}");
+    }
     let csv_on_stdout = params.csv.as_deref().is_some_and(output::is_stdout);
     if !csv_on_stdout {
         write_table(&v, &outcome, out)

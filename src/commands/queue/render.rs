@@ -30,6 +30,15 @@ pub(super) fn write_table(v: &Validated, o: &Outcome, out: &mut dyn Write) -> st
         v.customers,
         v.seed
     )?;
+    let (first, end) = super::compare::measured(v.customers);
+    writeln!(
+        out,
+        "measured customers {} to {} of {} (the first and last {}% are left out as warm-up and drain)",
+        first + 1,
+        end,
+        v.customers,
+        100 / super::compare::TRIM_DIVISOR
+    )?;
     writeln!(
         out,
         "{:<16} {:>18} {:>22} {:>11}",
