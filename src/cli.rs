@@ -96,7 +96,9 @@ pub struct SweepArgs {
     #[command(flatten)]
     pub scenario: ScenarioArgs,
     /// A key and its values: `KEY=V1,V2,...`, `KEY=A..B:lin:N` or
-    /// `KEY=A..B:log:N`. Repeatable: several form a cartesian product.
+    /// `KEY=A..B:log:N`. Repeatable: several form a cartesian product (at
+    /// most 10000 points without --force). When only `strategy.hybrid.*`
+    /// keys vary, the other strategies are simulated once per seed.
     #[arg(long = "vary", value_name = "KEY=VALUES", required = true)]
     pub vary: Vec<String>,
     /// Seeds per point, derived from the scenario's seed (the first is the
@@ -140,7 +142,8 @@ pub struct QueueArgs {
     /// pareto:MEAN,ALPHA; MEAN in seconds (the unit of 1/lambda) or with a unit (10ms).
     #[arg(long, value_name = "DIST")]
     pub service: String,
-    /// Number of customers to simulate.
+    /// Number of customers to simulate; the first and last 10% are left
+    /// out of the statistics (warm-up and drain).
     #[arg(long)]
     pub customers: u64,
     /// Random seed.

@@ -382,3 +382,67 @@ fn a_queue_run_too_short_for_steady_state_is_warned_about() {
     ]);
     assert!(!err.contains("warning"), "{err}");
 }
+
+/// The summary CSV with `wall_seconds` blanked: everything else is a pure
+/// function of scenario and seed.
+fn rows_without_wall(text: &str) -> Vec<Vec<String>> {
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let wall = header.iter().position(|h| *h == "wall_seconds").unwrap();
+    let mut out = vec![header.iter().map(|h| h.to_string()).collect()];
+    for line in lines {
+        let mut cells: Vec<String> = line.split(',').map(str::to_string).collect();
+        cells[wall].clear();
+        out.push(cells);
+    }
+    out
+}
+
+#[test]
+fn a_hybrid_threshold_sweep_reuses_the_other_strategies_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let sweep = dir.path().join("sweep.csv");
+    let o = fanout(&[
+        "sweep",
+        "tests/data/tiny.toml",
+        "--vary",
+        "strategy.hybrid.celebrity_threshold=10,100",
+        "--seeds",
+        "2",
+        "--csv",
+        s(&sweep),
+    ]);
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(err.contains("reused at every point"), "{err}");
+    assert!(err.contains("sweeping 8 simulations"), "{err}");
+    let rows = rows_without_wall(&std::fs::read_to_string(&sweep).unwrap());
+    // 2 points x 2 seeds x 3 strategies, grid order as always.
+    assert_eq!(rows.len(), 1 + 12);
+    for seed_index in 0..2 {
+        // What re-simulating the second point would give, byte for byte.
+        let single = dir.path().join(format!("one-{seed_index}.csv"));
+        let seed = &rows[1 + 3 * seed_index][2];
+        let o = fanout(&[
+            "sweep",
+            "tests/data/tiny.toml",
+            "--quiet",
+            "--seed",
+            seed,
+            "--vary",
+            "strategy.hybrid.celebrity_threshold=100",
+            "--csv",
+            s(&single),
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let alone = rows_without_wall(&std::fs::read_to_string(&single).unwrap());
+        assert_eq!(alone[0], rows[0]);
+        for k in 0..3 {
+            assert_eq!(
+                alone[1 + k],
+                rows[1 + 6 + 3 * seed_index + k],
+                "strategy {k}"
+            );
+        }
+    }
+}

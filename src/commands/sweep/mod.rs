@@ -2,14 +2,14 @@
 //! seeds per point, summarised as mean and 95% confidence interval.
 
 mod grid;
+mod plan;
 mod stream;
 
 pub use grid::{Vary, cartesian, format_float, mean_ci95, parse_vary, seeds};
 
 use super::Notes;
 use super::config::{self, Outputs};
-use super::jobs::{self, Job};
-use super::results::describe_point;
+use super::jobs;
 use crate::cli::SweepArgs;
 use crate::error::{FanoutError, Result};
 use crate::model::config::Scenario;
@@ -79,38 +79,6 @@ impl SweepConfig {
     }
 }
 
-/// Resolves every point before running any, so a bad value fails at once.
-fn build_jobs(cfg: &SweepConfig) -> Result<Vec<Job>> {
-    let mut jobs = Vec::new();
-    for point in cartesian(&cfg.varies) {
-        let mut raw = cfg.raw.clone();
-        for (key, value) in &point {
-            raw.set_value(key, value).map_err(|e| match e {
-                FanoutError::Input(m) => FanoutError::input(format!("--vary {key}={value}: {m}")),
-                other => other,
-            })?;
-        }
-        let scenario = raw.resolve().map_err(|e| match e {
-            FanoutError::Input(m) => {
-                FanoutError::input(format!("--vary at {}: {m}", describe_point(&point)))
-            }
-            other => other,
-        })?;
-        for seed in seeds(scenario.seed, cfg.seeds) {
-            let mut s = scenario.clone();
-            s.seed = seed;
-            for &kind in &s.strategies {
-                jobs.push(Job {
-                    scenario: s.clone(),
-                    kind,
-                    point: point.clone(),
-                });
-            }
-        }
-    }
-    Ok(jobs)
-}
-
 /// Most grid points accepted without `--force`: beyond this, resolving
 /// the points alone takes long and much memory before anything runs.
 pub const MAX_POINTS: u64 = 10_000;
@@ -158,7 +126,14 @@ pub fn execute(cfg: &SweepConfig) -> Result<()> {
         // Resolving thousands of points takes a moment: say what happens.
         notes.say(&format!("resolving {points} grid points ..."));
     }
-    let jobs = build_jobs(cfg)?;
+    let plan = plan::Plan::build(cfg)?;
+    if plan.reuses() {
+        notes.say(
+            "only strategy.hybrid.* keys vary, and they change only hybrid: the other \
+             strategies are simulated once per seed and their rows reused at every point",
+        );
+    }
+    let jobs = &plan.jobs;
     notes.say(&format!(
         "sweeping {} simulations ({} points x {} seeds x strategies)",
         jobs.len(),
@@ -171,14 +146,14 @@ pub fn execute(cfg: &SweepConfig) -> Result<()> {
         } else {
             0
         };
-    let extra = per_job.saturating_mul(jobs.len() as u64);
+    let extra = per_job.saturating_mul(plan.rows() as u64);
     let mut writer = stream::SweepWriter::new(&cfg.outputs);
     let interrupted = jobs::run_jobs(
-        &jobs,
+        jobs,
         &cfg.outputs.sim_options(),
         &notes,
         (cfg.force, extra),
-        &mut |i, row| writer.push(i, row),
+        &mut |i, row| plan.deliver(i, row, &mut |slot, row| writer.push(slot, row)),
     )?;
     writer.finish(cfg.base.warmup)?;
     if interrupted {
