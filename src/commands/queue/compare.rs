@@ -169,38 +169,17 @@ fn compare(v: &Validated, st: &StationStats, waited: u64) -> Vec<Row> {
     let served = st.served().max(1) as f64;
     let wait_hist = st.wait_hist.as_ref().expect("histograms are enabled");
     let sojourn_hist = st.sojourn_hist.as_ref().expect("histograms are enabled");
-
-    let mean_wait = if exp {
-        known(theory::mmc_mean_wait(lambda, mu, c))
-    } else if c == 1 {
-        match v.dist.second_moment_secs2() {
-            Some(s2) => known(theory::mg1_mean_wait(lambda, es, s2)),
-            None => Theory::Infinite,
-        }
-    } else {
-        Theory::NoClosedForm
+    let wait_at = |q: f64| secs(wait_hist.value_at_quantile(q));
+    let sojourn_at = |q: f64| secs(sojourn_hist.value_at_quantile(q));
+    let wait_q = |q: f64| match exp {
+        true => known(theory::mmc_wait_quantile(lambda, mu, c, q)),
+        false => Theory::NoClosedForm,
     };
-    let prob_wait = if exp {
-        known(theory::erlang_c(c, lambda / mu))
-    } else if c == 1 {
-        known(theory::mg1_prob_wait(lambda, es))
-    } else {
-        Theory::NoClosedForm
+    let sojourn_q = |q: f64| match exp && c == 1 {
+        true => known(theory::mm1_sojourn_quantile(lambda, mu, q)),
+        false => Theory::NoClosedForm,
     };
-    let wait_q = |q: f64| {
-        if exp {
-            known(theory::mmc_wait_quantile(lambda, mu, c, q))
-        } else {
-            Theory::NoClosedForm
-        }
-    };
-    let sojourn_q = |q: f64| {
-        if exp && c == 1 {
-            known(theory::mm1_sojourn_quantile(lambda, mu, q))
-        } else {
-            Theory::NoClosedForm
-        }
-    };
+    let mean_wait = mean_wait_theory(v);
     let mean_sojourn = match mean_wait {
         Theory::Value(w) => Theory::Value(w + es),
         other => other,
@@ -209,90 +188,112 @@ fn compare(v: &Validated, st: &StationStats, waited: u64) -> Vec<Row> {
         Theory::Value(w) => Theory::Value(theory::littles_law(lambda, w)),
         other => other,
     };
-    let row = |metric, label, kind, simulated, theory| Row {
-        metric,
-        label,
-        kind,
-        simulated,
-        theory,
-    };
-    vec![
-        row(
+    use Kind::{Count, Probability, Time};
+    let rows = [
+        (
             "mean_wait",
             "mean wait",
-            Kind::Time,
+            Time,
             st.mean_wait_ns() * 1e-9,
             mean_wait,
         ),
-        row(
+        (
             "prob_wait",
             "P(wait > 0)",
-            Kind::Probability,
+            Probability,
             waited as f64 / served,
-            prob_wait,
+            prob_wait_theory(v),
         ),
-        row(
-            "wait_p50",
-            "wait p50",
-            Kind::Time,
-            secs(wait_hist.value_at_quantile(0.5)),
-            wait_q(0.5),
-        ),
-        row(
-            "wait_p99",
-            "wait p99",
-            Kind::Time,
-            secs(wait_hist.value_at_quantile(0.99)),
-            wait_q(0.99),
-        ),
-        row(
+        ("wait_p50", "wait p50", Time, wait_at(0.5), wait_q(0.5)),
+        ("wait_p99", "wait p99", Time, wait_at(0.99), wait_q(0.99)),
+        (
             "wait_p999",
             "wait p99.9",
-            Kind::Time,
-            secs(wait_hist.value_at_quantile(0.999)),
+            Time,
+            wait_at(0.999),
             wait_q(0.999),
         ),
-        row(
+        (
             "mean_sojourn",
             "mean sojourn",
-            Kind::Time,
+            Time,
             st.mean_sojourn_ns() * 1e-9,
             mean_sojourn,
         ),
-        row(
+        (
             "sojourn_p50",
             "sojourn p50",
-            Kind::Time,
-            secs(sojourn_hist.value_at_quantile(0.5)),
+            Time,
+            sojourn_at(0.5),
             sojourn_q(0.5),
         ),
-        row(
+        (
             "sojourn_p99",
             "sojourn p99",
-            Kind::Time,
-            secs(sojourn_hist.value_at_quantile(0.99)),
+            Time,
+            sojourn_at(0.99),
             sojourn_q(0.99),
         ),
-        row(
+        (
             "sojourn_p999",
             "sojourn p99.9",
-            Kind::Time,
-            secs(sojourn_hist.value_at_quantile(0.999)),
+            Time,
+            sojourn_at(0.999),
             sojourn_q(0.999),
         ),
-        row(
+        (
             "mean_in_system",
             "mean in system",
-            Kind::Count,
+            Count,
             st.mean_in_system(),
             mean_in_system,
         ),
-        row(
+        (
             "utilisation",
             "utilisation",
-            Kind::Probability,
+            Probability,
             st.utilisation(),
             Theory::Value(v.rho),
         ),
-    ]
+    ];
+    rows.into_iter()
+        .map(|(metric, label, kind, simulated, theory)| Row {
+            metric,
+            label,
+            kind,
+            simulated,
+            theory,
+        })
+        .collect()
+}
+
+/// The mean wait in closed form: Erlang C for M/M/c, Pollaczek-Khinchine
+/// for M/G/1 (infinite when `E[S^2]` is).
+fn mean_wait_theory(v: &Validated) -> Theory {
+    let es = v.dist.mean_secs();
+    let known = |x: Option<f64>| x.map_or(Theory::NoClosedForm, Theory::Value);
+    if v.dist.shape() == Shape::Exp {
+        known(theory::mmc_mean_wait(v.lambda, 1.0 / es, v.servers))
+    } else if v.servers == 1 {
+        match v.dist.second_moment_secs2() {
+            Some(s2) => known(theory::mg1_mean_wait(v.lambda, es, s2)),
+            None => Theory::Infinite,
+        }
+    } else {
+        Theory::NoClosedForm
+    }
+}
+
+/// The probability of waiting in closed form: Erlang C for M/M/c, rho for
+/// M/G/1 (PASTA).
+fn prob_wait_theory(v: &Validated) -> Theory {
+    let es = v.dist.mean_secs();
+    let known = |x: Option<f64>| x.map_or(Theory::NoClosedForm, Theory::Value);
+    if v.dist.shape() == Shape::Exp {
+        known(theory::erlang_c(v.servers, v.lambda / (1.0 / es)))
+    } else if v.servers == 1 {
+        known(theory::mg1_prob_wait(v.lambda, es))
+    } else {
+        Theory::NoClosedForm
+    }
 }
