@@ -15,11 +15,14 @@
 //! and a simulation starts fast while its caches and queues fill. So each
 //! running simulation extrapolates from its own recent rate, one not yet
 //! started is assumed to take as long as the average started one, and the
-//! work left is spread over the threads ([`eta_secs`]).
+//! work left is spread over the threads ([`eta_secs`]). Until every running
+//! simulation has reported once (they report every million events or so,
+//! which can take seconds) the time left is shown as `?`: guessing it from
+//! a cheaper strategy is how the old estimate ran low.
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use std::sync::Mutex;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// Progress of a set of simulations run in parallel.
@@ -36,6 +39,8 @@ pub struct Progress {
     /// Wall-clock history of each simulation, for the time left.
     clocks: Mutex<Vec<JobClock>>,
     threads: usize,
+    /// When the estimate says the work ends (`None`: not known yet).
+    deadline: Arc<Mutex<Option<Instant>>>,
 }
 
 /// Wall-clock history of one simulation.
@@ -52,19 +57,31 @@ struct JobClock {
     done: bool,
 }
 
+/// A duration as the bar shows it: `12s`, `3m 05s`.
+fn format_secs(d: Duration) -> String {
+    let secs = d.as_secs_f64().round() as u64;
+    if secs >= 60 {
+        format!("{}m {:02}s", secs / 60, secs % 60)
+    } else {
+        format!("{secs}s")
+    }
+}
+
 /// Length of the window a simulation's recent rate is measured over.
 const RATE_WINDOW: Duration = Duration::from_secs(2);
 
 impl JobClock {
     fn update(&mut self, now: Instant, sim_ns: u64) {
-        let started = *self.started.get_or_insert(now);
-        let (at, from) = *self.mark.get_or_insert((started, 0));
+        // Started by `start_job`; else measured from the first report.
+        self.started.get_or_insert(now);
+        let (at, from) = *self.mark.get_or_insert((now, sim_ns));
         let span = now.duration_since(at);
+        let rate = || sim_ns.saturating_sub(from) as f64 / span.as_secs_f64();
         if span >= RATE_WINDOW {
-            self.rate = Some(sim_ns.saturating_sub(from) as f64 / span.as_secs_f64());
+            self.rate = Some(rate());
             self.mark = Some((now, sim_ns));
-        } else if self.rate.is_none() && now > started {
-            self.rate = Some(sim_ns as f64 / now.duration_since(started).as_secs_f64());
+        } else if self.rate.is_none() && !span.is_zero() {
+            self.rate = Some(rate());
         }
         self.reached = sim_ns;
     }
@@ -101,15 +118,28 @@ pub fn eta_secs(running: &[f64], waiting: usize, typical: f64, threads: usize) -
 impl Progress {
     /// Progress of `jobs` simulations of `per_job_ns` simulated ns each.
     pub fn new(jobs: usize, per_job_ns: u64, quiet: bool) -> Progress {
+        let deadline: Arc<Mutex<Option<Instant>>> = Arc::new(Mutex::new(None));
         let bar = (!quiet).then(|| {
             let bar = ProgressBar::with_draw_target(
                 Some(jobs as u64 * 1000),
                 ProgressDrawTarget::hidden(),
             );
+            let shown = deadline.clone();
             let style = ProgressStyle::with_template(
-                "{spinner} {elapsed:>4} [{bar:30}] {percent:>3}%  {msg}  ETA {prefix}",
+                "{spinner} {elapsed:>4} [{bar:30}] {percent:>3}%  {msg}  ETA {left}",
             )
             .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .with_key(
+                "left",
+                move |_: &ProgressState, w: &mut dyn std::fmt::Write| {
+                    // Counts down between the simulations' reports.
+                    let text = match shown.lock().ok().and_then(|d| *d) {
+                        Some(end) => format_secs(end.saturating_duration_since(Instant::now())),
+                        None => "?".to_string(),
+                    };
+                    let _ = w.write_str(&text);
+                },
+            )
             .progress_chars("=> ");
             bar.set_style(style);
             bar
@@ -123,6 +153,7 @@ impl Progress {
             finished: AtomicUsize::new(0),
             per_job_ns: per_job_ns.max(1),
             clocks: Mutex::new(vec![JobClock::default(); jobs]),
+            deadline,
             threads: rayon::current_num_threads().max(1),
         }
     }
@@ -163,14 +194,17 @@ impl Progress {
             self.finished.load(Ordering::Relaxed),
             jobs
         ));
-        bar.set_prefix(self.eta_text(now));
+        let end = self
+            .eta(now)
+            .map(|secs| now + Duration::from_secs_f64(secs));
+        if let Ok(mut d) = self.deadline.lock() {
+            *d = end;
+        }
     }
 
-    /// The estimated time left, as shown: `12s`, `3m 05s`, `?` when unknown.
-    fn eta_text(&self, now: Instant) -> String {
-        let Ok(clocks) = self.clocks.lock() else {
-            return "?".into();
-        };
+    /// The estimated seconds left, if every running simulation has a rate.
+    fn eta(&self, now: Instant) -> Option<f64> {
+        let clocks = self.clocks.lock().ok()?;
         let mut running = Vec::new();
         let mut totals = Vec::new();
         let mut waiting = 0;
@@ -180,19 +214,30 @@ impl Progress {
                     running.push(left);
                     totals.push(total);
                 }
-                (Some(_), None) => return "?".into(),
+                (Some(_), None) => return None,
                 (None, _) => waiting += 1,
             }
         }
         if running.is_empty() {
-            return "?".into();
+            return None;
         }
         let typical = totals.iter().sum::<f64>() / totals.len() as f64;
-        let secs = eta_secs(&running, waiting, typical, self.threads).round() as u64;
-        if secs >= 60 {
-            format!("{}m {:02}s", secs / 60, secs % 60)
-        } else {
-            format!("{secs}s")
+        let secs = eta_secs(&running, waiting, typical, self.threads);
+        secs.is_finite().then_some(secs.min(1e9))
+    }
+
+    /// Simulation `job` starts now (its rate is measured from here: the
+    /// simulations report only every million events or so).
+    pub fn start_job(&self, job: usize) {
+        if self.bar.is_none() {
+            return;
+        }
+        if let Ok(mut clocks) = self.clocks.lock()
+            && let Some(c) = clocks.get_mut(job)
+        {
+            let now = Instant::now();
+            c.started = Some(now);
+            c.mark = Some((now, 0));
         }
     }
 
@@ -236,8 +281,11 @@ mod tests {
     #[test]
     fn a_simulation_that_slows_down_is_extrapolated_from_its_recent_rate() {
         let t0 = Instant::now();
-        let mut c = JobClock::default();
-        c.update(t0, 0);
+        let mut c = JobClock {
+            started: Some(t0),
+            mark: Some((t0, 0)),
+            ..JobClock::default()
+        };
         // Fast start: 8 simulated s in the first 2 wall s, then 1 per s.
         c.update(t0 + Duration::from_secs(2), 8_000_000_000);
         c.update(t0 + Duration::from_secs(4), 10_000_000_000);

@@ -112,6 +112,7 @@ pub fn run_jobs(
                 .par_iter()
                 .filter(|_| !interrupt::requested(&cancel))
                 .map(|&i| {
+                    progress.start_job(i);
                     let job = &jobs[i];
                     let report = sim::simulate(
                         &job.scenario,
