@@ -79,12 +79,19 @@ const MAX_SPAN_SECS: f64 = 5e9;
 pub(crate) struct Validated {
     /// Arrival rate, per second.
     pub lambda: f64,
+    /// Identical servers.
     pub servers: u32,
+    /// `--service` as given, for the table's header.
     pub service_text: String,
+    /// The service-time distribution.
     pub dist: ServiceDist,
+    /// Customers to simulate (the middle 80% are measured).
     pub customers: u64,
+    /// Seed of every random stream.
     pub seed: u64,
+    /// Utilisation `lambda E[S] / c`, below 1.
     pub rho: f64,
+    /// Kendall notation: `M/M/4`, `M/D/1`, `M/G/1`.
     pub model: String,
 }
 
