@@ -1,21 +1,36 @@
-//! The error type every command returns, and the exit status each maps to.
+//! The error type every command returns; its kind, not the caller, decides
+//! the exit status.
 //!
-//! DESIGN.md fixes the exit statuses: 0 success, 2 bad input (scenario file,
-//! flag, value), 1 any other failure; 130 is added for an interrupted run.
+//! Exit statuses: 0 success, 2 bad input (scenario file, flag, value),
+//! 1 resource exhaustion or any other failure, 130 an interrupted run. A
+//! reader that closes standard output early (`fanout run ... | head -1`) is
+//! not a failure: the command stops quietly with status 0, as ripgrep does.
 
-use std::fmt;
+use std::io;
 
 /// What went wrong, sorted by who can fix it.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum FanoutError {
     /// The user's input is wrong: a flag, a scenario key or value, a path.
     /// The message is one line naming the file, key or flag, the value and
     /// what is allowed. Exit status 2.
+    #[error("{0}")]
     Input(String),
+    /// The machine ran out of something the input is entitled to: memory
+    /// while building the follower graph, for example. Not the user's typo,
+    /// so not status 2. Exit status 1.
+    #[error("{0}")]
+    Resource(String),
     /// Anything else: I/O failure while writing results, an internal error.
     /// Exit status 1.
+    #[error("{0}")]
     Failure(String),
+    /// The reader of standard output went away (a closed pipe). Nothing is
+    /// printed and the exit status is 0: the reader asked for no more.
+    #[error("standard output was closed")]
+    BrokenPipe,
     /// The user pressed Ctrl-C; finished work was written. Exit status 130.
+    #[error("interrupted")]
     Interrupted,
 }
 
@@ -28,26 +43,51 @@ impl FanoutError {
     pub fn failure(msg: impl Into<String>) -> Self {
         FanoutError::Failure(msg.into())
     }
+    /// Shorthand for [`FanoutError::Resource`].
+    pub fn resource(msg: impl Into<String>) -> Self {
+        FanoutError::Resource(msg.into())
+    }
+    /// An error writing to standard output: a closed pipe becomes
+    /// [`FanoutError::BrokenPipe`], anything else a failure naming `what`.
+    pub fn stdout(e: io::Error) -> Self {
+        if e.kind() == io::ErrorKind::BrokenPipe {
+            FanoutError::BrokenPipe
+        } else {
+            FanoutError::failure(format!("writing to standard output: {e}"))
+        }
+    }
     /// The process exit status for this error.
     pub fn exit_code(&self) -> i32 {
         match self {
             FanoutError::Input(_) => 2,
-            FanoutError::Failure(_) => 1,
+            FanoutError::Resource(_) | FanoutError::Failure(_) => 1,
+            FanoutError::BrokenPipe => 0,
             FanoutError::Interrupted => 130,
         }
     }
-}
-
-impl fmt::Display for FanoutError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            FanoutError::Input(m) | FanoutError::Failure(m) => f.write_str(m),
-            FanoutError::Interrupted => f.write_str("interrupted"),
-        }
+    /// Whether the error deserves a message on standard error (a closed
+    /// pipe does not).
+    pub fn is_reported(&self) -> bool {
+        !matches!(self, FanoutError::BrokenPipe)
     }
 }
 
-impl std::error::Error for FanoutError {}
-
 /// Result alias used by every command.
 pub type Result<T> = std::result::Result<T, FanoutError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_kind_decides_the_exit_status() {
+        assert_eq!(FanoutError::input("x").exit_code(), 2);
+        assert_eq!(FanoutError::resource("x").exit_code(), 1);
+        assert_eq!(FanoutError::failure("x").exit_code(), 1);
+        assert_eq!(FanoutError::Interrupted.exit_code(), 130);
+        let pipe = FanoutError::stdout(io::Error::from(io::ErrorKind::BrokenPipe));
+        assert_eq!(pipe.exit_code(), 0);
+        assert!(!pipe.is_reported());
+        assert_eq!(FanoutError::input("one line").to_string(), "one line");
+    }
+}

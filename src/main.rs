@@ -1,9 +1,12 @@
 //! Thin entry point: parse flags, run the command, map errors to exit codes
-//! (0 success, 2 bad input, 1 other failure, 130 interrupted).
+//! (0 success, 2 bad input, 1 resource exhaustion or other failure, 130
+//! interrupted; a closed standard output ends the run quietly with 0). The
+//! error's kind decides the status: see [`fanout::error::FanoutError`].
 
 use clap::Parser;
 use clap::error::ErrorKind;
-use fanout::cli::{Cli, dispatch};
+use fanout::cli::Cli;
+use fanout::commands::dispatch;
 
 fn main() {
     let cli = match Cli::try_parse() {
@@ -30,7 +33,9 @@ fn main() {
         }
     };
     if let Err(e) = dispatch(cli) {
-        eprintln!("fanout: {e}");
+        if e.is_reported() {
+            eprintln!("fanout: {e}");
+        }
         std::process::exit(e.exit_code());
     }
 }

@@ -13,7 +13,7 @@ mod table;
 
 pub use series::COLUMNS as TIMESERIES_COLUMNS;
 pub use series::TimeSeriesCsv;
-pub use sweep_table::SweepTable;
+pub use sweep_table::{SweepSummary, SweepTable};
 pub use table::{Table, thousands};
 
 use crate::metrics::{Report, Resilience};

@@ -1,13 +1,13 @@
 //! The terminal table of a sweep: one line per (point, strategy), each metric
 //! as the mean across seeds and, with two or more seeds, the half-width of
-//! its 95% confidence interval (Student's t; see `crate::sweep`). Runs that
+//! its 95% confidence interval (Student's t; see `crate::commands::sweep`). Runs that
 //! configure faults or client policies (issue #5) add an availability
 //! column, and a per-second column for each resilience counter that is not
 //! zero everywhere.
 
 use super::{Exporter, Row};
+use crate::commands::sweep::mean_ci95;
 use crate::metrics::Report;
-use crate::sweep::mean_ci95;
 use std::io::{self, Write};
 
 /// Sweep results, aggregated across seeds.
@@ -68,35 +68,75 @@ fn cell(values: &[f64], decimals: usize) -> String {
     }
 }
 
-impl Exporter for SweepTable {
-    fn export(&self, rows: &[Row], out: &mut dyn Write) -> io::Result<()> {
-        let Some(first) = rows.first() else {
-            return writeln!(out, "(no results)");
-        };
-        // Groups keep first-seen order, which is the sweep's point order.
-        let mut groups: Vec<(String, &'static str, Vec<&Report>)> = Vec::new();
-        for row in rows {
-            let point = row
+/// What the sweep table needs of one row, so a long sweep can drop each
+/// report (its histograms are most of its memory) once it is written.
+#[derive(Clone, Debug)]
+pub struct SweepSummary {
+    point: String,
+    strategy: &'static str,
+    scenario: String,
+    sim_seconds: f64,
+    resilience_configured: bool,
+    /// [`METRICS`], then [`AVAILABILITY`], then [`COUNTS`].
+    values: Vec<f64>,
+}
+
+impl SweepSummary {
+    /// The numbers of `row` the table shows.
+    pub fn of(row: &Row) -> SweepSummary {
+        let r = &row.report;
+        let values = METRICS
+            .iter()
+            .chain(std::iter::once(&AVAILABILITY))
+            .chain(COUNTS.iter())
+            .map(|m| m.1(r))
+            .collect();
+        SweepSummary {
+            point: row
                 .point
                 .iter()
                 .map(|(k, v)| format!("{k}={v}"))
                 .collect::<Vec<_>>()
-                .join(" ");
-            let strategy = row.report.strategy.name();
+                .join(" "),
+            strategy: r.strategy.name(),
+            scenario: r.scenario.clone(),
+            sim_seconds: r.sim_seconds,
+            resilience_configured: r.resilience_configured,
+            values,
+        }
+    }
+}
+
+impl Exporter for SweepTable {
+    fn export(&self, rows: &[Row], out: &mut dyn Write) -> io::Result<()> {
+        let summaries: Vec<SweepSummary> = rows.iter().map(SweepSummary::of).collect();
+        self.export_summaries(&summaries, out)
+    }
+}
+
+impl SweepTable {
+    /// The table from the rows' summaries, in sweep order.
+    pub fn export_summaries(&self, rows: &[SweepSummary], out: &mut dyn Write) -> io::Result<()> {
+        let Some(first) = rows.first() else {
+            return writeln!(out, "(no results)");
+        };
+        // Groups keep first-seen order, which is the sweep's point order.
+        let mut groups: Vec<(&str, &'static str, Vec<&SweepSummary>)> = Vec::new();
+        for row in rows {
             match groups
                 .iter_mut()
-                .find(|(p, s, _)| *p == point && *s == strategy)
+                .find(|(p, s, _)| *p == row.point && *s == row.strategy)
             {
-                Some(g) => g.2.push(&row.report),
-                None => groups.push((point, strategy, vec![&row.report])),
+                Some(g) => g.2.push(row),
+                None => groups.push((&row.point, row.strategy, vec![row])),
             }
         }
         let seeds = groups.iter().map(|g| g.2.len()).max().unwrap_or(1);
         writeln!(
             out,
             "sweep of scenario {}: {:.3} simulated s measured per run, {} seed{} per point{}",
-            first.report.scenario,
-            first.report.sim_seconds,
+            first.scenario,
+            first.sim_seconds,
             seeds,
             if seeds == 1 { "" } else { "s" },
             if seeds > 1 {
@@ -105,22 +145,26 @@ impl Exporter for SweepTable {
                 ""
             }
         )?;
-        let mut metrics = METRICS.to_vec();
-        if rows.iter().any(|r| r.report.resilience_configured) {
-            metrics.push(AVAILABILITY);
+        // (metric, index into the summary's values).
+        let mut metrics: Vec<(Metric, usize)> = METRICS.iter().copied().zip(0..).collect();
+        if rows.iter().any(|r| r.resilience_configured) {
+            let base = METRICS.len();
+            metrics.push((AVAILABILITY, base));
             metrics.extend(
                 COUNTS
                     .iter()
-                    .filter(|m| rows.iter().any(|r| m.1(&r.report) > 0.0)),
+                    .copied()
+                    .zip(base + 1..)
+                    .filter(|&(_, i)| rows.iter().any(|r| r.values[i] > 0.0)),
             );
         }
         let mut header = vec!["point".to_string(), "strategy".to_string()];
-        header.extend(metrics.iter().map(|m| m.0.to_string()));
+        header.extend(metrics.iter().map(|m| m.0.0.to_string()));
         let mut lines = vec![header];
         for (point, strategy, reports) in &groups {
-            let mut line = vec![point.clone(), strategy.to_string()];
-            for &(_, f, d) in &metrics {
-                let values: Vec<f64> = reports.iter().map(|r| f(r)).collect();
+            let mut line = vec![point.to_string(), strategy.to_string()];
+            for &((_, _, d), i) in &metrics {
+                let values: Vec<f64> = reports.iter().map(|r| r.values[i]).collect();
                 line.push(cell(&values, d));
             }
             lines.push(line);

@@ -240,7 +240,7 @@ impl Exporter for Table {
                 &format!("{tier} peak queue (requests)"),
                 each(&|r| {
                     r.tier(tier)
-                        .map(|t| t.total.peak_waiting.to_string())
+                        .map(|t| thousands(t.total.peak_waiting as f64))
                         .unwrap_or_else(|| "-".into())
                 }),
             );
@@ -296,6 +296,15 @@ mod tests {
         assert_eq!(thousands(22_503_000.0), "22,503,000");
         assert_eq!(thousands(-1234.0), "-1,234");
         assert_eq!(thousands(f64::NAN), "-");
+    }
+
+    #[test]
+    fn peak_queue_has_thousands_separators_like_every_other_row() {
+        let mut rows = fixtures::three();
+        rows[0].report.tiers[0].total.peak_waiting = 623_520;
+        let text = render(&rows);
+        let line = text.lines().find(|l| l.contains("peak queue")).unwrap();
+        assert!(line.contains("623,520"), "{line}");
     }
 
     fn render(rows: &[Row]) -> String {

@@ -1,0 +1,132 @@
+//! `fanout check`: validate a scenario, print its resolved parameters and
+//! memory estimate, then build the graph and print its statistics.
+
+use super::Notes;
+use super::config;
+use super::jobs::build_world;
+use crate::cli::CheckArgs;
+use crate::error::{FanoutError, Result};
+use crate::memory;
+use crate::model::config::{GraphMode, Scenario};
+use crate::model::sim::World;
+use crate::report::thousands;
+use crate::scenario;
+use std::io::Write;
+use std::path::PathBuf;
+
+/// `check`'s flags, validated: the scenario file and its resolution.
+pub struct CheckConfig {
+    /// The scenario file, as named on the command line.
+    pub path: PathBuf,
+    /// The resolved scenario.
+    pub scenario: Scenario,
+}
+
+impl CheckConfig {
+    /// Loads and resolves the scenario.
+    pub fn from_args(args: &CheckArgs) -> Result<CheckConfig> {
+        let (_raw, scenario) = config::load(&args.scenario, &[])?;
+        Ok(CheckConfig {
+            path: args.scenario.scenario.clone(),
+            scenario,
+        })
+    }
+}
+
+fn print(text: &str) -> Result<()> {
+    let stdout = std::io::stdout();
+    let mut lock = stdout.lock();
+    lock.write_all(text.as_bytes())
+        .and_then(|_| lock.flush())
+        .map_err(FanoutError::stdout)
+}
+
+/// The parameters, the memory estimate and the warnings, as printed.
+fn describe(cfg: &CheckConfig) -> String {
+    let scenario = &cfg.scenario;
+    let mut out = format!("{}: valid\n\nresolved parameters:\n", cfg.path.display());
+    let params = scenario::describe(scenario);
+    let w = params.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+    for (k, v) in &params {
+        out.push_str(&format!("  {k:<w$}  {v}\n"));
+    }
+    let stored = World::estimate_memory_bytes_in(scenario, 1, GraphMode::Stored);
+    let sampled = World::estimate_memory_bytes_in(scenario, 1, GraphMode::Sampled);
+    out.push_str(&format!(
+        "\nmemory estimate (graph build peak + one simulation): stored {:.1} MiB, sampled {:.1} MiB \
+         (population.graph = {}); available: {}\n",
+        stored as f64 / 1048576.0,
+        sampled as f64 / 1048576.0,
+        scenario.population.graph.name(),
+        memory::available_bytes()
+            .map(|b| format!("{:.1} MiB", b as f64 / 1048576.0))
+            .unwrap_or_else(|| "unknown".into())
+    ));
+    for w in scenario::warnings(scenario) {
+        out.push_str(&format!("warning: {w}\n"));
+    }
+    out
+}
+
+/// The graph statistics section.
+fn graph_statistics(scenario: &Scenario, world: &World) -> String {
+    let st = world.graph.stats();
+    let fanout = world
+        .graph
+        .weighted_mean_followers(scenario.population.author_activity_exponent);
+    let celebrities = (0..world.graph.users())
+        .filter(|&u| world.graph.follower_count(u) >= scenario.strategy.celebrity_threshold)
+        .count();
+    let rows = [
+        ("users", thousands(st.users as f64)),
+        ("follow edges", thousands(st.edges as f64)),
+        (
+            "followers per user: mean / median / p99 / max",
+            format!(
+                "{:.1} / {} / {} / {}",
+                st.mean_followers, st.median_followers, st.p99_followers, st.max_followers
+            ),
+        ),
+        (
+            if world.graph.mode() == GraphMode::Sampled {
+                "followees per user (expected): mean / median / max"
+            } else {
+                "followees per user: mean / median / max"
+            },
+            format!(
+                "{:.1} / {} / {}",
+                st.mean_followees, st.median_followees, st.max_followees
+            ),
+        ),
+        (
+            "mean fan-out per tweet (activity-weighted)",
+            format!("{fanout:.1} followers"),
+        ),
+        (
+            "celebrities (>= strategy.hybrid.celebrity_threshold)",
+            thousands(celebrities as f64),
+        ),
+        (
+            "graph memory",
+            format!(
+                "{:.1} MiB ({:.2} bytes per edge)",
+                st.memory_bytes as f64 / (1024.0 * 1024.0),
+                st.memory_bytes as f64 / (st.edges.max(1)) as f64
+            ),
+        ),
+    ];
+    let w = rows.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+    let mut out = String::from("\ngraph statistics:\n");
+    for (k, v) in rows {
+        out.push_str(&format!("  {k:<w$}  {v}\n"));
+    }
+    out
+}
+
+/// Prints the description, then builds the graph and prints its statistics.
+pub fn execute(cfg: &CheckConfig) -> Result<()> {
+    print(&describe(cfg))?;
+    memory::guard(&cfg.scenario, 1, 0, false)?;
+    let world = build_world(&cfg.scenario, &Notes { quiet: false })?;
+    print(&graph_statistics(&cfg.scenario, &world))
+}

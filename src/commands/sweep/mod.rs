@@ -1,0 +1,161 @@
+//! `fanout sweep`: a scenario over a grid of values of some keys, several
+//! seeds per point, summarised as mean and 95% confidence interval.
+
+mod grid;
+mod plan;
+mod stream;
+
+pub use grid::{Vary, cartesian, format_float, mean_ci95, parse_vary, seeds};
+
+use super::Notes;
+use super::config::{self, Outputs};
+use super::jobs;
+use crate::cli::SweepArgs;
+use crate::error::{FanoutError, Result};
+use crate::model::config::Scenario;
+use crate::scenario::{self, RawScenario};
+
+/// `sweep`'s flags, validated.
+pub struct SweepConfig {
+    /// The scenario file with `--set` and the dedicated flags applied.
+    pub raw: RawScenario,
+    /// `raw` resolved: the base every point starts from.
+    pub base: Scenario,
+    /// The varied keys and their values, first outermost.
+    pub varies: Vec<Vary>,
+    /// Seeds per point.
+    pub seeds: u32,
+    /// Where results go.
+    pub outputs: Outputs,
+    /// No progress bar or notes.
+    pub quiet: bool,
+    /// Run even if the memory estimate exceeds the memory available.
+    pub force: bool,
+}
+
+impl SweepConfig {
+    /// Validates every flag and loads the scenario, before any work.
+    pub fn from_args(args: &SweepArgs) -> Result<SweepConfig> {
+        let f = &args.flags;
+        if args.seeds == 0 || args.seeds > 10_000 {
+            return Err(FanoutError::input(format!(
+                "--seeds {}: must be a whole number from 1 to 10000",
+                args.seeds
+            )));
+        }
+        let overrides = config::flag_overrides(f)?;
+        let (raw, base) = config::load(&args.scenario, &overrides)?;
+        let varies = args
+            .vary
+            .iter()
+            .map(|spec| {
+                let key = spec.split_once('=').map(|(k, _)| k.trim()).unwrap_or("");
+                let integer = scenario::key_type(key) == Some(scenario::KeyType::Integer);
+                parse_vary(spec, integer)
+            })
+            .collect::<Result<Vec<_>>>()?;
+        if args.seeds > 1
+            && let Some(v) = varies.iter().find(|v| v.key == "seed")
+        {
+            return Err(FanoutError::input(format!(
+                "--vary seed={} with --seeds {}: both set the seed column; vary seed with --seeds 1, \
+                 or drop --vary seed and let --seeds derive the seeds",
+                v.values.join(","),
+                args.seeds
+            )));
+        }
+        let outputs = Outputs::from_flags(f, &config::inputs(&args.scenario))?;
+        Ok(SweepConfig {
+            raw,
+            base,
+            varies,
+            seeds: args.seeds,
+            outputs,
+            quiet: f.quiet,
+            force: f.force,
+        })
+    }
+}
+
+/// Most grid points accepted without `--force`: beyond this, resolving
+/// the points alone takes long and much memory before anything runs.
+pub const MAX_POINTS: u64 = 10_000;
+
+/// Memory a sweep keeps per simulation besides the simulations themselves:
+/// the job's resolved scenario and its rendered rows waiting for their
+/// turn (generous; the rows are written as they finish).
+const BYTES_PER_JOB: u64 = 64 << 10;
+
+/// Memory per simulation when `--hdr` keeps every report whole (its
+/// histograms) until the end.
+const BYTES_PER_HDR_REPORT: u64 = 1 << 20;
+
+/// Number of grid points, counted without building the grid; refused
+/// above [`MAX_POINTS`] unless forced.
+fn count_points(cfg: &SweepConfig) -> Result<u64> {
+    let points = cfg
+        .varies
+        .iter()
+        .try_fold(1u64, |n, v| n.checked_mul(v.values.len() as u64));
+    let sizes: Vec<String> = cfg
+        .varies
+        .iter()
+        .map(|v| v.values.len().to_string())
+        .collect();
+    match points {
+        Some(n) if n <= MAX_POINTS || cfg.force => Ok(n),
+        _ => Err(FanoutError::input(format!(
+            "--vary: the grid has {} points ({}), more than {MAX_POINTS}; use fewer values, \
+             or pass --force to run it anyway",
+            points.map_or_else(|| "over 2^64".to_string(), |n| n.to_string()),
+            sizes.join(" x ")
+        ))),
+    }
+}
+
+/// Runs every point and seed and writes the results, row by row.
+pub fn execute(cfg: &SweepConfig) -> Result<()> {
+    let notes = Notes { quiet: cfg.quiet };
+    for w in scenario::warnings(&cfg.base) {
+        eprintln!("fanout: warning: {w}");
+    }
+    let points = count_points(cfg)?;
+    if points >= 1000 {
+        // Resolving thousands of points takes a moment: say what happens.
+        notes.say(&format!("resolving {points} grid points ..."));
+    }
+    let plan = plan::Plan::build(cfg)?;
+    if plan.reuses() {
+        notes.say(
+            "only strategy.hybrid.* keys vary, and they change only hybrid: the other \
+             strategies are simulated once per seed and their rows reused at every point",
+        );
+    }
+    let jobs = &plan.jobs;
+    notes.say(&format!(
+        "sweeping {} simulations ({} points x {} seeds x strategies)",
+        jobs.len(),
+        points,
+        cfg.seeds
+    ));
+    let per_job = BYTES_PER_JOB
+        + if cfg.outputs.hdr.is_some() {
+            BYTES_PER_HDR_REPORT
+        } else {
+            0
+        };
+    let extra = per_job.saturating_mul(plan.rows() as u64);
+    let mut writer = stream::SweepWriter::new(&cfg.outputs);
+    let interrupted = jobs::run_jobs(
+        jobs,
+        &cfg.outputs.sim_options(),
+        &notes,
+        (cfg.force, extra),
+        &mut |i, row| plan.deliver(i, row, &mut |slot, row| writer.push(slot, row)),
+    )?;
+    writer.finish(cfg.base.warmup)?;
+    if interrupted {
+        return Err(FanoutError::Interrupted);
+    }
+    Ok(())
+}
