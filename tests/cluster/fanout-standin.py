@@ -13,8 +13,9 @@ those scripts call, the way fanout does:
 A sweep's grid is the cartesian product of the --vary lists times the seeds,
 three strategies per point; slice K of N holds the points whose index is
 K-1 modulo N. Rows carry a random wall_seconds, as fanout's do, so the test's
-comparison has to ignore it. Sliced runs insist on being Slurm array task K,
-so the test proves the array really ran each slice. STANDIN_FAIL_SLICE=K
+comparison has to ignore it. Sliced runs insist on being Slurm array task K
+(or Kubernetes Indexed Job pod K-1, for tests/cluster/k8s.sh), so the test
+proves the array really ran each slice. STANDIN_FAIL_SLICE=K
 makes slice K fail and STANDIN_SLEEP=S makes every slice take S seconds, to
 try the test's failure and timeout paths by hand.
 """
@@ -32,6 +33,21 @@ STRATEGIES = ["fanout-on-read", "fanout-on-write", "hybrid"]
 def die(msg):
     print(f"fanout-standin: {msg}", file=sys.stderr)
     sys.exit(2)
+
+
+def expand(values):
+    """V1,V2,... or A..B:lin:N / A..B:log:N, as fanout's --vary takes them."""
+    if ".." not in values:
+        return values.split(",")
+    span, _, rest = values.partition(":")
+    scale, _, count = rest.partition(":")
+    a, b = (float(x) for x in span.split(".."))
+    n = int(count)
+    if n < 2 or scale not in ("lin", "log"):
+        die(f"--vary {values}: expected A..B:lin:N or A..B:log:N with N >= 2")
+    if scale == "lin":
+        return [f"{a + (b - a) * i / (n - 1):g}" for i in range(n)]
+    return [f"{a * (b / a) ** (i / (n - 1)):g}" for i in range(n)]
 
 
 def parse_sweep(args):
@@ -53,7 +69,7 @@ def parse_sweep(args):
             key, _, values = value.partition("=")
             if not values:
                 die(f"--vary {value}: expected KEY=V1,V2,...")
-            opts["vary"].append((key, values.split(",")))
+            opts["vary"].append((key, expand(values)))
         elif flag == "--seeds":
             opts["seeds"] = int(value)
         elif flag == "--partition":
@@ -81,8 +97,10 @@ def sweep(args):
     chosen = range(len(points))
     if opts["partition"]:
         k, n = opts["partition"]
-        if os.environ.get("SLURM_ARRAY_TASK_ID") != str(k) or "SLURM_JOB_ID" not in os.environ:
-            die(f"--partition {k}/{n} outside Slurm array task {k}")
+        slurm = os.environ.get("SLURM_ARRAY_TASK_ID") == str(k) and "SLURM_JOB_ID" in os.environ
+        k8s = os.environ.get("JOB_COMPLETION_INDEX") == str(k - 1)
+        if not (slurm or k8s):
+            die(f"--partition {k}/{n} outside Slurm array task {k} or Kubernetes completion index {k - 1}")
         chosen = [i for i in chosen if i % n == k - 1]
         time.sleep(float(os.environ.get("STANDIN_SLEEP", "0")))
         if os.environ.get("STANDIN_FAIL_SLICE") == str(k):
