@@ -94,8 +94,10 @@ cleanup() {
                 sleep 0.5
             done
         fi
-        stop_pidfile "$tmp/run/slurmd.pid" slurmd
-        stop_pidfile "$tmp/run/slurmctld.pid" slurmctld
+        # Each takes a couple of seconds to exit: stop both at once.
+        stop_pidfile "$tmp/run/slurmd.pid" slurmd &
+        stop_pidfile "$tmp/run/slurmctld.pid" slurmctld &
+        wait
         kill_leftover_steps
     fi
     if [ "$started_munged" = 1 ]; then
@@ -240,6 +242,9 @@ AccountingStorageType=accounting_storage/none
 JobCompType=jobcomp/none
 ReturnToService=2
 MinJobAge=600
+# Start queued work as soon as resources free up, not on the next pass
+# (keeps the test short; irrelevant to what it checks).
+SchedulerParameters=sched_min_interval=0,batch_sched_delay=0
 NodeName=$node NodeAddr=127.0.0.1 CPUs=$cpus RealMemory=$real_mem State=UNKNOWN
 PartitionName=debug Nodes=$node Default=YES MaxTime=INFINITE State=UP
 EOF
