@@ -22,6 +22,7 @@
 #   SLICES       number of array tasks (default 4)
 #   JOB_TIMEOUT  seconds to wait for the jobs (default 600)
 #   KEEP=1       keep the temporary directory (configuration, logs, CSVs)
+#   TMPDIR       where that directory goes (default /tmp)
 #
 # Prints how long each phase took: install, start, job, compare, stop.
 
@@ -166,6 +167,7 @@ if [ "$missing" = 1 ]; then
     if ! { apt-get update -qq && apt-get install -y -qq --no-install-recommends slurm-wlm munge; } \
         >/tmp/slurm-test-apt.log 2>&1 </dev/null; then
         tail -n 20 /tmp/slurm-test-apt.log >&2
+        rm -f /tmp/slurm-test-apt.log
         cannot "apt-get install slurm-wlm munge failed (log above)"
     fi
     rm -f /tmp/slurm-test-apt.log
@@ -175,7 +177,7 @@ echo "$(slurmctld -V), $(munged --version 2>&1 | awk '{ print $1; exit }')"
 
 # --- start --------------------------------------------------------------------
 phase start
-tmp=$(mktemp -d /tmp/fanout-slurm.XXXXXX)
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/fanout-slurm.XXXXXX")
 chmod 755 "$tmp"
 mkdir -p "$tmp/state" "$tmp/spool" "$tmp/run" "$tmp/log" "$tmp/out"
 
@@ -268,15 +270,14 @@ echo "cluster up: node $node idle, $cpus CPUs, $real_mem MiB"
 # --- job ----------------------------------------------------------------------
 phase job
 if [ "$mode" = selftest ]; then
-    # The stand-in for fanout (tests/cluster/fanout-standin.py), copied where the jobs can run it.
-    FANOUT=$tmp/fanout-standin
-    cp "$root/tests/cluster/fanout-standin.py" "$FANOUT"
-    chmod 755 "$FANOUT"
+    # The stand-in for fanout; the jobs run on this machine, so they reach it.
+    FANOUT=$root/tests/cluster/fanout-standin.py
 else
     [ -x "$FANOUT" ] || fail "FANOUT=$FANOUT: no such executable (cargo build --release first, or set FANOUT)"
     FANOUT=$(realpath "$FANOUT")
 fi
 [ -f "$SCENARIO" ] || fail "SCENARIO=$SCENARIO: no such file"
+SCENARIO=$(realpath "$SCENARIO")
 read -r -a sweep_args <<<"$SWEEP_ARGS"
 
 submitted=$(cd "$tmp" && FANOUT=$FANOUT "$root/scripts/slurm/submit.sh" -n "$SLICES" -o "$tmp/out" \
