@@ -110,15 +110,16 @@ estimate_mib() {
     if json=$("$fanout" check --json "$scenario" 2>/dev/null); then
         python3 -c '
 import json, sys
-def walk(v, key=""):
+# Any number whose key path names a memory estimate; bytes unless it says MiB.
+def walk(v, path=""):
     if isinstance(v, dict):
         for k, x in v.items():
-            yield from walk(x, k.lower())
+            yield from walk(x, f"{path}.{k}".lower())
     elif isinstance(v, list):
         for x in v:
-            yield from walk(x, key)
-    elif isinstance(v, (int, float)) and "mem" in key and ("estimate" in key or "need" in key):
-        yield v / 2**20 if "byte" in key else v
+            yield from walk(x, path)
+    elif isinstance(v, (int, float)) and "mem" in path and ("estimate" in path or "need" in path):
+        yield v if "mib" in path else v / 2**20
 found = list(walk(json.loads(sys.stdin.read())))
 if found:
     print(int(max(found)) + 1)
