@@ -313,8 +313,10 @@ echo "jobs done: $SLICES array tasks and the merge completed"
 # --- compare ------------------------------------------------------------------
 phase compare
 [ -s "$tmp/out/sweep.csv" ] || fail "the merge job wrote no $tmp/out/sweep.csv"
-"$FANOUT" sweep "$SCENARIO" "${sweep_args[@]}" --csv "$tmp/local.csv" >"$tmp/local.txt" ||
-    fail "the local unpartitioned sweep failed"
+if ! "$FANOUT" sweep "$SCENARIO" "${sweep_args[@]}" --csv "$tmp/local.csv" >"$tmp/local.txt" 2>"$tmp/local.err"; then
+    cat "$tmp/local.err" >&2
+    fail "the local unpartitioned sweep failed (message above)"
+fi
 python3 "$root/tests/cluster/same_csv.py" "$tmp/local.csv" "$tmp/out/sweep.csv" ||
     fail "the merged CSV differs from the unpartitioned sweep's"
 echo "PASS ($mode): $SLICES slices merged on Slurm == unpartitioned sweep"
