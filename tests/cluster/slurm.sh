@@ -76,6 +76,7 @@ phase() {
 
 tmp=
 started_munged=0
+made_run_munge=0
 policy_added=0
 
 # Stops, by pid file, only what this script started, then removes its state.
@@ -103,6 +104,7 @@ cleanup() {
     fi
     if [ "$started_munged" = 1 ]; then
         stop_pidfile /run/munge/munged.pid munged
+        [ "$made_run_munge" = 0 ] || rmdir /run/munge 2>/dev/null
     fi
     if [ -n "$phase_name" ]; then phase; fi
     if [ -n "$tmp" ]; then
@@ -187,14 +189,16 @@ if munge -n 2>/dev/null | unmunge >/dev/null 2>&1; then
     echo "munged already running: using it"
 else
     if [ ! -s /etc/munge/munge.key ]; then
+        install -d -m 0700 -o munge -g munge /etc/munge
         if command -v mungekey >/dev/null; then
-            mungekey --create --keyfile=/etc/munge/munge.key
+            mungekey --create --force --keyfile=/etc/munge/munge.key
         else
             dd if=/dev/urandom of=/etc/munge/munge.key bs=1024 count=1 status=none
         fi
     fi
     chown munge:munge /etc/munge/munge.key
     chmod 0400 /etc/munge/munge.key
+    [ -d /run/munge ] || made_run_munge=1
     install -d -o munge -g munge -m 0755 /run/munge
     install -d -o munge -g munge -m 0700 /var/lib/munge /var/log/munge
     runuser -u munge -- munged || cannot "munged would not start (see /var/log/munge/munged.log)"
