@@ -5,8 +5,8 @@
 
 1. Both files parse as YAML, and the settings that must agree do: the sweep
    Job is Indexed with completions = SLICES = the merge Job's SLICES, both
-   Jobs use the same image, RUN, volume claim and mount path, and the claim
-   is ReadWriteMany.
+   Jobs use the same image, RUN, volume claim and mount path, the claim is
+   ReadWriteMany, and fetch-pod.yaml mounts that claim too.
 2. The shell scripts the pods run really slice and merge: each Indexed Job
    pod's script is run here with its JOB_COMPLETION_INDEX, then the merge
    Job's script, against tests/cluster/fanout-standin.py in place of fanout
@@ -84,6 +84,10 @@ def check_settings():
             fail(f"sweep and merge jobs differ in {what}: {a} vs {b}")
     if sclaim != pvc["metadata"]["name"]:
         fail(f"jobs mount claim {sclaim}, the file defines {pvc['metadata']['name']}")
+    fetch = one(load("fetch-pod.yaml"), "Pod", "fetch-pod.yaml")
+    (fetch_volume,) = fetch["spec"]["volumes"]
+    if fetch_volume["persistentVolumeClaim"]["claimName"] != sclaim:
+        fail(f"fetch-pod.yaml mounts {fetch_volume['persistentVolumeClaim']['claimName']}, the jobs {sclaim}")
     if "ReadWriteMany" not in pvc["spec"]["accessModes"]:
         fail("the claim must be ReadWriteMany: the pods may run on different nodes")
     return n, sc, senv, mc, menv, smount
