@@ -361,11 +361,11 @@ fn describe_seeds(seeds: &[String]) -> String {
 /// Colours of series: the three strategies keep fixed colours across plots
 /// when each series is a different strategy; otherwise colours go in order.
 fn series_colors(strategies: &[&str]) -> Vec<&'static str> {
-    let fixed = |s: &str| match s {
-        "fanout-on-read" => Some(0),
-        "fanout-on-write" => Some(1),
-        "hybrid" => Some(2),
-        _ => None,
+    let fixed = |s: &str| {
+        crate::model::strategy::STRATEGIES
+            .iter()
+            .find(|i| i.name == s)
+            .map(|i| i.palette)
     };
     let distinct = strategies
         .iter()
