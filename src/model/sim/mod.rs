@@ -356,9 +356,16 @@ impl<'a> Simulation<'a> {
         }
         progress(self.env.queue.now(), self.env.queue.popped());
         let last = self.env.queue.now().max(end);
-        if self.env.recorder.interval_due(last) {
-            self.roll_series(last);
-        }
+        let backlog = self.fanout.backlog();
+        let (store, cache) = (&mut self.store.tier, &mut self.cache.tier);
+        let workers = &mut self.fanout.workers;
+        self.env.recorder.close_series(last, backlog, &mut || {
+            [
+                store.interval_peak(),
+                cache.interval_peak(),
+                workers.interval_peak(),
+            ]
+        });
     }
 
     /// A user posts or reads.

@@ -246,15 +246,29 @@ impl Recorder {
         };
         while now >= series.boundary() {
             let peaks = peaks();
-            let end = series.boundary();
-            let event = self
-                .labels
-                .iter()
-                .filter(|(at, _)| *at < end && *at >= series.interval_start())
-                .map(|(_, l)| l.as_str())
-                .collect::<Vec<_>>()
-                .join("; ");
+            let event = labels_in(&self.labels, series.interval_start(), series.boundary());
             series.close(backlog, peaks, event);
+        }
+    }
+
+    /// The run ended at `end`: closes every interval up to it, and writes
+    /// the last one, if `end` cut it short and it overlaps the measured
+    /// window, as a partial interval (an interval wholly in the drain after
+    /// the window is written only when complete, as the drain's length is
+    /// not the scenario's).
+    pub(super) fn close_series(
+        &mut self,
+        end: SimTime,
+        backlog: u64,
+        peaks: &mut dyn FnMut() -> TierPeaks,
+    ) {
+        self.roll(end, backlog, peaks);
+        let Some(series) = self.series.as_mut() else {
+            return;
+        };
+        if end > series.interval_start() && series.interval_start() < self.window_end {
+            let event = labels_in(&self.labels, series.interval_start(), end);
+            series.close_partial(end, backlog, peaks(), event);
         }
     }
 
@@ -274,6 +288,16 @@ impl Recorder {
             .unwrap_or_default();
         self.report
     }
+}
+
+/// The labels of the scheduled events in `[start, end)`, joined.
+fn labels_in(labels: &[(SimTime, String)], start: SimTime, end: SimTime) -> String {
+    labels
+        .iter()
+        .filter(|(at, _)| *at < end && *at >= start)
+        .map(|(_, l)| l.as_str())
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// One line per scheduled event, for the time series' `event` column.
