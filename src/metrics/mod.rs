@@ -209,6 +209,10 @@ pub struct Report {
     pub dropped_timeline_writes: u64,
     /// Most follower timelines waiting to be written at once.
     pub peak_fanout_backlog: u64,
+    /// Posts of the window still not delivered when the run stopped
+    /// draining (a crash outlasting the run): not in `delivery_latency`,
+    /// whose percentiles cover completed deliveries only.
+    pub pending_deliveries: u64,
     /// Read outcomes and the work of client policies, for reads (and
     /// fan-out jobs) issued in the window.
     pub resilience: Resilience,

@@ -303,6 +303,7 @@ pub(crate) mod fixtures {
             dropped_fanouts: 0,
             dropped_timeline_writes: 0,
             peak_fanout_backlog: 1_234_567 * (k - 1),
+            pending_deliveries: 0,
             resilience: Resilience {
                 full_reads: 3_000_000,
                 ..Resilience::default()

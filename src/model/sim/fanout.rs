@@ -86,6 +86,8 @@ struct Job {
     worker_done: SimTime,
     /// A worker crash lost the job; it is freed once its last chunk lands.
     lost: bool,
+    /// The slot holds a job not yet delivered, lost or freed.
+    live: bool,
 }
 
 /// A worker crash: (start, end, workers, jobs lost).
@@ -173,7 +175,22 @@ impl Fanout {
         job.attempt = job.attempt.wrapping_add(1);
         job.sent_before = 0;
         job.lost = false;
+        job.live = true;
         id
+    }
+
+    /// The run stopped: every job of the window not delivered (nor lost)
+    /// is a pending delivery.
+    pub(super) fn count_pending(&self, env: &mut Env) {
+        for job in self.jobs.iter().filter(|j| j.live && !j.lost) {
+            env.recorder.pending_delivery(job.in_window);
+        }
+    }
+
+    /// Frees a job's slot for reuse.
+    fn free(&mut self, id: u32) {
+        self.jobs[id as usize].live = false;
+        self.free_jobs.push(id);
     }
 
     /// Handles an event of a job.
@@ -250,8 +267,8 @@ impl Fanout {
             // The strategy pushed to none of the followers: readable once
             // in the store, like a pulled tweet.
             let job = &self.jobs[id as usize];
-            env.recorder.delivered(job.in_window, now - job.posted);
-            self.free_jobs.push(id);
+            env.recorder.delivered(job.in_window, job.posted, now);
+            self.free(id);
             return;
         }
         self.submit(now, id, env);
@@ -398,7 +415,8 @@ impl Fanout {
                 .timeline_writes_dropped(in_window, u64::from(left));
             return;
         };
-        env.recorder.timeline_writes(in_window, u64::from(size));
+        env.recorder
+            .timeline_writes(in_window, u64::from(size), v.depart);
         let job = &mut self.jobs[id as usize];
         if left > size {
             job.pending_chunks += 1;
@@ -421,7 +439,7 @@ impl Fanout {
             if job.pending_chunks == 0 {
                 // Freed once; `lost` stays set until the slot is reused.
                 self.jobs[id as usize].pending_chunks = u32::MAX;
-                self.free_jobs.push(id);
+                self.free(id);
             }
             return;
         }
@@ -429,7 +447,7 @@ impl Fanout {
             return;
         }
         env.recorder
-            .delivered(job.in_window, job.delivered - job.posted);
-        self.free_jobs.push(id);
+            .delivered(job.in_window, job.posted, job.delivered);
+        self.free(id);
     }
 }

@@ -5,16 +5,16 @@
 //! in its own file and each owning its configuration, stations and random
 //! stream:
 //!
-//! - the users ([`workload`]): who posts and who reads, and when;
+//! - the users (`workload.rs`): who posts and who reads, and when;
 //! - the tweet store, sharded by author, and the home-timeline cache,
-//!   sharded by reader with `replicas` copies of every shard ([`tier`]);
+//!   sharded by reader with `replicas` copies of every shard (`tier.rs`);
 //! - the network: a fixed `one_way` delay per hop and a random jitter per
-//!   round trip ([`tier`]);
-//! - the fan-out worker pool and its jobs ([`fanout`]);
-//! - the read path ([`read`]) and the client policies it may go through
-//!   ([`resilient`], [`client`]);
-//! - the fault schedule ([`faults`]) and the recorder of measurements
-//!   ([`recorder`]).
+//!   round trip (`tier.rs`);
+//! - the fan-out worker pool and its jobs (`fanout.rs`);
+//! - the read path (`read.rs`) and the client policies it may go through
+//!   (`resilient.rs`, `client.rs`);
+//! - the fault schedule (`faults.rs`) and the recorder of measurements
+//!   (`recorder.rs`).
 //!
 //! The simulation loop only dispatches events to the component that handles
 //! them. Every station computes a job's start and departure on arrival
@@ -238,6 +238,8 @@ struct Simulation<'a> {
     list_buf: Vec<u32>,
     /// Followees a rebuild fetches, reused across rebuilds.
     rebuild_buf: Vec<u32>,
+    /// The run stopped at the drain horizon with work still pending.
+    cut: bool,
 }
 
 /// Runs one strategy on a scenario's world and returns what it measured.
@@ -320,6 +322,7 @@ impl<'a> Simulation<'a> {
             groups: ShardGroups::new(c.tweet_store.tier.shards),
             list_buf: Vec::new(),
             rebuild_buf: Vec::new(),
+            cut: false,
         }
     }
 
@@ -329,7 +332,17 @@ impl<'a> Simulation<'a> {
         self.fanout.schedule_crashes(&mut self.env, end);
         self.workload
             .schedule_tweets(self.scenario, self.world, &mut self.env);
+        let horizon = self.env.recorder.horizon();
+        let mut last = end;
         while let Some((now, event)) = self.env.queue.pop() {
+            if now > horizon {
+                // Drained for as long again as the run: stop, and count what
+                // is still pending (the event popped is not processed).
+                self.cut = true;
+                last = horizon;
+                break;
+            }
+            last = last.max(now);
             if self.env.recorder.interval_due(now) {
                 self.roll_series(now);
             }
@@ -354,8 +367,8 @@ impl<'a> Simulation<'a> {
                 }
             }
         }
-        progress(self.env.queue.now(), self.env.queue.popped());
-        let last = self.env.queue.now().max(end);
+        progress(last, self.env.queue.popped());
+        self.fanout.count_pending(&mut self.env);
         let backlog = self.fanout.backlog();
         let (store, cache) = (&mut self.store.tier, &mut self.cache.tier);
         let workers = &mut self.fanout.workers;
@@ -425,7 +438,7 @@ impl<'a> Simulation<'a> {
         };
         if push == Push::None {
             // Pulled (or followed by nobody): readable once in the store.
-            self.env.recorder.delivered(in_window, visit.depart - now);
+            self.env.recorder.delivered(in_window, now, visit.depart);
             return;
         }
         let job = self
@@ -441,7 +454,8 @@ impl<'a> Simulation<'a> {
             self.cache.tier.report("cache"),
             self.fanout.workers.report("workers"),
         ];
-        let events = self.env.queue.popped();
+        // An event popped to find the horizon passed was not processed.
+        let events = self.env.queue.popped() - u64::from(self.cut);
         self.env.recorder.finish(tiers, events)
     }
 }

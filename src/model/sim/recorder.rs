@@ -6,9 +6,15 @@
 //! time-series interval whatever the time, so the two can never disagree on
 //! what was counted. Requests are measured by the time they are issued: a
 //! read, post or tweet issued in `[warm-up, warm-up + duration)` is counted
-//! even if it completes after the window (the run drains until every job is
-//! done). The time series counts an observation in the interval in which it
-//! happens (see `metrics::series`).
+//! even if it completes after the window. The run then drains, but for at
+//! most as long again as it ran (the drain horizon, warm-up + window after
+//! the window's end): work not done by then, such as fan-out jobs waiting
+//! out a worker crash that outlasts the run, is not counted as done. Its
+//! deliveries are reported as pending, never in the delivery percentiles,
+//! and its timeline writes are not counted. A run whose work completes
+//! within the horizon (every fault-free stable run) is not affected. The
+//! time series counts an observation in the interval in which it happens
+//! (see `metrics::series`).
 
 use super::World;
 use super::faults;
@@ -42,6 +48,8 @@ impl ReadOutcome {
 pub(super) struct Recorder {
     window_start: SimTime,
     window_end: SimTime,
+    /// Work done after this is not counted (see the module docs).
+    horizon: SimTime,
     report: Report,
     series: Option<TimeSeries>,
     /// Scheduled events, described, by start time (for the time series).
@@ -56,9 +64,13 @@ impl Recorder {
         timeseries: Option<SimDuration>,
     ) -> Recorder {
         let window_start = SimTime::ZERO + scenario.warmup;
+        let window_end = window_start + scenario.duration;
         Recorder {
             window_start,
-            window_end: window_start + scenario.duration,
+            window_end,
+            horizon: window_end
+                .checked_add(window_end - SimTime::ZERO)
+                .unwrap_or(SimTime::MAX),
             series: timeseries.map(TimeSeries::new),
             labels: describe_events(scenario, world),
             report: Report {
@@ -80,6 +92,7 @@ impl Recorder {
                 dropped_fanouts: 0,
                 dropped_timeline_writes: 0,
                 peak_fanout_backlog: 0,
+                pending_deliveries: 0,
                 resilience: Default::default(),
                 resilience_configured: scenario.has_resilience(),
                 tiers: Vec::new(),
@@ -94,6 +107,11 @@ impl Recorder {
     /// The measured window `[start, end)`.
     pub(super) fn window(&self) -> (SimTime, SimTime) {
         (self.window_start, self.window_end)
+    }
+
+    /// The end of the drain: events after it are not processed.
+    pub(super) fn horizon(&self) -> SimTime {
+        self.horizon
     }
 
     /// Whether a request issued at `t` is measured.
@@ -127,14 +145,26 @@ impl Recorder {
         }
     }
 
-    /// A tweet reached every timeline it is pushed to (or, pulled, the
-    /// store), `latency` after it was posted.
-    pub(super) fn delivered(&mut self, in_window: bool, latency: SimDuration) {
+    /// A tweet posted at `posted` reached every timeline it is pushed to
+    /// (or, pulled, the store) at `done`; pending if that is after the
+    /// drain horizon.
+    pub(super) fn delivered(&mut self, in_window: bool, posted: SimTime, done: SimTime) {
+        if done > self.horizon {
+            return self.pending_delivery(in_window);
+        }
+        let latency = done - posted;
         if in_window {
             self.report.delivery_latency.record(latency);
         }
         if let Some(s) = self.series.as_mut() {
             s.delivery(latency);
+        }
+    }
+
+    /// A tweet's delivery was still pending when the run stopped.
+    pub(super) fn pending_delivery(&mut self, in_window: bool) {
+        if in_window {
+            self.report.pending_deliveries += 1;
         }
     }
 
@@ -145,8 +175,12 @@ impl Recorder {
         }
     }
 
-    /// `n` timeline entries were written (every replica counts).
-    pub(super) fn timeline_writes(&mut self, in_window: bool, n: u64) {
+    /// `n` timeline entries were written at `at` (every replica counts);
+    /// not counted if that is after the drain horizon.
+    pub(super) fn timeline_writes(&mut self, in_window: bool, n: u64, at: SimTime) {
+        if at > self.horizon {
+            return;
+        }
         if in_window {
             self.report.timeline_writes += n;
         }

@@ -331,3 +331,26 @@ fn a_request_that_never_answers_counts_against_the_breaker() {
     assert!(!tc.allows(0, t0 + ms(35)));
     assert!(tc.allows(0, t0 + ms(40)));
 }
+
+#[test]
+fn a_worker_crash_outlasting_the_run_leaves_deliveries_pending_not_measured() {
+    let mut s = small(5_000, 200.0, 100.0);
+    let world = World::build(&s).unwrap();
+    let healthy = run(&s, &world, StrategyKind::FanoutOnWrite);
+    assert_eq!(healthy.pending_deliveries, 0);
+    assert_eq!(healthy.delivery_latency.count(), healthy.posts);
+    // Every worker down from the start until long after the run.
+    s.faults = vec![whole_run(FaultKind::CrashWorkers {
+        workers: s.cluster.fanout_workers.workers,
+        lose_data: false,
+    })];
+    let r = run(&s, &world, StrategyKind::FanoutOnWrite);
+    // No job ran in the run: nothing written, nothing delivered late and
+    // counted as if measured.
+    assert_eq!(r.timeline_writes, 0);
+    assert!(r.pending_deliveries > 0);
+    // Posts by accounts nobody follows are delivered once stored.
+    assert_eq!(r.delivery_latency.count() + r.pending_deliveries, r.posts);
+    assert!(r.delivery_latency.count() == 0 || r.delivery_latency.max_ms() < 1_000.0);
+    assert!(r.events < healthy.events * 2, "the drain stopped");
+}
