@@ -98,6 +98,35 @@ impl TimeSeries {
     /// Closes the open interval; the caller supplies what only it knows.
     pub fn close(&mut self, backlog: u64, peak_queue: TierPeaks, event: String) {
         let end = self.boundary();
+        self.close_at(end, backlog, peak_queue, event);
+    }
+
+    /// Closes the open interval early, at `end` (the end of the run), so
+    /// the last partial interval is written rather than lost; its `event`
+    /// says it is partial, and its rates are over its actual length. Does
+    /// nothing if the interval is empty (`end` at its start).
+    pub fn close_partial(
+        &mut self,
+        end: SimTime,
+        backlog: u64,
+        peak_queue: TierPeaks,
+        event: String,
+    ) {
+        if end <= self.start || end >= self.boundary() {
+            return;
+        }
+        let mark = format!(
+            "partial interval (the run ended at {:.3} s)",
+            end.as_secs_f64()
+        );
+        let event = match event.is_empty() {
+            true => mark,
+            false => format!("{event}; {mark}"),
+        };
+        self.close_at(end, backlog, peak_queue, event);
+    }
+
+    fn close_at(&mut self, end: SimTime, backlog: u64, peak_queue: TierPeaks, event: String) {
         let secs = (end - self.start).as_secs_f64();
         let per = |n: u64| n as f64 / secs;
         self.rows.push(SeriesRow {
@@ -197,5 +226,29 @@ mod tests {
             rows[1].read_p99_ms.is_nan(),
             "dropped reads have no latency"
         );
+    }
+
+    #[test]
+    fn the_last_partial_interval_is_kept_and_marked() {
+        let mut ts = TimeSeries::new(SimDuration::from_millis(700));
+        ts.post();
+        ts.close(0, [0; 3], String::new());
+        ts.post();
+        ts.post();
+        let end = SimTime::ZERO + SimDuration::from_millis(1050);
+        ts.close_partial(end, 0, [0; 3], "burst".into());
+        let rows = ts.rows();
+        assert_eq!(rows.len(), 2);
+        assert_eq!((rows[1].t_start_s, rows[1].t_end_s), (0.7, 1.05));
+        // Two posts over 0.35 s, not over a whole 0.7 s interval.
+        assert!((rows[1].posts_per_sec - 2.0 / 0.35).abs() < 1e-9);
+        assert!(
+            rows[1].event.starts_with("burst; partial interval"),
+            "{}",
+            rows[1].event
+        );
+        // Nothing left open: a second call adds nothing.
+        ts.close_partial(end, 0, [0; 3], String::new());
+        assert_eq!(ts.rows().len(), 2);
     }
 }

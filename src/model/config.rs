@@ -44,44 +44,9 @@ impl Scenario {
     }
 }
 
-/// The three strategies of DDIA ch. 1, and the names users type for them.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum StrategyKind {
-    /// Approach 1: a post is one insert; a read merges the followees' tweets.
-    FanoutOnRead,
-    /// Approach 2: a post is pushed to every follower's cached timeline.
-    FanoutOnWrite,
-    /// Push for most accounts, pull for celebrities at read time.
-    Hybrid,
-}
-
-impl StrategyKind {
-    /// Every strategy, in the order reports list them.
-    pub const ALL: [StrategyKind; 3] = [
-        StrategyKind::FanoutOnRead,
-        StrategyKind::FanoutOnWrite,
-        StrategyKind::Hybrid,
-    ];
-
-    /// The canonical name used in reports and CSV (`fanout-on-read`, ...).
-    pub fn name(self) -> &'static str {
-        match self {
-            StrategyKind::FanoutOnRead => "fanout-on-read",
-            StrategyKind::FanoutOnWrite => "fanout-on-write",
-            StrategyKind::Hybrid => "hybrid",
-        }
-    }
-
-    /// Accepts the canonical names and the short forms `read`, `write`, `hybrid`.
-    pub fn parse(text: &str) -> Option<StrategyKind> {
-        match text.trim() {
-            "fanout-on-read" | "read" => Some(StrategyKind::FanoutOnRead),
-            "fanout-on-write" | "write" => Some(StrategyKind::FanoutOnWrite),
-            "hybrid" => Some(StrategyKind::Hybrid),
-            _ => None,
-        }
-    }
-}
+/// A strategy, named in scenarios and reports; its names and aliases come
+/// from the one table of strategies (`model::strategy::STRATEGIES`).
+pub use crate::model::strategy::StrategyKind;
 
 /// The follower graph and how active each user is.
 #[derive(Clone, Debug, PartialEq)]

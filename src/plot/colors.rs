@@ -1,17 +1,19 @@
 //! Series colours: strategies keep one colour across every plot.
 //!
-//! Kept apart, and small, so the colour rule lives in one place.
+//! Kept apart, and small, so the colour rule lives in one place; each
+//! strategy's colour comes from its line in the strategy table
+//! (`crate::model::strategy::STRATEGIES`).
 
 use super::svg;
 
 /// Colours of series: the three strategies keep fixed colours across plots
 /// when each series is a different strategy; otherwise colours go in order.
 pub(super) fn series_colors(strategies: &[&str]) -> Vec<&'static str> {
-    let fixed = |s: &str| match s {
-        "fanout-on-read" => Some(0),
-        "fanout-on-write" => Some(1),
-        "hybrid" => Some(2),
-        _ => None,
+    let fixed = |s: &str| {
+        crate::model::strategy::STRATEGIES
+            .iter()
+            .find(|i| i.name == s)
+            .map(|i| i.palette)
     };
     let distinct = strategies
         .iter()

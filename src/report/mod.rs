@@ -260,11 +260,7 @@ pub(crate) mod fixtures {
     /// A 10-second run of `kind` with fixed counts and latencies, no
     /// resilience configured and no read failed.
     pub fn report(kind: StrategyKind) -> Report {
-        let k = match kind {
-            StrategyKind::FanoutOnRead => 1,
-            StrategyKind::FanoutOnWrite => 2,
-            StrategyKind::Hybrid => 3,
-        };
+        let k = kind.index() as u64 + 1;
         let mut read_latency = Latency::default();
         let mut post_latency = Latency::default();
         let mut delivery_latency = Latency::default();
@@ -307,6 +303,7 @@ pub(crate) mod fixtures {
             dropped_fanouts: 0,
             dropped_timeline_writes: 0,
             peak_fanout_backlog: 1_234_567 * (k - 1),
+            pending_deliveries: 0,
             resilience: Resilience {
                 full_reads: 3_000_000,
                 ..Resilience::default()

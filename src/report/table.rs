@@ -218,6 +218,12 @@ impl Exporter for Table {
                 )
             }),
         );
+        if reports.iter().any(|r| r.pending_deliveries > 0) {
+            line(
+                "deliveries pending when the run stopped (posts)",
+                each(&|r| r.pending_deliveries.to_string()),
+            );
+        }
         if reports.iter().any(|r| r.resilience_configured) {
             resilience_lines(&reports, &mut line);
         }

@@ -2,16 +2,25 @@
 //! at least `celebrity_threshold` followers are not fanned out; a read fetches
 //! the cached timeline and pulls the celebrities the reader follows from the
 //! store, merging the two. A global follower-count threshold is the coarse
-//! special case of Feeding Frenzy's per-edge push/pull rule (REFERENCE.md §4).
+//! special case of Feeding Frenzy's per-edge push/pull rule (docs/references.md,
+//! Silberstein et al. 2010).
 //!
 //! Threshold 0 makes every account a celebrity (fan-out-on-read's pulls, no
 //! timeline writes); a threshold above every follower count makes hybrid
 //! push everything (fan-out-on-write's writes, no pulls).
 
-use super::Strategy;
-use crate::model::config::StrategyKind;
+use super::{Push, Strategy, StrategyInfo};
 use crate::model::graph::{Graph, GraphMode};
 use rayon::prelude::*;
+
+/// Its entry in [`super::STRATEGIES`].
+pub(super) const INFO: StrategyInfo = StrategyInfo {
+    name: "hybrid",
+    aliases: &[],
+    help: "push for accounts below the celebrity threshold, pull celebrities at read time",
+    palette: 2,
+    build: |config, graph| Box::new(Hybrid::new(config.celebrity_threshold, graph)),
+};
 
 /// Push ordinary accounts, pull celebrities.
 #[derive(Clone, Debug)]
@@ -43,11 +52,11 @@ impl Hybrid {
 }
 
 impl Strategy for Hybrid {
-    fn kind(&self) -> StrategyKind {
-        StrategyKind::Hybrid
-    }
-    fn pushes(&self, graph: &Graph, author: u32) -> bool {
-        graph.follower_count(author) < self.celebrity_threshold
+    fn pushes(&self, graph: &Graph, author: u32) -> Push {
+        match graph.follower_count(author) < self.celebrity_threshold {
+            true => Push::All,
+            false => Push::None,
+        }
     }
     fn pulls<'g>(&self, graph: &'g Graph, reader: u32, scratch: &'g mut Vec<u32>) -> &'g [u32] {
         // Followees are sorted by follower count, largest first, so the

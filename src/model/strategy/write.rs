@@ -3,20 +3,25 @@
 //! cached home timeline of every follower, on every replica; a read is one
 //! cache lookup.
 
-use super::Strategy;
-use crate::model::config::StrategyKind;
+use super::{Push, Strategy, StrategyInfo};
 use crate::model::graph::Graph;
+
+/// Its entry in [`super::STRATEGIES`].
+pub(super) const INFO: StrategyInfo = StrategyInfo {
+    name: "fanout-on-write",
+    aliases: &["write"],
+    help: "a post is pushed into every follower's cached timeline; a read is one cache lookup",
+    palette: 1,
+    build: |_, _| Box::new(FanoutOnWrite),
+};
 
 /// Push every post; reads only touch the cache.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct FanoutOnWrite;
 
 impl Strategy for FanoutOnWrite {
-    fn kind(&self) -> StrategyKind {
-        StrategyKind::FanoutOnWrite
-    }
-    fn pushes(&self, _graph: &Graph, _author: u32) -> bool {
-        true
+    fn pushes(&self, _graph: &Graph, _author: u32) -> Push {
+        Push::All
     }
     fn pulls<'g>(&self, _graph: &'g Graph, _reader: u32, _scratch: &'g mut Vec<u32>) -> &'g [u32] {
         &[]

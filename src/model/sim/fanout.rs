@@ -1,0 +1,453 @@
+//! The fan-out worker pool and its jobs: a tweet pushed into its
+//! followers' cached timelines (DDIA ch. 1's approach 2; docs/references.md,
+//! Krikorian 2012: 4,000 destinations per pipelined insert, every replica).
+//!
+//! The pool is one station whose servers are the workers. When the store
+//! has a tweet that the strategy pushes, its job is planned (the followers
+//! it goes to, grouped by cache shard, `batch` destinations per request),
+//! queued for a worker, and its batches are sent one by one, each to every
+//! replica of its shard; a cache machine applies an insert `write_chunk`
+//! entries at a time so reads are not stuck behind a whole batch. A job is
+//! delivered when its last chunk lands. A worker crash stops the jobs it was
+//! running mid-batch; they are retried after the queue's lease, or lost.
+//!
+//! The strategy decides per edge. For DDIA's strategies every follower of a
+//! pushed author is a destination, and the plan skips the per-edge question.
+
+use super::tier::{Cache, ShardGroups, Stations, sample};
+use super::{Env, Event};
+use crate::model::config::WorkerConfig;
+use crate::model::graph::Graph;
+use crate::model::strategy::Strategy;
+use crate::sim::rng::SimRng;
+use crate::sim::time::{SimDuration, SimTime};
+use rand::RngExt;
+
+/// What happens to a fan-out job.
+#[derive(Clone, Copy, Debug)]
+pub(super) enum FanoutEvent {
+    /// The store acknowledged the tweet of this job: plan and queue it.
+    StoreWritten(u32),
+    /// A worker sends the next batch of a job (ignored if the job's
+    /// attempt changed since: its worker crashed).
+    Batch {
+        /// The fan-out job.
+        job: u32,
+        /// The attempt the batch belongs to.
+        attempt: u32,
+    },
+    /// A job interrupted by a worker crash is taken up again.
+    Retry {
+        /// The fan-out job.
+        job: u32,
+        /// The attempt it resumes as.
+        attempt: u32,
+    },
+    /// A cache station takes the next chunk of an insert request.
+    CacheChunk {
+        /// The fan-out job.
+        job: u32,
+        /// The cache station (shard x replica).
+        station: u32,
+        /// Timelines of the request not yet applied.
+        left: u32,
+    },
+}
+
+/// One pipelined insert request: destinations on one cache shard.
+#[derive(Clone, Copy, Debug)]
+struct BatchPlan {
+    shard: u32,
+    size: u32,
+    worker_cost: SimDuration,
+}
+
+/// A tweet being pushed to its followers' timelines.
+#[derive(Debug, Default)]
+struct Job {
+    author: u32,
+    posted: SimTime,
+    in_window: bool,
+    /// The strategy decides per follower (else: every follower).
+    per_edge: bool,
+    batches: Vec<BatchPlan>,
+    next: usize,
+    dispatch_at: SimTime,
+    delivered: SimTime,
+    /// Insert requests still being applied chunk by chunk.
+    pending_chunks: u32,
+    /// Bumped whenever the job is (re)started, so events of an attempt a
+    /// crash ended are recognised and ignored; never reset, as slots are reused.
+    attempt: u32,
+    /// Batches sent by earlier attempts (a retried job sends them again).
+    sent_before: usize,
+    /// When the job's worker took it and will be done with it.
+    worker_start: SimTime,
+    worker_done: SimTime,
+    /// A worker crash lost the job; it is freed once its last chunk lands.
+    lost: bool,
+    /// The slot holds a job not yet delivered, lost or freed.
+    live: bool,
+}
+
+/// A worker crash: (start, end, workers, jobs lost).
+type Crash = (SimTime, SimTime, u32, bool);
+
+/// The worker pool, its jobs and their backlog.
+pub(super) struct Fanout {
+    cfg: WorkerConfig,
+    /// The one station whose servers are the workers.
+    pub(super) workers: Stations,
+    jobs: Vec<Job>,
+    free_jobs: Vec<u32>,
+    /// Timelines waiting to be written.
+    backlog: u64,
+    /// Worker crashes, by start.
+    crashes: Vec<Crash>,
+    /// Destinations by cache shard, and a sampled graph's follower list.
+    groups: ShardGroups,
+    followers: Vec<u32>,
+}
+
+impl Fanout {
+    pub(super) fn new(
+        cfg: &WorkerConfig,
+        cache_shards: u32,
+        window: (SimTime, SimTime),
+        rng: SimRng,
+    ) -> Fanout {
+        Fanout {
+            workers: Stations::new(1, cfg.workers, cfg.queue_limit, window, rng),
+            cfg: cfg.clone(),
+            jobs: Vec::new(),
+            free_jobs: Vec::new(),
+            backlog: 0,
+            crashes: Vec::new(),
+            groups: ShardGroups::new(cache_shards),
+            followers: Vec::new(),
+        }
+    }
+
+    /// Timelines waiting to be written now.
+    pub(super) fn backlog(&self) -> u64 {
+        self.backlog
+    }
+
+    /// Schedules the fault schedule's worker crashes that start before `end`.
+    pub(super) fn schedule_crashes(&mut self, env: &mut Env, end: SimTime) {
+        self.crashes = env
+            .faults
+            .as_ref()
+            .map(|f| f.worker_crashes())
+            .unwrap_or_default();
+        for (i, c) in self.crashes.iter().enumerate() {
+            if c.0 < end {
+                env.schedule(c.0, Event::Fault(super::FaultEvent::WorkerCrash(i as u32)));
+            }
+        }
+    }
+
+    /// A job for a tweet by `author` posted at `posted`, started when the
+    /// store acknowledges it ([`FanoutEvent::StoreWritten`]).
+    pub(super) fn open(
+        &mut self,
+        author: u32,
+        posted: SimTime,
+        in_window: bool,
+        per_edge: bool,
+    ) -> u32 {
+        let id = match self.free_jobs.pop() {
+            Some(id) => id,
+            None => {
+                self.jobs.push(Job::default());
+                (self.jobs.len() - 1) as u32
+            }
+        };
+        let job = &mut self.jobs[id as usize];
+        job.author = author;
+        job.posted = posted;
+        job.in_window = in_window;
+        job.per_edge = per_edge;
+        job.batches.clear();
+        job.next = 0;
+        job.pending_chunks = 0;
+        job.delivered = posted;
+        job.attempt = job.attempt.wrapping_add(1);
+        job.sent_before = 0;
+        job.lost = false;
+        job.live = true;
+        id
+    }
+
+    /// The run stopped: every job of the window not delivered (nor lost)
+    /// is a pending delivery.
+    pub(super) fn count_pending(&self, env: &mut Env) {
+        for job in self.jobs.iter().filter(|j| j.live && !j.lost) {
+            env.recorder.pending_delivery(job.in_window);
+        }
+    }
+
+    /// Frees a job's slot for reuse.
+    fn free(&mut self, id: u32) {
+        self.jobs[id as usize].live = false;
+        self.free_jobs.push(id);
+    }
+
+    /// Handles an event of a job.
+    pub(super) fn handle(
+        &mut self,
+        now: SimTime,
+        event: FanoutEvent,
+        cache: &mut Cache,
+        env: &mut Env,
+        push: (&Graph, &dyn Strategy),
+    ) {
+        match event {
+            FanoutEvent::StoreWritten(job) => self.start(now, job, cache, env, push),
+            FanoutEvent::Batch { job, attempt } => {
+                if self.jobs[job as usize].attempt == attempt {
+                    self.send_batch(now, job, cache, env);
+                }
+            }
+            FanoutEvent::Retry { job, attempt } => {
+                if self.jobs[job as usize].attempt == attempt {
+                    self.submit(now, job, env);
+                }
+            }
+            FanoutEvent::CacheChunk { job, station, left } => {
+                self.jobs[job as usize].pending_chunks -= 1;
+                self.send_chunk(now, job, station, left, cache, env);
+                self.finish_if_done(job, env);
+            }
+        }
+    }
+
+    /// The store has the tweet: plan its batches and queue it for a worker.
+    fn start(
+        &mut self,
+        now: SimTime,
+        id: u32,
+        cache: &Cache,
+        env: &mut Env,
+        (graph, strategy): (&Graph, &dyn Strategy),
+    ) {
+        let (author, per_edge) = {
+            let j = &self.jobs[id as usize];
+            (j.author, j.per_edge)
+        };
+        let followers = graph.followers_into(author, &mut self.followers);
+        if per_edge {
+            for &f in followers {
+                if strategy.pushes_to(graph, author, f) {
+                    self.groups.add(cache.shard_of(f));
+                }
+            }
+        } else {
+            for &f in followers {
+                self.groups.add(cache.shard_of(f));
+            }
+        }
+        let mut batches = std::mem::take(&mut self.jobs[id as usize].batches);
+        let (cfg, rng) = (&self.cfg, &mut self.workers.rng);
+        self.groups.drain(|shard, mut left| {
+            while left > 0 {
+                let size = left.min(cfg.batch);
+                left -= size;
+                let worker_cost = sample(&cfg.service, u64::from(size), rng);
+                batches.push(BatchPlan {
+                    shard,
+                    size,
+                    worker_cost,
+                });
+            }
+        });
+        let empty = batches.is_empty();
+        self.jobs[id as usize].batches = batches;
+        if empty {
+            // The strategy pushed to none of the followers: readable once
+            // in the store, like a pulled tweet.
+            let job = &self.jobs[id as usize];
+            env.recorder.delivered(job.in_window, job.posted, now);
+            self.free(id);
+            return;
+        }
+        self.submit(now, id, env);
+    }
+
+    /// Queues a planned job for a worker: first after its store write, and
+    /// again, from its first batch, after a worker crash ended an attempt.
+    fn submit(&mut self, now: SimTime, id: u32, env: &mut Env) {
+        let job = &self.jobs[id as usize];
+        let in_window = job.in_window;
+        let destinations: u64 = job.batches.iter().map(|b| u64::from(b.size)).sum();
+        let total = job
+            .batches
+            .iter()
+            .fold(SimDuration::ZERO, |t, b| t.saturating_add(b.worker_cost));
+        let arrival = now + env.net.one_way();
+        match self.workers.stations[0].submit(arrival, total) {
+            None => {
+                env.recorder.fanout_dropped(in_window);
+                self.jobs[id as usize].lost = true;
+                self.finish_if_done(id, env);
+            }
+            Some(visit) => {
+                self.backlog += destinations;
+                env.recorder.backlog(now, self.backlog);
+                let job = &mut self.jobs[id as usize];
+                let first = visit.start + job.batches[0].worker_cost;
+                job.next = 0;
+                job.dispatch_at = first;
+                job.worker_start = visit.start;
+                job.worker_done = visit.depart;
+                let attempt = job.attempt;
+                env.schedule(
+                    first,
+                    Event::Fanout(FanoutEvent::Batch { job: id, attempt }),
+                );
+            }
+        }
+    }
+
+    /// `workers` fan-out workers die at `now` until the crash ends: the
+    /// jobs running on them stop mid-batch (which of the running jobs is
+    /// drawn at random: workers are identical), and are retried after the
+    /// queue's lease (`retry_after`) unless the crash loses them.
+    pub(super) fn crash(&mut self, now: SimTime, i: usize, env: &mut Env) {
+        let (_, until, workers, lose) = self.crashes[i];
+        let mut running: Vec<u32> = (0..self.jobs.len() as u32)
+            .filter(|&id| {
+                let j = &self.jobs[id as usize];
+                !j.lost && j.next < j.batches.len() && j.worker_start <= now && j.worker_done > now
+            })
+            .collect();
+        let k = (workers as usize).min(running.len());
+        if let Some(f) = env.faults.as_mut() {
+            for j in 0..k {
+                let r = f.worker_rng().random_range(j..running.len());
+                running.swap(j, r);
+            }
+        }
+        for &id in &running[..k] {
+            self.interrupt(now, id, until, lose, env);
+        }
+        for _ in k..workers as usize {
+            self.workers.stations[0].hold_earliest(until);
+        }
+    }
+
+    fn interrupt(&mut self, now: SimTime, id: u32, until: SimTime, lose: bool, env: &mut Env) {
+        let job = &mut self.jobs[id as usize];
+        job.attempt = job.attempt.wrapping_add(1);
+        let unsent: u64 = job.batches[job.next..]
+            .iter()
+            .map(|b| u64::from(b.size))
+            .sum();
+        job.sent_before = job.sent_before.max(job.next);
+        // Nothing more of this attempt is sent; the job is unfinished.
+        job.next = 0;
+        let (done, in_window, attempt) = (job.worker_done, job.in_window, job.attempt);
+        self.backlog -= unsent;
+        // The dead worker is back only when the crash ends.
+        if !self.workers.stations[0].reschedule_server(done.as_nanos(), until.as_nanos()) {
+            self.workers.stations[0].hold_earliest(until);
+        }
+        if lose {
+            env.recorder.fanout_dropped(in_window);
+            self.jobs[id as usize].lost = true;
+            self.finish_if_done(id, env);
+        } else {
+            let at = now + self.cfg.retry_after;
+            env.schedule(at, Event::Fanout(FanoutEvent::Retry { job: id, attempt }));
+        }
+    }
+
+    /// A worker sends one pipelined insert to every replica of one cache shard.
+    fn send_batch(&mut self, now: SimTime, id: u32, cache: &mut Cache, env: &mut Env) {
+        let replicas = cache.replicas();
+        let job = &self.jobs[id as usize];
+        let plan = job.batches[job.next];
+        let repeated = job.next < job.sent_before;
+        let in_window = job.in_window;
+        self.backlog -= u64::from(plan.size);
+        if repeated && !self.cfg.idempotency_key {
+            // Sent before the crash: these entries are now in twice.
+            let n = u64::from(plan.size) * u64::from(replicas);
+            env.recorder.count(in_window, |r| r.duplicates += n);
+        }
+        for r in 0..replicas {
+            let station = cache.station(plan.shard, r);
+            if env.faults.as_mut().is_some_and(|f| f.lose_message(now)) {
+                env.recorder
+                    .timeline_writes_dropped(in_window, u64::from(plan.size));
+                continue;
+            }
+            self.send_chunk(now, id, station, plan.size, cache, env);
+        }
+        let job = &mut self.jobs[id as usize];
+        job.next += 1;
+        if job.next < job.batches.len() {
+            job.dispatch_at += job.batches[job.next].worker_cost;
+            let (at, attempt) = (job.dispatch_at, job.attempt);
+            env.schedule(at, Event::Fanout(FanoutEvent::Batch { job: id, attempt }));
+        } else {
+            self.finish_if_done(id, env);
+        }
+    }
+
+    /// A cache station applies the next chunk of an insert request; the
+    /// rest rejoins its queue one hop after this chunk is done.
+    fn send_chunk(
+        &mut self,
+        now: SimTime,
+        id: u32,
+        station: u32,
+        left: u32,
+        cache: &mut Cache,
+        env: &mut Env,
+    ) {
+        let arrival = now + env.net.one_way();
+        let in_window = self.jobs[id as usize].in_window;
+        let (size, visit) = cache.insert_chunk(station, left, arrival, &mut env.faults);
+        let Some(v) = visit else {
+            // The rest of the request is lost with this chunk.
+            env.recorder
+                .timeline_writes_dropped(in_window, u64::from(left));
+            return;
+        };
+        env.recorder
+            .timeline_writes(in_window, u64::from(size), v.depart);
+        let job = &mut self.jobs[id as usize];
+        if left > size {
+            job.pending_chunks += 1;
+            let rest = FanoutEvent::CacheChunk {
+                job: id,
+                station,
+                left: left - size,
+            };
+            env.schedule(v.depart, Event::Fanout(rest));
+        } else {
+            job.delivered = job.delivered.max(v.depart);
+        }
+    }
+
+    /// Records the delivery and frees the job once every batch was sent and
+    /// every chunk applied.
+    fn finish_if_done(&mut self, id: u32, env: &mut Env) {
+        let job = &self.jobs[id as usize];
+        if job.lost {
+            if job.pending_chunks == 0 {
+                // Freed once; `lost` stays set until the slot is reused.
+                self.jobs[id as usize].pending_chunks = u32::MAX;
+                self.free(id);
+            }
+            return;
+        }
+        if job.next < job.batches.len() || job.pending_chunks > 0 {
+            return;
+        }
+        env.recorder
+            .delivered(job.in_window, job.posted, job.delivered);
+        self.free(id);
+    }
+}
