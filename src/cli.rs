@@ -46,9 +46,9 @@ pub struct ScenarioArgs {
 /// Flags shared by `run` and `sweep`.
 #[derive(Args, Debug)]
 pub struct RunFlags {
-    /// Strategy to simulate: fanout-on-read (read), fanout-on-write (write)
-    /// or hybrid. Repeatable; default: the scenario's `strategies`.
-    #[arg(long = "strategy", value_name = "NAME")]
+    /// Strategy to simulate, by name or alias (listed from the strategy
+    /// table). Repeatable; default: the scenario's `strategies`.
+    #[arg(long = "strategy", value_name = "NAME", help = strategy_help())]
     pub strategy: Vec<String>,
     /// Random seed (overrides the scenario's `seed`).
     #[arg(long, allow_hyphen_values = true)]
@@ -152,4 +152,13 @@ pub struct QueueArgs {
     /// Write the comparison as CSV here (`-` for standard output).
     #[arg(long, value_name = "PATH")]
     pub csv: Option<PathBuf>,
+}
+
+/// The `--strategy` help, naming every registered strategy and its aliases,
+/// so a new strategy appears here without editing this file.
+fn strategy_help() -> String {
+    format!(
+        "Strategy to simulate: {}. Repeatable; default: the scenario's `strategies`",
+        crate::model::strategy::names_help()
+    )
 }

@@ -54,7 +54,8 @@ pub fn flag_overrides(flags: &RunFlags) -> Result<Vec<(&'static str, String)>> {
         for s in &flags.strategy {
             let kind = StrategyKind::parse(s).ok_or_else(|| {
                 FanoutError::input(format!(
-                    "--strategy {s}: unknown strategy; use fanout-on-read (read), fanout-on-write (write) or hybrid"
+                    "--strategy {s}: unknown strategy; use {}",
+                    crate::model::strategy::names_help()
                 ))
             })?;
             if names.contains(&kind.name()) {

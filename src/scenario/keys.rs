@@ -135,6 +135,10 @@ pub enum Domain {
     /// Checked by code in the resolver (a cross-key rule, or a format of
     /// its own such as a seed or a hedge); the text says what is allowed.
     Rule(KeyType, &'static str),
+    /// A list of distinct strategy names; the names and aliases come from
+    /// the strategy table, so a new strategy is allowed without editing
+    /// this file.
+    Strategies,
 }
 
 impl Domain {
@@ -216,6 +220,7 @@ impl KeyDoc {
             Domain::Bool => KeyType::Boolean,
             Domain::Tables => KeyType::Tables,
             Domain::Rule(ty, _) => ty,
+            Domain::Strategies => KeyType::Strings,
         };
         KeyDoc {
             key,
@@ -280,6 +285,19 @@ impl KeyDoc {
             Domain::Bool => "true or false".to_string(),
             Domain::Tables => format!("zero or more [[{}]] tables", self.key),
             Domain::Rule(_, text) => text.to_string(),
+            Domain::Strategies => {
+                let names: Vec<String> = crate::model::strategy::STRATEGIES
+                    .iter()
+                    .map(|s| match s.aliases {
+                        [] => format!("\"{}\"", s.name),
+                        a => format!("\"{}\" (or \"{}\")", s.name, a.join("\", \"")),
+                    })
+                    .collect();
+                format!(
+                    "a non-empty list of distinct names from {}",
+                    names.join(", ")
+                )
+            }
         };
         if !self.unit.is_empty() {
             s.push_str(&format!(" ({})", self.unit));

@@ -46,7 +46,7 @@ fn every_literal_default_is_within_its_own_bounds() {
                 .duration_ok(crate::sim::time::SimDuration::parse(v.as_str().unwrap()).unwrap()),
             Domain::Choice(options) => options.contains(&v.as_str().unwrap()),
             Domain::Bool => v.is_bool(),
-            Domain::Tables | Domain::Rule(..) => true,
+            Domain::Tables | Domain::Rule(..) | Domain::Strategies => true,
         };
         assert!(ok, "{} = {} is outside {}", k.key, k.default, k.allowed());
     }

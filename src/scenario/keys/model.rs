@@ -99,10 +99,7 @@ const TOP: [KeyDoc; 6] = [
     ),
     KeyDoc::new(
         "strategies",
-        Domain::Rule(
-            KeyType::Strings,
-            "a non-empty list of distinct names from \"fanout-on-read\" (or \"read\"), \"fanout-on-write\" (or \"write\"), \"hybrid\"",
-        ),
+        Domain::Strategies,
         "[\"fanout-on-read\", \"fanout-on-write\", \"hybrid\"]",
         "Strategies to simulate, in report order (DDIA ch. 1: approach 1, approach 2, hybrid).",
     ),
