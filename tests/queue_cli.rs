@@ -1,5 +1,5 @@
 //! `fanout queue` through the real binary: reproducible CSV, and bad flags
-//! refused with exit status 2 and one line naming the flag (DESIGN.md).
+//! refused with exit status 2 and one line naming the flag (the README's exit-status contract).
 
 use std::path::Path;
 use std::process::{Command, Output};

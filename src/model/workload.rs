@@ -7,7 +7,7 @@
 //! with probability m(t) / max m.
 //!
 //! Who posts and who reads: uniformly, or weighted by popularity
-//! (REFERENCE.md §3: a user's tweet rate grows with its follower count, so
+//! (docs/references.md, Sysomos 2009; Pew 2019: a user's tweet rate grows with its follower count, so
 //! the mean fan-out per tweet exceeds the mean follower count per user),
 //! sampled in O(1) from an alias table.
 

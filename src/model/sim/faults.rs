@@ -1,6 +1,6 @@
 //! The fault schedule of a run, asked by the simulation as requests go by.
 //!
-//! Faults are windows `[from, until)` of simulated time (the seed notes'
+//! Faults are windows `[from, until)` of simulated time (DDIA ch. 1's
 //! "fault, not failure": a component deviates, and what the client does
 //! decides whether users see it):
 //!
