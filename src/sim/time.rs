@@ -3,9 +3,10 @@
 //! Floating-point clocks drift and make ties depend on rounding; an integer
 //! nanosecond clock (as in nexosim and simcore) is exact, totally ordered and
 //! covers 584 years in a `u64`. [`SimTime`] is an instant since the start of a
-//! run; [`SimDuration`] is a span. Arithmetic is checked: overflow is a bug in
-//! the caller, reported with a panic by the operators and as `None` by the
-//! `checked_*` methods.
+//! run; [`SimDuration`] is a span. The `+` operators saturate at `MAX`,
+//! which stands for "never" (a random draw from a heavy-tailed shape is not
+//! bounded by validation, and must not panic a run); the `checked_*`
+//! methods report overflow as `None` where a caller must know.
 
 use std::fmt;
 use std::ops::{Add, AddAssign, Sub};
@@ -236,10 +237,18 @@ impl fmt::Display for SimTime {
 
 impl Add<SimDuration> for SimTime {
     type Output = SimTime;
-    /// Panics on overflow (584 years of simulated time).
+    /// Saturates at [`SimTime::MAX`] (584 years), which stands for "never".
+    ///
+    /// Validation bounds every configured duration and every sum of them
+    /// (scenario::resolve's limits), but a random draw from a heavy-tailed
+    /// shape (Pareto with alpha near 1, log-normal with a large cv) is not
+    /// bounded by its mean: a single draw can be 1e16 times it. Saturating
+    /// keeps such a run from panicking; an event at `MAX` lies past every
+    /// run's drain horizon, so it is never processed, and the work behind it
+    /// is reported as pending. Use [`SimTime::checked_add`] to detect it.
+    #[inline]
     fn add(self, d: SimDuration) -> SimTime {
-        self.checked_add(d)
-            .expect("simulated time overflowed u64 nanoseconds")
+        SimTime(self.0.saturating_add(d.0))
     }
 }
 
@@ -251,10 +260,11 @@ impl AddAssign<SimDuration> for SimTime {
 
 impl Add for SimDuration {
     type Output = SimDuration;
-    /// Panics on overflow.
+    /// Saturates at [`SimDuration::MAX`], for the reason given on
+    /// `SimTime + SimDuration`.
+    #[inline]
     fn add(self, d: SimDuration) -> SimDuration {
-        self.checked_add(d)
-            .expect("simulated duration overflowed u64 nanoseconds")
+        self.saturating_add(d)
     }
 }
 
@@ -270,6 +280,17 @@ impl Sub for SimTime {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn adding_past_584_years_saturates_instead_of_panicking() {
+        let late = SimTime::from_nanos(u64::MAX - 5);
+        assert_eq!(late + SimDuration::from_nanos(10), SimTime::MAX);
+        assert_eq!(
+            SimDuration::MAX + SimDuration::from_nanos(1),
+            SimDuration::MAX
+        );
+        assert_eq!(late.checked_add(SimDuration::from_nanos(10)), None);
+    }
 
     #[test]
     fn parses_the_documented_forms() {
