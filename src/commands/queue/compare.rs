@@ -179,15 +179,7 @@ fn compare(v: &Validated, st: &StationStats, waited: u64) -> Vec<Row> {
         true => known(theory::mm1_sojourn_quantile(lambda, mu, q)),
         false => Theory::NoClosedForm,
     };
-    let mean_wait = mean_wait_theory(v);
-    let mean_sojourn = match mean_wait {
-        Theory::Value(w) => Theory::Value(w + es),
-        other => other,
-    };
-    let mean_in_system = match mean_sojourn {
-        Theory::Value(w) => Theory::Value(theory::littles_law(lambda, w)),
-        other => other,
-    };
+    let [mean_wait, mean_sojourn, mean_in_system] = mean_theories(v);
     use Kind::{Count, Probability, Time};
     let rows = [
         (
@@ -265,6 +257,21 @@ fn compare(v: &Validated, st: &StationStats, waited: u64) -> Vec<Row> {
             theory,
         })
         .collect()
+}
+
+/// Mean wait, mean sojourn (wait plus a mean service) and mean number in
+/// system (Little's law) in closed form, where the mean wait has one.
+fn mean_theories(v: &Validated) -> [Theory; 3] {
+    let mean_wait = mean_wait_theory(v);
+    let mean_sojourn = match mean_wait {
+        Theory::Value(w) => Theory::Value(w + v.dist.mean_secs()),
+        other => other,
+    };
+    let mean_in_system = match mean_sojourn {
+        Theory::Value(w) => Theory::Value(theory::littles_law(v.lambda, w)),
+        other => other,
+    };
+    [mean_wait, mean_sojourn, mean_in_system]
 }
 
 /// The mean wait in closed form: Erlang C for M/M/c, Pollaczek-Khinchine
