@@ -445,7 +445,7 @@ mod tests {
         let mut json = Vec::new();
         Json.export(&rows, &mut json).unwrap();
         let v: serde_json::Value = serde_json::from_slice(&json).unwrap();
-        let obj = v[0].as_object().unwrap();
+        let obj = v["results"][0].as_object().unwrap();
         let keys: Vec<&str> = obj.keys().map(String::as_str).collect();
         assert_eq!(keys[keys.len() - 8..], RESILIENCE_COLUMNS);
         assert_eq!(obj["availability"], serde_json::json!(0.9995));
