@@ -70,10 +70,6 @@ pub fn schema_json() -> Value {
         "$schema".into(),
         "https://json-schema.org/draft/2020-12/schema".into(),
     );
-    out.insert(
-        "$id".into(),
-        "https://github.com/fanout/fanout/scenario.schema.json".into(),
-    );
     out.insert("title".into(), "fanout scenario".into());
     out.insert(
         "description".into(),
