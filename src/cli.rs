@@ -10,7 +10,7 @@ use std::path::PathBuf;
 /// fanout: simulate a social feed's fan-out (push on write, pull on read, or
 /// hybrid) and compare writes/s and latency percentiles per strategy.
 #[derive(Parser, Debug)]
-#[command(name = "fanout", version, about, long_about = None, propagate_version = true)]
+#[command(name = "fanout", version = crate::provenance::LONG_VERSION, about, long_about = None, propagate_version = true)]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
@@ -30,6 +30,33 @@ pub enum Command {
     Queue(QueueArgs),
     /// Draw an SVG from result CSVs: latency percentiles, a time series, or a sweep's trade-off.
     Plot(PlotArgs),
+    /// Join the slices of a sweep (`sweep --partition K/N --csv`) into the
+    /// CSV the unpartitioned sweep writes.
+    Merge(MergeArgs),
+    /// Print a shell completion script (bash, zsh or fish) on standard output.
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff) on standard output.
+    Man,
+    /// Print a JSON Schema of the scenario file, for TOML editors.
+    Schema,
+}
+
+/// `fanout merge`.
+#[derive(Args, Debug)]
+pub struct MergeArgs {
+    /// The slices' CSV files (`sweep --partition K/N --csv PART`), any order.
+    #[arg(required = true, value_name = "PART.csv")]
+    pub parts: Vec<PathBuf>,
+    /// The merged CSV to write (`-` for standard output).
+    #[arg(short, long, value_name = "OUT.csv")]
+    pub output: PathBuf,
+}
+
+/// `fanout completions`.
+#[derive(Args, Debug)]
+pub struct CompletionsArgs {
+    /// The shell: bash, zsh or fish.
+    pub shell: String,
 }
 
 /// Flags shared by the commands that read a scenario.
@@ -106,6 +133,19 @@ pub struct SweepArgs {
     /// (both would set the one `seed` column).
     #[arg(long, default_value_t = 1)]
     pub seeds: u32,
+    /// Run only slice K of N (K from 1 to N): the grid's (point, seed)
+    /// items numbered from 0 in grid order, item i belongs to slice
+    /// (i mod N) + 1. Join the slices with `fanout merge`.
+    #[arg(long, value_name = "K/N")]
+    pub partition: Option<String>,
+    /// Print the grid (item, point, values, seed), of the slice with
+    /// --partition, without simulating anything.
+    #[arg(long)]
+    pub list: bool,
+    /// Keep the rows already in the --csv file (written by an earlier,
+    /// interrupted run of the same sweep) and simulate only the others.
+    #[arg(long)]
+    pub resume: bool,
     #[command(flatten)]
     pub flags: RunFlags,
 }
@@ -127,6 +167,10 @@ pub struct PlotArgs {
 pub struct CheckArgs {
     #[command(flatten)]
     pub scenario: ScenarioArgs,
+    /// Print the resolved scenario's memory estimate as JSON, without
+    /// building the graph (for scripts that request memory per task).
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `fanout queue`.

@@ -2,7 +2,8 @@
 //! the exit status.
 //!
 //! Exit statuses: 0 success, 2 bad input (scenario file, flag, value),
-//! 1 resource exhaustion or any other failure, 130 an interrupted run. A
+//! 1 resource exhaustion or any other failure, 130 an interrupted run (Ctrl-C
+//! or SIGTERM). A
 //! reader that closes standard output early (`fanout run ... | head -1`) is
 //! not a failure: the command stops quietly with status 0, as ripgrep does.
 
@@ -29,7 +30,9 @@ pub enum FanoutError {
     /// printed and the exit status is 0: the reader asked for no more.
     #[error("standard output was closed")]
     BrokenPipe,
-    /// The user pressed Ctrl-C; finished work was written. Exit status 130.
+    /// The user pressed Ctrl-C, or the process got SIGTERM (a scheduler
+    /// stopping it); finished work was written. Exit status 130 for both,
+    /// so a script can tell an interruption from a failure.
     #[error("interrupted")]
     Interrupted,
 }

@@ -1,10 +1,15 @@
-//! Ctrl-C: the first press asks running simulations to stop at their next
-//! check so finished results can be written; a second exits at once.
+//! Ctrl-C and SIGTERM: the first asks running simulations to stop at their
+//! next check so finished results can be written; a second exits at once.
+//! SIGTERM is what a cluster scheduler (Slurm at a time limit, Kubernetes
+//! evicting a pod) sends before killing a task, so it is handled exactly
+//! as Ctrl-C (ctrlc's `termination` feature): the finished rows are
+//! written, the run exits with status 130, and `sweep --resume` can carry
+//! on from the file. SIGHUP is handled the same way by that feature.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 
-/// The flag Ctrl-C sets, shared by every simulation of the process. The
+/// The flag Ctrl-C (or SIGTERM) sets, shared by every simulation of the process. The
 /// handler is installed on first use.
 pub fn flag() -> Arc<AtomicBool> {
     static FLAG: OnceLock<Arc<AtomicBool>> = OnceLock::new();

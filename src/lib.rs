@@ -17,6 +17,7 @@ pub mod model;
 pub mod output;
 pub mod plot;
 pub mod progress;
+pub mod provenance;
 pub mod report;
 pub mod scenario;
 pub mod sim;

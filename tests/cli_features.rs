@@ -78,13 +78,15 @@ fn sweep_rows_equal_single_runs_at_the_same_points() {
                     && s.iter().any(|(k, v)| k == "strategy" && *v == one[1].1)
             });
             let s = matching.expect("the sweep has this point");
-            // The sweep row is the run row plus the varied-key columns.
-            assert_eq!(
-                &s[..one.len()],
-                &one[..],
-                "threshold {threshold}, rate {rate}"
-            );
-            assert_eq!(s.len(), one.len() + 2);
+            // The sweep row is the run row (its provenance aside: a run and
+            // a sweep hash different things) plus the varied-key columns,
+            // the item columns and the sweep's provenance.
+            let n = one.len() - 2;
+            assert_eq!(one[n].0, "fanout_version");
+            assert_eq!(one[n + 1].0, "scenario_hash");
+            assert_eq!(&s[..n], &one[..n], "threshold {threshold}, rate {rate}");
+            assert_eq!(s.len(), n + 2 + 2 + 2);
+            assert_eq!(s[s.len() - 2], one[n]);
         }
     }
 }
@@ -212,7 +214,7 @@ fn json_has_the_same_numbers_as_the_csv() {
     ));
     let v: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
-    let arr = v.as_array().unwrap();
+    let arr = v["results"].as_array().unwrap();
     let csv_rows = rows(&csv);
     assert_eq!(arr.len(), csv_rows.len());
     for (obj, row) in arr.iter().zip(&csv_rows) {

@@ -32,9 +32,9 @@
 #
 # The grid is checked on this machine before anything is queued, so a typo in
 # a --vary fails here in a second instead of in N jobs. The memory per slice is
-# fanout's own estimate (graph build peak + one simulation) for SCENARIO as
-# written, times --cpus, plus half again; if --vary raises population.users or
-# the follower counts, give --mem yourself.
+# fanout's own estimate (`fanout check --json`: graph build peak + --cpus
+# simulations at once) for SCENARIO as written, plus half again and 128 MiB;
+# if --vary raises population.users or the follower counts, give --mem yourself.
 #
 # Prints the two job ids; the last line is `submitted: array=ID merge=ID out=DIR`.
 # Follow with `squeue -j ID`; the merged CSV is OUT/sweep.csv.
@@ -102,45 +102,33 @@ if [ "$check" = 1 ]; then
     echo "grid: $(grep -c . "$out/grid.txt" || true) line(s) listed in $out/grid.txt"
 fi
 
-# Memory per slice suggested from fanout's estimate for the scenario, in MiB:
-# `fanout check --json` if it reports one, else the `memory estimate` line of
-# `fanout check` (read before the graph is built: sed quits at that line).
+# Memory per slice from fanout's own estimate for the scenario, in MiB:
+# `fanout check --json` prints it without building the graph, as bytes for
+# the graph build peak plus one simulation (memory_estimate.bytes) and what
+# each further simulation at once adds (memory_estimate.per_simulation_bytes);
+# a slice runs --cpus simulations at once.
 estimate_mib() {
-    local scenario=$1 json line
-    if json=$("$fanout" check --json "$scenario" 2>/dev/null); then
-        python3 -c '
+    local scenario=$1 cpus=$2 json
+    json=$("$fanout" check --json "$scenario") || return 1
+    python3 -c '
 import json, sys
-# Any number whose key path names a memory estimate; bytes unless it says MiB.
-def walk(v, path=""):
-    if isinstance(v, dict):
-        for k, x in v.items():
-            yield from walk(x, f"{path}.{k}".lower())
-    elif isinstance(v, list):
-        for x in v:
-            yield from walk(x, path)
-    elif isinstance(v, (int, float)) and "mem" in path and ("estimate" in path or "need" in path):
-        yield v if "mib" in path else v / 2**20
-found = list(walk(json.loads(sys.stdin.read())))
-if found:
-    print(int(max(found)) + 1)
-' <<<"$json" 2>/dev/null && return 0
-    fi
-    line=$("$fanout" check "$scenario" 2>&1 | sed -n '/^memory estimate/{p;q}') || true
-    # "memory estimate (...): stored 16.8 MiB, sampled 17.3 MiB (population.graph = stored); ..."
-    sed -n 's/.*stored \([0-9.]*\) MiB, sampled \([0-9.]*\) MiB (population.graph = \([a-z]*\)).*/\1 \2 \3/p' <<<"$line" |
-        awk '{ v = ($3 == "sampled") ? $2 : $1; printf "%d\n", v + 1 }'
+m = json.loads(sys.stdin.read())["memory_estimate"]
+cpus = int(sys.argv[1])
+need = m["bytes"] + (cpus - 1) * m["per_simulation_bytes"]
+print(need // 2**20 + 1)
+' "$cpus" <<<"$json"
 }
 
 if [ -z "$mem" ]; then
-    est=$(estimate_mib "$1" || true)
+    est=$(estimate_mib "$1" "$cpus" || true)
     if [[ $est =~ ^[0-9]+$ ]]; then
-        mem_mib=$((est * cpus * 3 / 2 + 128))
+        mem_mib=$((est * 3 / 2 + 128))
         [ "$mem_mib" -ge 256 ] || mem_mib=256
         mem=${mem_mib}M
-        echo "memory per slice: ${mem} (fanout estimates ${est} MiB for one simulation of $1)"
+        echo "memory per slice: ${mem} (fanout estimates ${est} MiB for $cpus simulation(s) at once of $1)"
     else
         mem=2G
-        echo "memory per slice: ${mem} (no estimate from fanout check; pass --mem to change it)"
+        echo "memory per slice: ${mem} (no estimate from fanout check --json; pass --mem to change it)"
     fi
 fi
 

@@ -20,6 +20,8 @@ pub struct CheckConfig {
     pub path: PathBuf,
     /// The resolved scenario.
     pub scenario: Scenario,
+    /// `--json`: print the memory estimate as JSON, without building the graph.
+    pub json: bool,
 }
 
 impl CheckConfig {
@@ -29,6 +31,7 @@ impl CheckConfig {
         Ok(CheckConfig {
             path: args.scenario.scenario.clone(),
             scenario,
+            json: args.json,
         })
     }
 }
@@ -123,8 +126,42 @@ fn graph_statistics(scenario: &Scenario, world: &World) -> String {
     out
 }
 
-/// Prints the description, then builds the graph and prints its statistics.
+/// The memory estimate as JSON, for scripts that request memory per task
+/// (scripts/slurm/submit.sh): bytes for the graph build peak plus one
+/// simulation in each graph mode and in the scenario's own (`bytes`), and
+/// what each further simulation run at once adds (`per_simulation_bytes`),
+/// so a task running C simulations at once needs
+/// `bytes + (C - 1) * per_simulation_bytes`.
+pub fn memory_json(cfg: &CheckConfig) -> serde_json::Value {
+    let s = &cfg.scenario;
+    let mode = s.population.graph;
+    let est = |parallel: usize, mode: GraphMode| World::estimate_memory_bytes_in(s, parallel, mode);
+    let stored = est(1, GraphMode::Stored);
+    let sampled = est(1, GraphMode::Sampled);
+    serde_json::json!({
+        "fanout_version": crate::provenance::VERSION,
+        "scenario_hash": crate::provenance::scenario_hash(s),
+        "scenario": s.name,
+        "graph": mode.name(),
+        "memory_estimate": {
+            "bytes": est(1, mode),
+            "stored_bytes": stored,
+            "sampled_bytes": sampled,
+            "per_simulation_bytes": est(2, mode).saturating_sub(est(1, mode)),
+        },
+        "warnings": scenario::warnings(s),
+    })
+}
+
+/// Prints the description, then builds the graph and prints its
+/// statistics; with `--json`, only the memory estimate, as JSON.
 pub fn execute(cfg: &CheckConfig) -> Result<()> {
+    if cfg.json {
+        let mut text = serde_json::to_string_pretty(&memory_json(cfg))
+            .map_err(|e| FanoutError::failure(format!("rendering JSON: {e}")))?;
+        text.push('\n');
+        return print(&text);
+    }
     print(&describe(cfg))?;
     memory::guard(&cfg.scenario, 1, 0, false)?;
     let world = build_world(&cfg.scenario, &Notes { quiet: false })?;

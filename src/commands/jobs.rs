@@ -24,6 +24,9 @@ pub struct Job {
     pub kind: StrategyKind,
     /// `(key, value)` of each varied key; empty for `run`.
     pub point: Vec<(String, String)>,
+    /// The row's last columns: provenance (and a sweep's item); see
+    /// [`Row::tail`].
+    pub tail: Vec<(String, String)>,
 }
 
 /// Rows of the finished jobs, and whether Ctrl-C cut the work short.
@@ -128,7 +131,15 @@ pub fn run_jobs(
             for (i, report) in done.into_iter().filter(|(_, r)| !r.partial) {
                 finished += 1;
                 let point = jobs[i].point.clone();
-                sink(i, Row { report, point })?;
+                let tail = jobs[i].tail.clone();
+                sink(
+                    i,
+                    Row {
+                        report,
+                        point,
+                        tail,
+                    },
+                )?;
             }
         }
     }

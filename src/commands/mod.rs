@@ -5,12 +5,15 @@
 
 pub mod check;
 pub mod config;
+pub mod extras;
 pub mod jobs;
+pub mod merge;
 pub mod plot;
 pub mod queue;
 pub mod results;
 pub mod run;
 pub mod sweep;
+pub mod sweep_csv;
 
 use crate::cli::{Cli, Command};
 use crate::error::Result;
@@ -22,6 +25,10 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         Command::Check(args) => check::execute(&check::CheckConfig::from_args(&args)?),
         Command::Sweep(args) => sweep::execute(&sweep::SweepConfig::from_args(&args)?),
         Command::Plot(args) => plot::execute(&plot::PlotConfig::from_args(&args)?),
+        Command::Merge(args) => merge::execute(&merge::MergeConfig::from_args(&args)?),
+        Command::Completions(args) => extras::completions(&args.shell),
+        Command::Man => extras::man(),
+        Command::Schema => extras::schema(),
         Command::Queue(args) => {
             let params = queue::QueueParams::from_args(&args);
             let stdout = std::io::stdout();

@@ -7,6 +7,7 @@ use super::results;
 use crate::cli::RunArgs;
 use crate::error::Result;
 use crate::model::config::Scenario;
+use crate::provenance::{self, Provenance};
 use crate::report::Table;
 use crate::scenario;
 
@@ -57,6 +58,7 @@ pub fn execute(cfg: &RunConfig) -> Result<()> {
         scenario.warmup,
         scenario.seed
     ));
+    let tail = Provenance::new(provenance::scenario_hash(scenario)).columns();
     let jobs: Vec<Job> = scenario
         .strategies
         .iter()
@@ -64,6 +66,7 @@ pub fn execute(cfg: &RunConfig) -> Result<()> {
             scenario: scenario.clone(),
             kind,
             point: Vec::new(),
+            tail: tail.clone(),
         })
         .collect();
     let done = jobs::run_and_collect(&jobs, &cfg.outputs.sim_options(), &notes, cfg.force)?;

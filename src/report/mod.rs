@@ -32,6 +32,10 @@ pub struct Row {
     pub report: Report,
     /// `(key path, value)` of each key a sweep varied, in `--vary` order.
     pub point: Vec<(String, String)>,
+    /// Columns after the varied keys: a sweep's `item` and `items`, then
+    /// the provenance (`fanout_version`, `scenario_hash`); see
+    /// `crate::provenance`. Empty in unit tests' rows.
+    pub tail: Vec<(String, String)>,
 }
 
 impl Row {
@@ -40,7 +44,18 @@ impl Row {
         Row {
             report,
             point: Vec::new(),
+            tail: Vec::new(),
         }
+    }
+}
+
+/// `; fanout VERSION, scenario hash HASH` for a table's header line, from
+/// a row's provenance columns; empty for rows without them.
+pub fn provenance_suffix(tail: &[(String, String)]) -> String {
+    let get = |name: &str| tail.iter().find(|(k, _)| k == name).map(|(_, v)| v);
+    match (get("fanout_version"), get("scenario_hash")) {
+        (Some(v), Some(h)) => format!("; fanout {v}, scenario hash {h}"),
+        _ => String::new(),
     }
 }
 
@@ -170,7 +185,7 @@ pub fn summary_columns(row: &Row) -> Vec<(String, Cell)> {
         ));
     }
     cols.extend(resilience_columns(&r.resilience));
-    for (key, value) in &row.point {
+    for (key, value) in row.point.iter().chain(&row.tail) {
         cols.push((key.clone(), Cell::Text(value.clone())));
     }
     cols
@@ -229,11 +244,17 @@ impl Exporter for SummaryCsv {
 }
 
 /// The same numbers as the summary CSV, as a JSON array of objects whose
-/// keys are the CSV's columns, in the same order.
+/// keys are the CSV's columns, in the same order, in an envelope that says
+/// where they came from: `{"fanout_version", "scenario_hash", "results"}`
+/// (the hash of the first row; null for rows without provenance).
 pub struct Json;
 
 impl Exporter for Json {
     fn export(&self, rows: &[Row], out: &mut dyn Write) -> io::Result<()> {
+        let hash = rows
+            .first()
+            .and_then(|r| r.tail.iter().find(|(k, _)| k == "scenario_hash"))
+            .map_or(serde_json::Value::Null, |(_, v)| v.clone().into());
         let array: Vec<serde_json::Value> = rows
             .iter()
             .map(|row| {
@@ -244,7 +265,12 @@ impl Exporter for Json {
                 serde_json::Value::Object(map)
             })
             .collect();
-        serde_json::to_writer_pretty(&mut *out, &array)?;
+        let envelope = serde_json::json!({
+            "fanout_version": crate::provenance::VERSION,
+            "scenario_hash": hash,
+            "results": array,
+        });
+        serde_json::to_writer_pretty(&mut *out, &envelope)?;
         writeln!(out)
     }
 }
@@ -368,6 +394,7 @@ mod tests {
         let row = Row {
             report: fixtures::faulty(StrategyKind::Hybrid, counted()),
             point: vec![("cluster.cache.replicas".into(), "2".into())],
+            tail: Vec::new(),
         };
         let cols = summary_columns(&row);
         let names: Vec<&str> = cols.iter().map(|(k, _)| k.as_str()).collect();
@@ -415,7 +442,7 @@ mod tests {
         let mut json = Vec::new();
         Json.export(&rows, &mut json).unwrap();
         let v: serde_json::Value = serde_json::from_slice(&json).unwrap();
-        let obj = v[0].as_object().unwrap();
+        let obj = v["results"][0].as_object().unwrap();
         let keys: Vec<&str> = obj.keys().map(String::as_str).collect();
         assert_eq!(keys[keys.len() - 8..], RESILIENCE_COLUMNS);
         assert_eq!(obj["availability"], serde_json::json!(0.9995));

@@ -157,6 +157,7 @@ mod tests {
                 &[Row {
                     report,
                     point: vec![("workload.tweets_per_sec".into(), "5".into())],
+                    tail: Vec::new(),
                 }],
                 &mut out,
             )

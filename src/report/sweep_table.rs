@@ -77,6 +77,8 @@ pub struct SweepSummary {
     scenario: String,
     sim_seconds: f64,
     resilience_configured: bool,
+    /// `; fanout VERSION, scenario hash HASH`, or empty.
+    provenance: String,
     /// [`METRICS`], then [`AVAILABILITY`], then [`COUNTS`].
     values: Vec<f64>,
 }
@@ -102,6 +104,66 @@ impl SweepSummary {
             scenario: r.scenario.clone(),
             sim_seconds: r.sim_seconds,
             resilience_configured: r.resilience_configured,
+            provenance: super::provenance_suffix(&row.tail),
+            values,
+        }
+    }
+
+    /// The numbers of a row of a sweep's summary CSV (`fanout merge`,
+    /// `sweep --resume`): the same as [`SweepSummary::of`] up to the CSV's
+    /// rounding. Resilience counts as configured when a resilience column
+    /// is not at its unused value.
+    pub fn from_csv(header: &[String], fields: &[String]) -> SweepSummary {
+        let get = |name: &str| {
+            header
+                .iter()
+                .position(|h| h == name)
+                .and_then(|i| fields.get(i))
+                .map_or("", |s| s.as_str())
+        };
+        let num = |name: &str| get(name).parse::<f64>().unwrap_or(f64::NAN);
+        let sim_seconds = num("sim_seconds");
+        let availability = num("availability");
+        let counts = [
+            "failed_reads",
+            "degraded_reads",
+            "timeouts",
+            "retries",
+            "hedges",
+            "duplicates",
+            "rebuilds",
+        ];
+        let mut values: Vec<f64> = [
+            "timeline_writes_per_sec",
+            "store_reads_per_sec",
+            "read_p50_ms",
+            "read_p99_ms",
+            "read_p999_ms",
+            "delivery_p99_ms",
+        ]
+        .iter()
+        .map(|c| num(c))
+        .collect();
+        values.push(availability * 100.0);
+        values.extend(counts.iter().map(|c| num(c) / sim_seconds));
+        let resilience_configured = availability < 1.0 || counts.iter().any(|c| num(c) > 0.0);
+        let point = crate::plot::varied_columns(header)
+            .into_iter()
+            .map(|i| format!("{}={}", header[i], fields.get(i).map_or("", |s| s)))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let tail: Vec<(String, String)> = ["fanout_version", "scenario_hash"]
+            .iter()
+            .map(|k| (k.to_string(), get(k).to_string()))
+            .collect();
+        SweepSummary {
+            point,
+            strategy: crate::model::config::StrategyKind::parse(get("strategy"))
+                .map_or("?", |k| k.name()),
+            scenario: get("scenario").to_string(),
+            sim_seconds,
+            resilience_configured,
+            provenance: super::provenance_suffix(&tail),
             values,
         }
     }
@@ -134,7 +196,7 @@ impl SweepTable {
         let seeds = groups.iter().map(|g| g.2.len()).max().unwrap_or(1);
         writeln!(
             out,
-            "sweep of scenario {}: {:.3} simulated s measured per run, {} seed{} per point{}",
+            "sweep of scenario {}: {:.3} simulated s measured per run, {} seed{} per point{}{}",
             first.scenario,
             first.sim_seconds,
             seeds,
@@ -143,7 +205,8 @@ impl SweepTable {
                 " (mean ±95% CI half-width)"
             } else {
                 ""
-            }
+            },
+            first.provenance
         )?;
         // (metric, index into the summary's values).
         let mut metrics: Vec<(Metric, usize)> = METRICS.iter().copied().zip(0..).collect();
@@ -214,6 +277,7 @@ mod tests {
         Row {
             report,
             point: vec![("cluster.cache.replicas".into(), v.into())],
+            tail: Vec::new(),
         }
     }
 

@@ -153,11 +153,12 @@ impl Exporter for Table {
         let f = &first.report;
         writeln!(
             out,
-            "scenario {}, seed {}: {:.3} simulated s measured, {} users",
+            "scenario {}, seed {}: {:.3} simulated s measured, {} users{}",
             f.scenario,
             f.seed,
             f.sim_seconds,
-            thousands(f64::from(f.users))
+            thousands(f64::from(f.users)),
+            super::provenance_suffix(&first.tail)
         )?;
         let reports: Vec<&Report> = rows.iter().map(|r| &r.report).collect();
         let each = |g: &dyn Fn(&Report) -> String| -> Vec<String> {

@@ -3,6 +3,7 @@
 
 mod grid;
 mod plan;
+mod resume;
 mod stream;
 
 pub use grid::{Vary, cartesian, format_float, mean_ci95, parse_vary, seeds};
@@ -31,6 +32,62 @@ pub struct SweepConfig {
     pub quiet: bool,
     /// Run even if the memory estimate exceeds the memory available.
     pub force: bool,
+    /// `--partition K/N`: only slice K (1..=N) of N.
+    pub partition: Option<(u64, u64)>,
+    /// `--list`: print the grid instead of simulating it.
+    pub list: bool,
+    /// `--resume`: keep the rows already in the `--csv` file.
+    pub resume: bool,
+    /// The sweep's provenance hash: base scenario, `--vary` and `--seeds`.
+    pub hash: String,
+}
+
+/// Parses `--partition K/N`: whole numbers, 1 <= K <= N.
+fn parse_partition(text: &str) -> Result<(u64, u64)> {
+    let bad = || {
+        FanoutError::input(format!(
+            "--partition {text}: expected K/N with whole numbers 1 <= K <= N (slice K of N)"
+        ))
+    };
+    let (k, n) = text.split_once('/').ok_or_else(bad)?;
+    let k: u64 = k.trim().parse().map_err(|_| bad())?;
+    let n: u64 = n.trim().parse().map_err(|_| bad())?;
+    if k == 0 || k > n {
+        return Err(bad());
+    }
+    Ok((k, n))
+}
+
+/// `--resume` keeps rows of the `--csv` file only: the other outputs
+/// cannot be rebuilt from it.
+fn check_resume(args: &SweepArgs) -> Result<()> {
+    let f = &args.flags;
+    match &f.csv {
+        None => {
+            return Err(FanoutError::input(
+                "--resume: needs --csv PATH, the file whose finished rows are kept",
+            ));
+        }
+        Some(p) if crate::output::is_stdout(p) => {
+            return Err(FanoutError::input(
+                "--resume with --csv -: needs a file, not standard output",
+            ));
+        }
+        Some(_) => {}
+    }
+    for (flag, given) in [
+        ("--json", f.json.is_some()),
+        ("--timeseries", f.timeseries.is_some()),
+        ("--hdr", f.hdr.is_some()),
+    ] {
+        if given {
+            return Err(FanoutError::input(format!(
+                "--resume with {flag}: only the --csv file can be resumed; drop {flag}, or run \
+                 the sweep without --resume"
+            )));
+        }
+    }
+    Ok(())
 }
 
 impl SweepConfig {
@@ -64,7 +121,16 @@ impl SweepConfig {
                 args.seeds
             )));
         }
+        let partition = args.partition.as_deref().map(parse_partition).transpose()?;
+        if args.resume {
+            check_resume(args)?;
+        }
         let outputs = Outputs::from_flags(f, &config::inputs(&args.scenario))?;
+        let spec: Vec<(String, Vec<String>)> = varies
+            .iter()
+            .map(|v| (v.key.clone(), v.values.clone()))
+            .collect();
+        let hash = crate::provenance::sweep_hash(&base, &spec, args.seeds);
         Ok(SweepConfig {
             raw,
             base,
@@ -73,6 +139,10 @@ impl SweepConfig {
             outputs,
             quiet: f.quiet,
             force: f.force,
+            partition,
+            list: args.list,
+            resume: args.resume,
+            hash,
         })
     }
 }
@@ -113,6 +183,17 @@ fn count_points(cfg: &SweepConfig) -> Result<u64> {
     }
 }
 
+/// A slice with no item (more slices than items): its CSV is written
+/// empty, so a merge that names every slice finds it; `fanout merge`
+/// takes an empty file as an empty slice.
+fn empty_slice(cfg: &SweepConfig, notes: &Notes) -> Result<()> {
+    notes.say("this slice of the grid is empty (more slices than items): nothing to simulate");
+    match &cfg.outputs.csv {
+        Some(p) if !crate::output::is_stdout(p) => crate::output::write_atomic(p, |_| Ok(())),
+        _ => Ok(()),
+    }
+}
+
 /// Runs every point and seed and writes the results, row by row.
 pub fn execute(cfg: &SweepConfig) -> Result<()> {
     let notes = Notes { quiet: cfg.quiet };
@@ -124,7 +205,35 @@ pub fn execute(cfg: &SweepConfig) -> Result<()> {
         // Resolving thousands of points takes a moment: say what happens.
         notes.say(&format!("resolving {points} grid points ..."));
     }
-    let plan = plan::Plan::build(cfg)?;
+    if cfg.list {
+        return resume::list(cfg);
+    }
+    let (header, done) = resume::previous(cfg)?;
+    let plan = plan::Plan::build(cfg, &done)?;
+    if plan.preset.len() != done.len() {
+        return Err(FanoutError::input(format!(
+            "--resume: --csv {} holds rows of items outside this run's slice{}: resume each \
+             slice into its own file",
+            cfg.outputs
+                .csv
+                .as_deref()
+                .unwrap_or(std::path::Path::new("-"))
+                .display(),
+            cfg.partition
+                .map(|(k, n)| format!(" {k}/{n}"))
+                .unwrap_or_default()
+        )));
+    }
+    if plan.rows() == 0 {
+        return empty_slice(cfg, &notes);
+    }
+    if !plan.preset.is_empty() {
+        notes.say(&format!(
+            "resuming: {} of {} rows already in the CSV are kept",
+            plan.preset.len(),
+            plan.rows()
+        ));
+    }
     if plan.reuses() {
         notes.say(
             "only strategy.hybrid.* keys vary, and they change only hybrid: the other \
@@ -146,6 +255,9 @@ pub fn execute(cfg: &SweepConfig) -> Result<()> {
         };
     let extra = per_job.saturating_mul(plan.rows() as u64);
     let mut writer = stream::SweepWriter::new(&cfg.outputs);
+    for (row, fields) in &plan.preset {
+        writer.preset(*row, &header, fields)?;
+    }
     let interrupted = jobs::run_jobs(
         jobs,
         &cfg.outputs.sim_options(),

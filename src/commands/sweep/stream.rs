@@ -16,12 +16,17 @@ use crate::report::{
 use crate::sim::time::SimDuration;
 use std::collections::BTreeMap;
 
+/// What follows the last element of the JSON envelope's results array, as
+/// serde_json's pretty printer writes it.
+const JSON_TAIL: &[u8] = b"\n  ]\n}\n";
+
 /// One finished row, rendered for every output.
 struct Rendered {
     /// The summary CSV's header line and row line.
     csv: Option<(Vec<u8>, Vec<u8>)>,
-    /// The JSON object, indented as an element of the array.
-    json: Option<Vec<u8>>,
+    /// The JSON envelope's opening (up to the results array) and the
+    /// object, indented as an element of the array.
+    json: Option<(Vec<u8>, Vec<u8>)>,
     /// The time series' header line and its lines for this row.
     timeseries: Option<(Vec<u8>, Vec<u8>)>,
     summary: SweepSummary,
@@ -117,9 +122,15 @@ impl<'a> SweepWriter<'a> {
         let json = match self.json {
             Some(_) => {
                 let text = render_with(&Json, &row)?;
-                // "[\n" + element + "\n]\n" for one row: keep the element.
-                let end = text.len().saturating_sub(3).max(2);
-                Some(text[2..end].to_vec())
+                // The envelope's head up to "results": [, the element, then
+                // JSON_TAIL: split so rows can be streamed between them.
+                let open = b"\"results\": [\n";
+                let start = text
+                    .windows(open.len())
+                    .position(|w| w == open)
+                    .map_or(0, |i| i + open.len());
+                let end = text.len().saturating_sub(JSON_TAIL.len()).max(start);
+                Some((text[..start].to_vec(), text[start..end].to_vec()))
             }
             None => None,
         };
@@ -139,10 +150,37 @@ impl<'a> SweepWriter<'a> {
         })
     }
 
+    /// Row `index` is already written in the output being resumed: take
+    /// its CSV fields (`header` is that file's header) as they are.
+    pub fn preset(&mut self, index: usize, header: &[String], fields: &[String]) -> Result<()> {
+        let line = |record: &[String]| -> Result<Vec<u8>> {
+            let mut w = csv::Writer::from_writer(Vec::new());
+            w.write_record(record).map_err(|e| {
+                FanoutError::failure(format!("internal error rendering a row: {e}"))
+            })?;
+            w.into_inner()
+                .map_err(|e| FanoutError::failure(format!("internal error rendering a row: {e}")))
+        };
+        let rendered = Rendered {
+            csv: Some((line(header)?, line(fields)?)),
+            json: None,
+            timeseries: None,
+            summary: SweepSummary::from_csv(header, fields),
+            warning: None,
+            row: None,
+        };
+        self.enqueue(index, rendered)
+    }
+
     /// Job `index` finished with `row`: render it, and write every row
     /// that is now next in grid order.
     pub fn push(&mut self, index: usize, row: Row) -> Result<()> {
         let rendered = self.render(row)?;
+        self.enqueue(index, rendered)
+    }
+
+    /// Queues a rendered row and writes every row now next in grid order.
+    fn enqueue(&mut self, index: usize, rendered: Rendered) -> Result<()> {
         self.waiting.insert(index, rendered);
         while let Some(r) = self.waiting.remove(&self.next) {
             self.write(r)?;
@@ -159,9 +197,9 @@ impl<'a> SweepWriter<'a> {
         if let (Some(s), Some((head, line))) = (self.csv.as_mut(), r.csv) {
             s.write(&head, &line)?;
         }
-        if let (Some(s), Some(obj)) = (self.json.as_mut(), r.json) {
+        if let (Some(s), Some((head, obj))) = (self.json.as_mut(), r.json) {
             let sep: &[u8] = if s.pending.is_none() { b"" } else { b",\n" };
-            s.write(b"[\n", &[sep, &obj].concat())?;
+            s.write(&head, &[sep, &obj].concat())?;
         }
         if let (Some(s), Some((head, lines))) = (self.timeseries.as_mut(), r.timeseries) {
             s.write(&head, &lines)?;
@@ -183,7 +221,7 @@ impl<'a> SweepWriter<'a> {
             s.commit(b"")?;
         }
         if let Some(s) = self.json.take() {
-            s.commit(b"\n]\n")?;
+            s.commit(JSON_TAIL)?;
         }
         if let Some(s) = self.timeseries.take() {
             s.commit(b"")?;
