@@ -5,10 +5,12 @@
 //! `fanout sweep --resume` can refuse to mix results of different sweeps.
 //!
 //! The hash is FNV-1a, 64 bits, over a canonical text of the resolved
-//! scenario (its `Debug` form: every resolved field, floats in their
-//! shortest round-trip form), never over paths or wall time, so the same
-//! scenario hashes the same on any machine and in any directory. std's
-//! `DefaultHasher` is not used: its output may change between releases.
+//! scenario: every resolved key and its value, one per line, as `fanout
+//! check` lists them ([`crate::scenario::describe`]), never paths or wall
+//! time, so the same scenario hashes the same on any machine and in any
+//! directory, and a refactoring of the model's structs does not change it
+//! (only a key or a value does). std's `DefaultHasher` is not used: its
+//! output may change between releases.
 
 use crate::model::config::Scenario;
 
@@ -58,7 +60,10 @@ pub fn sweep_hash(base: &Scenario, varies: &[(String, Vec<String>)], seeds: u32)
 
 /// The canonical text of a resolved scenario.
 fn canonical(s: &Scenario) -> String {
-    format!("{s:?}")
+    crate::scenario::describe(s)
+        .into_iter()
+        .map(|(key, value)| format!("{key}={value}\n"))
+        .collect()
 }
 
 /// The provenance of one output: the columns appended at the end of every
