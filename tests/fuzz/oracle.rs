@@ -29,10 +29,33 @@ pub fn install_panic_hook() {
             .location()
             .map(|l| format!("{}:{}", l.file(), l.line()))
             .unwrap_or_default();
+        // A panic inside std (capacity overflow, unwrap on None) is located
+        // by the first frame of the crate's own source on the stack.
+        let at = if at.starts_with("src/") {
+            at
+        } else {
+            crate_frame().map_or(at.clone(), |f| format!("{f} (in {at})"))
+        };
         if let Ok(mut last) = LAST_PANIC.lock() {
             *last = Some((msg, at));
         }
     }));
+}
+
+/// The innermost `src/FILE:LINE` of the crate on the current stack.
+fn crate_frame() -> Option<String> {
+    let trace = std::backtrace::Backtrace::force_capture().to_string();
+    trace.lines().find_map(|l| {
+        let path = l.trim().strip_prefix("at ")?;
+        if path.starts_with("/rustc/") || path.contains("/.cargo/") {
+            return None;
+        }
+        let from = path.find("/src/")? + 1;
+        let rel = &path[from..];
+        // file:line, without the column.
+        let cut = rel.rfind(':').filter(|&i| rel[..i].contains(':'));
+        Some(cut.map_or(rel, |i| &rel[..i]).to_string())
+    })
 }
 
 /// One defect found in one case.
@@ -117,6 +140,14 @@ pub fn run_case(dict: &Dict, seed: u64, index: u64, dir: &Path) -> Verdict {
             (target::run_cli(&real), Some(()))
         });
         judge(&cmd, &dir_text, &outcome, &mut v.findings);
+        if outcome == Outcome::Success && validation.0 != Outcome::Success {
+            // The CLI accepted what validation refused: `target.rs` no
+            // longer mirrors the CLI, and such a case may simulate for long.
+            v.findings.push(Finding {
+                signature: format!("harness: validation refused a {cmd} the CLI accepts"),
+                detail: format!("{:?}", validation.0),
+            });
+        }
         v.refused = matches!(outcome, Outcome::Refused(_));
         if let Outcome::Refused(m) = &outcome {
             v.message = Some(normalise(m, &dir_text));
@@ -245,16 +276,25 @@ fn listing(dir: &Path) -> Vec<String> {
 
 /// Inputs that hit a known hang, which is being fixed elsewhere; running
 /// them would stall the run for the watchdog's bound each time.
+/// `FANOUT_FUZZ_NO_SKIP=1` runs them anyway (to check a fix, or the watchdog).
 fn known_hang(case: &cases::Case) -> Option<&'static str> {
+    if std::env::var_os("FANOUT_FUZZ_NO_SKIP").is_some() {
+        return None;
+    }
     let plot = case.args.first().is_some_and(|c| c == "plot");
-    let huge = |bytes: &Vec<u8>| {
+    let any = |bytes: &Vec<u8>, test: fn(f64) -> bool| {
         String::from_utf8_lossy(bytes)
             .split([',', '\n', '\r'])
             .filter_map(|t| t.trim().parse::<f64>().ok())
-            .any(|x| x.is_finite() && x.abs() >= 1e305)
+            .any(test)
     };
-    if plot && case.files.iter().any(|(_, b)| huge(b)) {
+    let huge = |x: f64| x.is_finite() && x.abs() >= 1e305;
+    let tiny = |x: f64| x != 0.0 && x.abs() < 1e-300;
+    if plot && case.files.iter().any(|(_, b)| any(b, huge)) {
         return Some("plot of a CSV value near f64::MAX");
+    }
+    if plot && case.files.iter().any(|(_, b)| any(b, tiny)) {
+        return Some("plot of a CSV value below 1e-300 (a log axis from 0)");
     }
     None
 }

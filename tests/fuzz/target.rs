@@ -215,7 +215,10 @@ fn outputs(f: &RunFlags) -> Result<(), FanoutError> {
             fanout::output::check_writable(flag, p)?;
         }
     }
-    SimDuration::parse(&f.interval).map_err(|e| FanoutError::input(e.to_string()))?;
+    // As in the CLI, `--interval` is read only with `--timeseries`.
+    if f.timeseries.is_some() {
+        SimDuration::parse(&f.interval).map_err(|e| FanoutError::input(e.to_string()))?;
+    }
     Ok(())
 }
 
