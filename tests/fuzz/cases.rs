@@ -45,6 +45,12 @@ pub fn case(dict: &Dict, seed: u64, index: u64) -> Case {
         let token = stray_token(dict, &mut rng);
         case.args.insert(at.min(case.args.len()), token);
     }
+    // Now and then, an odd character (a newline, a NUL, an emoji) inside
+    // one argument: a flag value, a path, a --set or --vary text.
+    if rng.chance(4) && case.args.len() > 1 {
+        let i = 1 + rng.below(case.args.len() - 1);
+        case.args[i] = insert_odd(&case.args[i], &mut rng);
+    }
     for (_, bytes) in &mut case.files {
         crate::cases_other::maybe_invalid_utf8(bytes, &mut rng);
     }

@@ -196,13 +196,22 @@ fn judge(cmd: &str, dir: &str, outcome: &Outcome, findings: &mut Vec<Finding>) {
     match outcome {
         Outcome::Success => {}
         Outcome::Refused(msg) => {
-            if msg.trim().is_empty() || msg.contains('\n') || msg.contains('\r') {
+            if msg.trim().is_empty() {
                 findings.push(Finding {
-                    signature: format!(
-                        "multi-line or empty refusal: {cmd}: {}",
-                        normalise(msg, dir)
-                    ),
-                    detail: one_line(msg),
+                    signature: format!("empty refusal: {cmd}"),
+                    detail: String::new(),
+                });
+            } else if msg.contains(['\n', '\r']) {
+                // The class is the flag the message starts with, or a path.
+                let head = msg.split_whitespace().next().unwrap_or("");
+                let what = if head.starts_with('-') {
+                    head.trim_end_matches(':')
+                } else {
+                    "a path or value"
+                };
+                findings.push(Finding {
+                    signature: format!("multi-line refusal: {cmd} {what}"),
+                    detail: format!("{msg:?}").replace(dir, "@DIR@"),
                 });
             }
         }

@@ -95,7 +95,7 @@ pub struct Validation {
 
 /// Most sweep points validated; a larger sweep is valid if these are, but
 /// never small.
-pub const MAX_POINTS: usize = 2_000;
+pub const MAX_POINTS: usize = 200;
 
 /// Sweeps with more points than this are not expanded at all: the CLI would
 /// spend minutes (or all memory) listing and resolving them.
