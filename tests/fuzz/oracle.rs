@@ -45,17 +45,22 @@ pub fn install_panic_hook() {
 /// The innermost `src/FILE:LINE` of the crate on the current stack.
 fn crate_frame() -> Option<String> {
     let trace = std::backtrace::Backtrace::force_capture().to_string();
-    trace.lines().find_map(|l| {
-        let path = l.trim().strip_prefix("at ")?;
-        if path.starts_with("/rustc/") || path.contains("/.cargo/") {
-            return None;
-        }
-        let from = path.find("/src/")? + 1;
-        let rel = &path[from..];
-        // file:line, without the column.
-        let cut = rel.rfind(':').filter(|&i| rel[..i].contains(':'));
-        Some(cut.map_or(rel, |i| &rel[..i]).to_string())
-    })
+    trace
+        .lines()
+        .find_map(|l| crate_path(l.trim().strip_prefix("at ")?))
+}
+
+/// `src/FILE:LINE` when `path` (`FILE:LINE[:COL]`, absolute or relative to
+/// the crate) is in the crate's own `src/`, else `None`.
+pub fn crate_path(path: &str) -> Option<String> {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/");
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    if !rel.starts_with("src/") {
+        return None;
+    }
+    // file:line, without the column.
+    let cut = rel.rfind(':').filter(|&i| rel[..i].contains(':'));
+    Some(cut.map_or(rel, |i| &rel[..i]).to_string())
 }
 
 /// One defect found in one case.

@@ -261,9 +261,10 @@ pub fn supervise(dict: &Dict, o: &Options) -> u64 {
             } else {
                 let what = match status {
                     None => {
+                        let at = hang_frame(child.id());
                         let _ = child.kill();
                         let _ = child.wait();
-                        format!("hang (no result in {} s)", o.timeout)
+                        format!("hang (no result in {} s){at}", o.timeout)
                     }
                     Some(s) => format!("crash ({s})"),
                 };
@@ -281,6 +282,25 @@ pub fn supervise(dict: &Dict, o: &Options) -> u64 {
         }
     }
     summarise(dict, o, &total, started.elapsed())
+}
+
+/// Where a hung worker is, as " at src/FILE:LINE" (the innermost frame of
+/// the crate's source), when gdb is installed; else empty.
+fn hang_frame(pid: u32) -> String {
+    let out = Command::new("timeout")
+        .args(["30", "gdb", "-p", &pid.to_string(), "-batch", "-ex", "bt"])
+        .stdin(Stdio::null())
+        .stderr(Stdio::null())
+        .output();
+    let Ok(out) = out else {
+        return String::new();
+    };
+    let text = String::from_utf8_lossy(&out.stdout);
+    text.lines()
+        .filter_map(|l| l.rsplit_once(" at ").map(|(_, at)| at.trim()))
+        .find_map(crate::oracle::crate_path)
+        .map(|at| format!(" at {at}"))
+        .unwrap_or_default()
 }
 
 fn read_progress(out: &Path) -> Option<Counts> {
