@@ -51,6 +51,13 @@ pub fn case(dict: &Dict, seed: u64, index: u64) -> Case {
         let i = 1 + rng.below(case.args.len() - 1);
         case.args[i] = insert_odd(&case.args[i], &mut rng);
     }
+    // A real command line cannot hold a NUL (arguments are C strings), so
+    // one in an argument would be a finding no user can reach.
+    for a in &mut case.args {
+        if a.contains('\0') {
+            *a = a.replace('\0', "\u{1}");
+        }
+    }
     for (_, bytes) in &mut case.files {
         crate::cases_other::maybe_invalid_utf8(bytes, &mut rng);
     }

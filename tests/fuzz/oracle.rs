@@ -50,11 +50,12 @@ fn crate_frame() -> Option<String> {
         .find_map(|l| crate_path(l.trim().strip_prefix("at ")?))
 }
 
-/// `src/FILE:LINE` when `path` (`FILE:LINE[:COL]`, absolute or relative to
-/// the crate) is in the crate's own `src/`, else `None`.
+/// `src/FILE:LINE` when `path` (`FILE:LINE[:COL]`, absolute) is in the
+/// crate's own `src/`, else `None`. (Dependencies have a `src/` too, so a
+/// relative path cannot be told apart.)
 pub fn crate_path(path: &str) -> Option<String> {
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/");
-    let rel = path.strip_prefix(root).unwrap_or(path);
+    let rel = path.strip_prefix(root)?;
     if !rel.starts_with("src/") {
         return None;
     }

@@ -284,11 +284,15 @@ pub fn supervise(dict: &Dict, o: &Options) -> u64 {
     summarise(dict, o, &total, started.elapsed())
 }
 
-/// Where a hung worker is, as " at src/FILE:LINE" (the innermost frame of
-/// the crate's source), when gdb is installed; else empty.
+/// Where a hung worker is, as " at src/FILE:LINE", when gdb is installed
+/// (else empty): of every thread's innermost frame in the crate's own
+/// source, the one nearest its stack's top, which is the thread at work
+/// (the others wait for it, deeper down).
 fn hang_frame(pid: u32) -> String {
     let out = Command::new("timeout")
-        .args(["30", "gdb", "-p", &pid.to_string(), "-batch", "-ex", "bt"])
+        .args(["30", "gdb", "-p", &pid.to_string(), "-batch"])
+        .args(["-ex", "set filename-display absolute"])
+        .args(["-ex", "thread apply all bt 60"])
         .stdin(Stdio::null())
         .stderr(Stdio::null())
         .output();
@@ -296,11 +300,34 @@ fn hang_frame(pid: u32) -> String {
         return String::new();
     };
     let text = String::from_utf8_lossy(&out.stdout);
-    text.lines()
-        .filter_map(|l| l.rsplit_once(" at ").map(|(_, at)| at.trim()))
-        .find_map(crate::oracle::crate_path)
-        .map(|at| format!(" at {at}"))
-        .unwrap_or_default()
+    let mut best: Option<(u32, String)> = None;
+    let mut found_in_thread = false;
+    for line in text.lines() {
+        if line.starts_with("Thread ") {
+            found_in_thread = false;
+            continue;
+        }
+        if found_in_thread {
+            continue;
+        }
+        let Some((head, at)) = line.rsplit_once(" at ") else {
+            continue;
+        };
+        let Some(frame) = crate::oracle::crate_path(at.trim()) else {
+            continue;
+        };
+        found_in_thread = true;
+        let depth: u32 = head
+            .trim_start_matches('#')
+            .split_whitespace()
+            .next()
+            .and_then(|d| d.parse().ok())
+            .unwrap_or(u32::MAX);
+        if best.as_ref().is_none_or(|(d, _)| depth < *d) {
+            best = Some((depth, frame));
+        }
+    }
+    best.map(|(_, f)| format!(" at {f}")).unwrap_or_default()
 }
 
 fn read_progress(out: &Path) -> Option<Counts> {
