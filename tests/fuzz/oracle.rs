@@ -50,12 +50,15 @@ fn crate_frame() -> Option<String> {
         .find_map(|l| crate_path(l.trim().strip_prefix("at ")?))
 }
 
-/// `src/FILE:LINE` when `path` (`FILE:LINE[:COL]`, absolute) is in the
-/// crate's own `src/`, else `None`. (Dependencies have a `src/` too, so a
-/// relative path cannot be told apart.)
+/// `src/FILE:LINE` when `path` (`FILE:LINE[:COL]`) is in the crate's own
+/// `src/`, else `None`. The crate's files are named absolutely (gdb) or
+/// from `./` (a Rust backtrace); a dependency's are absolute elsewhere, or
+/// from its own `src/` in gdb's default display, which is not used.
 pub fn crate_path(path: &str) -> Option<String> {
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/");
-    let rel = path.strip_prefix(root)?;
+    let rel = path
+        .strip_prefix(root)
+        .or_else(|| path.strip_prefix("./"))?;
     if !rel.starts_with("src/") {
         return None;
     }
