@@ -253,10 +253,17 @@ fn sweep(
         return Ok(());
     }
     let mut all_small = count <= MAX_POINTS;
+    // A million-user point takes tens of milliseconds to resolve: stop after
+    // a second, so validation never looks like a hang to the watchdog.
+    let started = std::time::Instant::now();
     for point in fanout::sweep::cartesian(&varies)
         .into_iter()
         .take(MAX_POINTS)
     {
+        if started.elapsed() > std::time::Duration::from_secs(1) {
+            all_small = false;
+            break;
+        }
         let mut raw = raw.clone();
         for (key, value) in &point {
             raw.set_value(key, value)?;
