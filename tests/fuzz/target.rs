@@ -217,7 +217,8 @@ fn outputs(f: &RunFlags) -> Result<(), FanoutError> {
     }
     // As in the CLI, `--interval` is read only with `--timeseries`.
     if f.timeseries.is_some() {
-        SimDuration::parse(&f.interval).map_err(|e| FanoutError::input(e.to_string()))?;
+        SimDuration::parse(&f.interval)
+            .map_err(|e| FanoutError::input(format!("--interval {}: {e}", f.interval)))?;
     }
     Ok(())
 }
