@@ -280,6 +280,10 @@ pub fn supervise(dict: &Dict, o: &Options) -> u64 {
             }
             break;
         }
+        // A worker that was killed or died left its scratch directory.
+        let _ = std::fs::remove_dir_all(
+            Path::new("/dev/shm").join(format!("fanout-fuzz-{}", child.id())),
+        );
     }
     summarise(dict, o, &total, started.elapsed())
 }
