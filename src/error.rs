@@ -38,6 +38,30 @@ pub enum FanoutError {
 }
 
 impl FanoutError {
+    /// The message as the one line the contract promises: a value the user
+    /// typed may hold a newline or a carriage return (a path, a `--set`
+    /// value), which is shown escaped (`\n`, `\r`) instead of breaking the
+    /// line, so every message is one line whatever the input.
+    pub fn one_line(&self) -> String {
+        let text = self.to_string();
+        if !text.contains(['\n', '\r']) {
+            return text;
+        }
+        text.replace('\n', "\\n").replace('\r', "\\r")
+    }
+
+    /// The error of writing the output a flag names, with the flag in front
+    /// (`--json /dev/full: No space left on device`), so the message says
+    /// which output failed.
+    pub fn for_flag(self, flag: &str) -> FanoutError {
+        match self {
+            FanoutError::Input(m) => FanoutError::Input(format!("{flag} {m}")),
+            FanoutError::Resource(m) => FanoutError::Resource(format!("{flag} {m}")),
+            FanoutError::Failure(m) => FanoutError::Failure(format!("{flag} {m}")),
+            other => other,
+        }
+    }
+
     /// Shorthand for [`FanoutError::Input`].
     pub fn input(msg: impl Into<String>) -> Self {
         FanoutError::Input(msg.into())
@@ -80,6 +104,12 @@ pub type Result<T> = std::result::Result<T, FanoutError>;
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_newline_in_a_value_keeps_the_message_on_one_line() {
+        let e = super::FanoutError::input("--strategy re\nad\r: unknown strategy");
+        assert_eq!(e.one_line(), "--strategy re\\nad\\r: unknown strategy");
+        assert!(!e.one_line().contains(['\n', '\r']));
+    }
     use super::*;
 
     #[test]

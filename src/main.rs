@@ -34,7 +34,7 @@ fn main() {
     };
     if let Err(e) = dispatch(cli) {
         if e.is_reported() {
-            eprintln!("fanout: {e}");
+            eprintln!("fanout: {}", e.one_line());
         }
         std::process::exit(e.exit_code());
     }

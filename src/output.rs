@@ -158,6 +158,19 @@ impl Pending {
         }
     }
 
+    /// Flushes what is written and, for a temporary file, syncs it to disk,
+    /// without replacing the target: a caller writing several outputs syncs
+    /// them all before committing any, so a failure replaces none.
+    pub fn sync(&mut self) -> Result<()> {
+        let done = match self.sink.as_mut() {
+            Some(Sink::Stdout(w)) => return w.flush().map_err(FanoutError::stdout),
+            Some(Sink::InPlace(f)) => f.flush(),
+            Some(Sink::Temporary(w, _)) => w.flush().and_then(|_| w.get_ref().sync_all()),
+            None => Ok(()),
+        };
+        done.map_err(|e| self.error(e))
+    }
+
     /// Flushes and, for a temporary file, syncs it and renames it over the
     /// target, keeping the replaced file's permissions.
     pub fn commit(mut self) -> Result<()> {

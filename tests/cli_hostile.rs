@@ -453,3 +453,42 @@ fn a_hybrid_threshold_sweep_reuses_the_other_strategies_rows() {
         }
     }
 }
+
+#[test]
+fn a_failed_output_replaces_no_other_output() {
+    // `--json /dev/full` fails while writing; the CSV written before it in
+    // the same run must not have replaced the file already there.
+    if !Path::new("/dev/full").exists() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("out.csv");
+    std::fs::write(&csv, "OLD\n").unwrap();
+    let o = fanout(&[
+        "run",
+        "tests/data/tiny.toml",
+        "--quiet",
+        "--strategy",
+        "write",
+        "--csv",
+        s(&csv),
+        "--json",
+        "/dev/full",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(&csv).unwrap(), "OLD\n");
+    let err = stderr(&o);
+    assert!(err.contains("--json /dev/full"), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(left.len(), 1, "a temporary file was left behind");
+}
+
+#[test]
+fn a_newline_in_a_flag_value_is_refused_on_one_line() {
+    let o = fanout(&["run", "tests/data/tiny.toml", "--strategy", "re\nad"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert_eq!(err.trim_end().lines().count(), 1, "{err:?}");
+    assert!(err.contains("re\\nad"), "{err}");
+}

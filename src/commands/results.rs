@@ -80,14 +80,53 @@ fn write_results(
         eprintln!("fanout: no simulation finished; output files left untouched");
         return Ok(());
     }
-    write_with(&SummaryCsv, &outputs.csv, rows)?;
-    write_with(&Json, &outputs.json, rows)?;
-    write_with(&TimeSeriesCsv, &outputs.timeseries, rows)?;
-    if let Some(path) = &outputs.hdr {
-        let warmup = std::time::Duration::from_nanos(warmup.as_nanos());
-        output::write_atomic(path, |w| hdr::write_interval_log(rows, warmup, w))?;
-        output::write_atomic(&percentiles_path(path), |w| hdr::write_percentiles(rows, w))?;
+    // Every file is written in full before any target is replaced, so a
+    // failure (a full disk, `--json /dev/full`) leaves every existing file
+    // as it was, not some replaced and some not.
+    let mut staged = Vec::new();
+    let hdr = outputs.hdr.as_deref();
+    let warmup = std::time::Duration::from_nanos(warmup.as_nanos());
+    let percentiles = hdr.map(percentiles_path);
+    stage(&mut staged, "--csv", outputs.csv.as_deref(), &|w| {
+        SummaryCsv.export(rows, w)
+    })?;
+    stage(&mut staged, "--json", outputs.json.as_deref(), &|w| {
+        Json.export(rows, w)
+    })?;
+    stage(
+        &mut staged,
+        "--timeseries",
+        outputs.timeseries.as_deref(),
+        &|w| TimeSeriesCsv.export(rows, w),
+    )?;
+    stage(&mut staged, "--hdr", hdr, &|w| {
+        hdr::write_interval_log(rows, warmup, w)
+    })?;
+    stage(&mut staged, "--hdr", percentiles.as_deref(), &|w| {
+        hdr::write_percentiles(rows, w)
+    })?;
+    for (flag, pending) in staged {
+        pending.commit().map_err(|e| e.for_flag(flag))?;
     }
+    Ok(())
+}
+
+/// Writes one output to its pending file (not yet replacing the target)
+/// and keeps it for the commit; a failure names the flag.
+fn stage(
+    staged: &mut Vec<(&'static str, output::Pending)>,
+    flag: &'static str,
+    path: Option<&std::path::Path>,
+    body: &dyn Fn(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
+    let Some(path) = path else {
+        return Ok(());
+    };
+    let mut pending = output::Pending::create(path).map_err(|e| e.for_flag(flag))?;
+    let written = body(pending.writer());
+    pending.check(written).map_err(|e| e.for_flag(flag))?;
+    pending.sync().map_err(|e| e.for_flag(flag))?;
+    staged.push((flag, pending));
     Ok(())
 }
 
@@ -113,11 +152,4 @@ pub fn percentiles_path(hdr: &std::path::Path) -> PathBuf {
     let mut txt = hdr.as_os_str().to_owned();
     txt.push(".percentiles.txt");
     PathBuf::from(txt)
-}
-
-fn write_with(exporter: &dyn Exporter, path: &Option<PathBuf>, rows: &[Row]) -> Result<()> {
-    match path {
-        Some(p) => output::write_atomic(p, |w| exporter.export(rows, w)),
-        None => Ok(()),
-    }
 }

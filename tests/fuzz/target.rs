@@ -6,18 +6,22 @@
 //!   (clap parse, then dispatch), mapping the result to an exit status the
 //!   way `src/main.rs` does.
 //! - [`validate`] takes the same command line and, for `check`, `run` and
-//!   `sweep`, does only the cheap part in-process: parse the scenario, apply
-//!   `--set` and the flag overrides, resolve (every sweep point), compute
-//!   the warnings, the `check` description and the memory estimate, and
-//!   check the output paths. It also says whether the scenario is small
+//!   `sweep`, does only the cheap part in-process, through the commands'
+//!   own validation (`RunConfig::from_args` and its siblings: the scenario,
+//!   `--set`, the flag overrides, the output paths, the grid size), then
+//!   resolves every sweep point and computes the warnings, the `check`
+//!   description and the memory estimate. It also says whether the scenario is small
 //!   enough to simulate in a fraction of a second.
 
-use fanout::cli::{Cli, Command, RunFlags, ScenarioArgs};
+use fanout::cli::{Cli, Command, SweepArgs};
+use fanout::commands::check::CheckConfig;
+use fanout::commands::config;
+use fanout::commands::run::RunConfig;
+use fanout::commands::sweep::{self, SweepConfig};
 use fanout::error::FanoutError;
-use fanout::model::config::{GraphMode, Scenario, StrategyKind};
+use fanout::model::config::{GraphMode, Scenario};
 use fanout::model::sim::World;
-use fanout::scenario::{self, RawScenario};
-use fanout::sim::time::SimDuration;
+use fanout::scenario;
 
 /// How a command ended, as the process would report it.
 #[derive(Debug, Clone, PartialEq)]
@@ -34,13 +38,7 @@ pub enum Outcome {
 pub fn known_keys() -> Vec<(String, String, String)> {
     scenario::known_keys()
         .iter()
-        .map(|k| {
-            (
-                k.key.to_string(),
-                k.default.to_string(),
-                k.allowed.to_string(),
-            )
-        })
+        .map(|k| (k.key.to_string(), k.default.to_string(), k.allowed()))
         .collect()
 }
 
@@ -50,7 +48,7 @@ pub fn run_cli(args: &[String]) -> Outcome {
         Ok(cli) => cli,
         Err(outcome) => return outcome,
     };
-    match fanout::cli::dispatch(cli) {
+    match fanout::commands::dispatch(cli) {
         Ok(()) => Outcome::Success,
         Err(e) => from_error(e),
     }
@@ -76,8 +74,8 @@ fn parse(args: &[String]) -> Result<Cli, Outcome> {
 /// The outcome of an error returned by a command.
 fn from_error(e: FanoutError) -> Outcome {
     match e.exit_code() {
-        2 => Outcome::Refused(e.to_string()),
-        code => Outcome::Failed(code, e.to_string()),
+        2 => Outcome::Refused(e.one_line()),
+        code => Outcome::Failed(code, e.one_line()),
     }
 }
 
@@ -118,15 +116,15 @@ pub fn validate(args: &[String]) -> Validation {
     };
     v.scenario_command = true;
     let result = match &cli.command {
-        Command::Check(a) => load(&a.scenario, None).map(|s| {
-            v.small = small(&s, 1);
+        Command::Check(a) => CheckConfig::from_args(a).map(|c| {
+            describe(&c.scenario);
+            v.small = small(&c.scenario, 1);
         }),
-        Command::Run(a) => load(&a.scenario, Some(&a.flags)).and_then(|s| {
-            outputs(&a.flags)?;
-            v.small = small(&s, 1);
-            Ok(())
+        Command::Run(a) => RunConfig::from_args(a).map(|c| {
+            describe(&c.scenario);
+            v.small = small(&c.scenario, 1);
         }),
-        Command::Sweep(a) => sweep(&a.scenario, &a.flags, &a.vary, a.seeds, &mut v),
+        Command::Sweep(a) => sweep(a, &mut v),
         _ => {
             v.scenario_command = false;
             Ok(())
@@ -138,62 +136,6 @@ pub fn validate(args: &[String]) -> Validation {
     v
 }
 
-/// Loads, overrides and resolves a scenario, then computes what `check`
-/// prints about it, as `load` in the CLI does.
-fn load(args: &ScenarioArgs, flags: Option<&RunFlags>) -> Result<Scenario, FanoutError> {
-    let (raw, s) = load_raw(args, flags)?;
-    describe(&s);
-    drop(raw);
-    Ok(s)
-}
-
-/// [`load`], keeping the raw scenario for sweep points.
-fn load_raw(
-    args: &ScenarioArgs,
-    flags: Option<&RunFlags>,
-) -> Result<(RawScenario, Scenario), FanoutError> {
-    let mut raw = RawScenario::from_file(&args.scenario)?;
-    for assignment in &args.set {
-        raw.set(assignment)?;
-    }
-    if let Some(f) = flags {
-        for (key, value) in overrides(f)? {
-            raw.set_value(key, &value)?;
-        }
-    }
-    let s = raw.resolve()?;
-    Ok((raw, s))
-}
-
-/// The `--seed`, `--duration` and `--strategy` flags as scenario values,
-/// refused as the CLI refuses them.
-fn overrides(f: &RunFlags) -> Result<Vec<(&'static str, String)>, FanoutError> {
-    let mut out = Vec::new();
-    if let Some(seed) = &f.seed {
-        if seed.trim().parse::<u64>().is_err() {
-            return Err(FanoutError::input(format!("--seed {seed}: not a u64")));
-        }
-        out.push(("seed", seed.trim().to_string()));
-    }
-    if let Some(d) = &f.duration {
-        SimDuration::parse(d).map_err(|e| FanoutError::input(format!("--duration {d}: {e}")))?;
-        out.push(("duration", format!("\"{}\"", d.trim())));
-    }
-    if !f.strategy.is_empty() {
-        let mut names: Vec<String> = Vec::new();
-        for s in &f.strategy {
-            let k = StrategyKind::parse(s)
-                .ok_or_else(|| FanoutError::input(format!("--strategy {s}: unknown")))?;
-            let name = format!("\"{}\"", k.name());
-            if !names.contains(&name) {
-                names.push(name);
-            }
-        }
-        out.push(("strategies", format!("[{}]", names.join(", "))));
-    }
-    Ok(out)
-}
-
 /// Everything `check` computes from a resolved scenario before the graph.
 fn describe(s: &Scenario) {
     let _ = scenario::describe(s);
@@ -203,48 +145,21 @@ fn describe(s: &Scenario) {
     let _ = World::estimate_memory_bytes(s, 2);
 }
 
-/// The output-path checks `run` and `sweep` make before simulating.
-fn outputs(f: &RunFlags) -> Result<(), FanoutError> {
-    for (flag, path) in [
-        ("--csv", &f.csv),
-        ("--json", &f.json),
-        ("--timeseries", &f.timeseries),
-        ("--hdr", &f.hdr),
-    ] {
-        if let Some(p) = path {
-            fanout::output::check_writable(flag, p)?;
-        }
-    }
-    // As in the CLI, `--interval` is read only with `--timeseries`.
-    if f.timeseries.is_some() {
-        SimDuration::parse(&f.interval)
-            .map_err(|e| FanoutError::input(format!("--interval {}: {e}", f.interval)))?;
-    }
-    Ok(())
-}
-
 /// A sweep: every `--vary`, then every point resolved (up to [`MAX_POINTS`]).
-fn sweep(
-    args: &ScenarioArgs,
-    flags: &RunFlags,
-    vary: &[String],
-    seeds: u32,
-    v: &mut Validation,
-) -> Result<(), FanoutError> {
-    if seeds == 0 || seeds > 10_000 {
-        return Err(FanoutError::input(format!("--seeds {seeds}")));
-    }
-    let (raw, base) = load_raw(args, Some(flags))?;
+fn sweep(a: &SweepArgs, v: &mut Validation) -> Result<(), FanoutError> {
+    // The real validation first: flags, scenario, grid size, output paths.
+    let cfg = SweepConfig::from_args(a)?;
+    drop(cfg);
+    let seeds = a.seeds;
+    let overrides = config::flag_overrides(&a.flags)?;
+    let (raw, base) = config::load(&a.scenario, &overrides)?;
     describe(&base);
     let mut varies = Vec::new();
-    for spec in vary {
+    for spec in &a.vary {
         let key = spec.split_once('=').map(|(k, _)| k.trim()).unwrap_or("");
-        let integer = scenario::known_keys()
-            .iter()
-            .any(|k| k.key == key && k.kind.contains("integer"));
-        varies.push(fanout::sweep::parse_vary(spec, integer)?);
+        let integer = scenario::key_type(key) == Some(scenario::KeyType::Integer);
+        varies.push(sweep::parse_vary(spec, integer)?);
     }
-    outputs(flags)?;
     let count = varies
         .iter()
         .try_fold(1usize, |n, x| n.checked_mul(x.values.len()))
@@ -257,10 +172,7 @@ fn sweep(
     // A million-user point takes tens of milliseconds to resolve: stop after
     // a second, so validation never looks like a hang to the watchdog.
     let started = std::time::Instant::now();
-    for point in fanout::sweep::cartesian(&varies)
-        .into_iter()
-        .take(MAX_POINTS)
-    {
+    for point in sweep::cartesian(&varies).into_iter().take(MAX_POINTS) {
         if started.elapsed() > std::time::Duration::from_secs(1) {
             all_small = false;
             break;
