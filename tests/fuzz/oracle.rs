@@ -110,10 +110,6 @@ pub fn run_case(dict: &Dict, seed: u64, index: u64, dir: &Path) -> Verdict {
         skipped: None,
         message: None,
     };
-    if let Some(why) = known_hang(&case) {
-        v.skipped = Some(why);
-        return v;
-    }
     let before = listing(dir);
     let cmd = case.args.first().cloned().unwrap_or_default();
     let validation = guarded(&cmd, &dir_text, &mut v.findings, || {
@@ -290,31 +286,6 @@ fn listing(dir: &Path) -> Vec<String> {
         .unwrap_or_default();
     names.sort();
     names
-}
-
-/// Inputs that hit a known hang, which is being fixed elsewhere; running
-/// them would stall the run for the watchdog's bound each time.
-/// `FANOUT_FUZZ_NO_SKIP=1` runs them anyway (to check a fix, or the watchdog).
-fn known_hang(case: &cases::Case) -> Option<&'static str> {
-    if std::env::var_os("FANOUT_FUZZ_NO_SKIP").is_some() {
-        return None;
-    }
-    let plot = case.args.first().is_some_and(|c| c == "plot");
-    let any = |bytes: &Vec<u8>, test: fn(f64) -> bool| {
-        String::from_utf8_lossy(bytes)
-            .split([',', '\n', '\r'])
-            .filter_map(|t| t.trim().parse::<f64>().ok())
-            .any(test)
-    };
-    let huge = |x: f64| x.is_finite() && x.abs() >= 1e305;
-    let tiny = |x: f64| x != 0.0 && x.abs() < 1e-300;
-    if plot && case.files.iter().any(|(_, b)| any(b, huge)) {
-        return Some("plot of a CSV value near f64::MAX");
-    }
-    if plot && case.files.iter().any(|(_, b)| any(b, tiny)) {
-        return Some("plot of a CSV value below 1e-300 (a log axis from 0)");
-    }
-    None
 }
 
 /// A message folded to one line.
