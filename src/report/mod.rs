@@ -94,7 +94,7 @@ impl Cell {
     }
 }
 
-/// The summary columns of one report, in the order of the DESIGN.md
+/// The summary columns of one report, in the order of the README's summary CSV
 /// contract (its 21 columns first), then the extra columns, then the
 /// resilience columns ([`RESILIENCE_COLUMNS`]), then one per varied key.
 pub fn summary_columns(row: &Row) -> Vec<(String, Cell)> {
@@ -191,7 +191,7 @@ pub fn summary_columns(row: &Row) -> Vec<(String, Cell)> {
     cols
 }
 
-/// Names of the resilience columns (issue #5), in order. They come after
+/// Names of the resilience columns, in order. They come after
 /// every earlier column, in the summary and in the time series alike, so
 /// readers that go by position keep working; they are always written, so a
 /// file's header does not depend on the scenario.
@@ -226,7 +226,7 @@ pub fn resilience_columns(r: &Resilience) -> Vec<(String, Cell)> {
         .collect()
 }
 
-/// The summary CSV of DESIGN.md: a header, then one row per report.
+/// The summary CSV (columns listed in the README, Outputs): a header, then one row per report.
 pub struct SummaryCsv;
 
 impl Exporter for SummaryCsv {

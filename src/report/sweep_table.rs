@@ -1,7 +1,7 @@
 //! The terminal table of a sweep: one line per (point, strategy), each metric
 //! as the mean across seeds and, with two or more seeds, the half-width of
 //! its 95% confidence interval (Student's t; see `crate::commands::sweep`). Runs that
-//! configure faults or client policies (issue #5) add an availability
+//! configure faults or client policies add an availability
 //! column, and a per-second column for each resilience counter that is not
 //! zero everywhere.
 
@@ -29,7 +29,7 @@ const METRICS: [Metric; 6] = [
 ];
 
 /// Shown after [`METRICS`] when some run configured a fault or client
-/// policy (issue #5): the share of reads answered in full, in percent.
+/// policy: the share of reads answered in full, in percent.
 const AVAILABILITY: Metric = ("availability %", |r| r.resilience.availability() * 100.0, 3);
 
 /// Per simulated second: failed and degraded reads, timeouts, retries,

@@ -1,7 +1,7 @@
 //! The terminal table: strategies side by side, one metric per line, every
 //! number with its unit, and each strategy's ratio to the best on total
 //! writes/s and on read p99 (the two costs DDIA's example trades). When a
-//! scenario configures faults or client policies (issue #5), a block of
+//! scenario configures faults or client policies, a block of
 //! rows shows availability and what the policies did.
 
 use super::{Exporter, Row};
@@ -107,7 +107,7 @@ fn count_and_rate(n: u64, sim_seconds: f64) -> String {
     format!("{} ({rate}/s)", thousands(n as f64))
 }
 
-/// The block of issue #5: what faults did to reads and what the client
+/// The resilience block: what faults did to reads and what the client
 /// policies did about them. Shown only when some report configured a fault
 /// or policy, so tables of fault-free runs stay as they were.
 fn resilience_lines(reports: &[&Report], line: &mut dyn FnMut(&str, Vec<String>)) {
@@ -145,6 +145,145 @@ fn resilience_lines(reports: &[&Report], line: &mut dyn FnMut(&str, Vec<String>)
     );
 }
 
+/// A table line: a label and one cell per strategy.
+type Line<'a> = dyn FnMut(&str, Vec<String>) + 'a;
+
+/// What each strategy carried: the rates and the fan-out.
+fn load_lines(reports: &[&Report], line: &mut Line) {
+    let each =
+        |g: &dyn Fn(&Report) -> String| -> Vec<String> { reports.iter().map(|r| g(r)).collect() };
+    line("strategy", each(&|r| r.strategy.name().to_string()));
+    line("posts/s", each(&|r| thousands(r.tweets_per_sec())));
+    line("timeline reads/s", each(&|r| thousands(r.reads_per_sec())));
+    line(
+        "mean fan-out per tweet (followers)",
+        each(&|r| format!("{:.1}", r.mean_fanout_per_tweet())),
+    );
+    line(
+        "timeline writes/s (all replicas)",
+        each(&|r| thousands(r.timeline_writes_per_sec())),
+    );
+    line(
+        "store reads/s (author fetches)",
+        each(&|r| thousands(r.store_reads_per_sec())),
+    );
+}
+
+/// Total writes and latencies, with each strategy's ratio to the best.
+fn latency_lines(reports: &[&Report], line: &mut Line) {
+    let each =
+        |g: &dyn Fn(&Report) -> String| -> Vec<String> { reports.iter().map(|r| g(r)).collect() };
+    let writes: Vec<f64> = reports.iter().map(|r| total_writes_per_sec(r)).collect();
+    let shown: Vec<String> = writes.iter().map(|&w| thousands(w)).collect();
+    line(
+        "total writes/s (tweets + timelines)",
+        with_ratios(&writes, &shown),
+    );
+    line(
+        "read p50 / p99 / p99.9 (ms)",
+        each(&|r| latency_line(&r.read_latency)),
+    );
+    let p99: Vec<f64> = reports
+        .iter()
+        .map(|r| r.read_latency.quantile_ms(0.99))
+        .collect();
+    let shown: Vec<String> = p99.iter().map(|&x| ms(x)).collect();
+    line("read p99 (ms)", with_ratios(&p99, &shown));
+    line(
+        "post p50 / p99 / p99.9 (ms)",
+        each(&|r| latency_line(&r.post_latency)),
+    );
+    line(
+        "delivery p50 / p99 / p99.9 (ms)",
+        each(&|r| latency_line(&r.delivery_latency)),
+    );
+    line(
+        "delivery max (ms)",
+        each(&|r| ms(r.delivery_latency.max_ms())),
+    );
+}
+
+/// Dropped requests, pending deliveries and, with faults or policies, the
+/// resilience block.
+fn outcome_lines(reports: &[&Report], line: &mut Line) {
+    let each =
+        |g: &dyn Fn(&Report) -> String| -> Vec<String> { reports.iter().map(|r| g(r)).collect() };
+    line(
+        "dropped reads / posts / fan-outs",
+        each(&|r| {
+            format!(
+                "{} / {} / {}",
+                r.dropped_reads, r.dropped_posts, r.dropped_fanouts
+            )
+        }),
+    );
+    if reports.iter().any(|r| r.pending_deliveries > 0) {
+        line(
+            "deliveries pending when the run stopped (posts)",
+            each(&|r| r.pending_deliveries.to_string()),
+        );
+    }
+    if reports.iter().any(|r| r.resilience_configured) {
+        resilience_lines(reports, line);
+    }
+}
+
+/// Utilisation and peak queue per tier, and whether the run was stable.
+fn tier_lines(reports: &[&Report], line: &mut Line) {
+    let each =
+        |g: &dyn Fn(&Report) -> String| -> Vec<String> { reports.iter().map(|r| g(r)).collect() };
+    for tier in ["store", "cache", "workers"] {
+        line(
+            &format!("{tier} utilisation (mean / hottest)"),
+            each(&|r| {
+                r.tier(tier)
+                    .map(|t| {
+                        format!(
+                            "{} / {}",
+                            pct(t.utilisation()),
+                            pct(t.max_station_utilisation)
+                        )
+                    })
+                    .unwrap_or_else(|| "-".into())
+            }),
+        );
+        line(
+            &format!("{tier} peak queue (requests)"),
+            each(&|r| {
+                r.tier(tier)
+                    .map(|t| thousands(t.total.peak_waiting as f64))
+                    .unwrap_or_else(|| "-".into())
+            }),
+        );
+    }
+    line(
+        "stable? (busiest station's offered load)",
+        each(&|r| match r.unstable_tier() {
+            Some(t) => format!("UNSTABLE ({} {:.2}x)", t.name, t.max_station_offered_load),
+            None => format!("yes ({:.2})", r.max_offered_load()),
+        }),
+    );
+}
+
+/// The simulator's own work.
+fn simulator_lines(reports: &[&Report], line: &mut Line) {
+    let each =
+        |g: &dyn Fn(&Report) -> String| -> Vec<String> { reports.iter().map(|r| g(r)).collect() };
+    line(
+        "peak fan-out backlog (timelines)",
+        each(&|r| thousands(r.peak_fanout_backlog as f64)),
+    );
+    line(
+        "events (simulator work)",
+        each(&|r| thousands(r.events as f64)),
+    );
+    line("wall time (s)", each(&|r| format!("{:.2}", r.wall_seconds)));
+    line(
+        "events per wall second",
+        each(&|r| thousands(r.events_per_wall_second())),
+    );
+}
+
 impl Exporter for Table {
     fn export(&self, rows: &[Row], out: &mut dyn Write) -> io::Result<()> {
         let Some(first) = rows.first() else {
@@ -161,117 +300,13 @@ impl Exporter for Table {
             super::provenance_suffix(&first.tail)
         )?;
         let reports: Vec<&Report> = rows.iter().map(|r| &r.report).collect();
-        let each = |g: &dyn Fn(&Report) -> String| -> Vec<String> {
-            reports.iter().map(|r| g(r)).collect()
-        };
         let mut lines: Vec<(String, Vec<String>)> = Vec::new();
         let mut line = |label: &str, cells: Vec<String>| lines.push((label.to_string(), cells));
-
-        line("strategy", each(&|r| r.strategy.name().to_string()));
-        line("posts/s", each(&|r| thousands(r.tweets_per_sec())));
-        line("timeline reads/s", each(&|r| thousands(r.reads_per_sec())));
-        line(
-            "mean fan-out per tweet (followers)",
-            each(&|r| format!("{:.1}", r.mean_fanout_per_tweet())),
-        );
-        line(
-            "timeline writes/s (all replicas)",
-            each(&|r| thousands(r.timeline_writes_per_sec())),
-        );
-        line(
-            "store reads/s (author fetches)",
-            each(&|r| thousands(r.store_reads_per_sec())),
-        );
-        let writes: Vec<f64> = reports.iter().map(|r| total_writes_per_sec(r)).collect();
-        let shown: Vec<String> = writes.iter().map(|&w| thousands(w)).collect();
-        line(
-            "total writes/s (tweets + timelines)",
-            with_ratios(&writes, &shown),
-        );
-        line(
-            "read p50 / p99 / p99.9 (ms)",
-            each(&|r| latency_line(&r.read_latency)),
-        );
-        let p99: Vec<f64> = reports
-            .iter()
-            .map(|r| r.read_latency.quantile_ms(0.99))
-            .collect();
-        let shown: Vec<String> = p99.iter().map(|&x| ms(x)).collect();
-        line("read p99 (ms)", with_ratios(&p99, &shown));
-        line(
-            "post p50 / p99 / p99.9 (ms)",
-            each(&|r| latency_line(&r.post_latency)),
-        );
-        line(
-            "delivery p50 / p99 / p99.9 (ms)",
-            each(&|r| latency_line(&r.delivery_latency)),
-        );
-        line(
-            "delivery max (ms)",
-            each(&|r| ms(r.delivery_latency.max_ms())),
-        );
-        line(
-            "dropped reads / posts / fan-outs",
-            each(&|r| {
-                format!(
-                    "{} / {} / {}",
-                    r.dropped_reads, r.dropped_posts, r.dropped_fanouts
-                )
-            }),
-        );
-        if reports.iter().any(|r| r.pending_deliveries > 0) {
-            line(
-                "deliveries pending when the run stopped (posts)",
-                each(&|r| r.pending_deliveries.to_string()),
-            );
-        }
-        if reports.iter().any(|r| r.resilience_configured) {
-            resilience_lines(&reports, &mut line);
-        }
-        for tier in ["store", "cache", "workers"] {
-            line(
-                &format!("{tier} utilisation (mean / hottest)"),
-                each(&|r| {
-                    r.tier(tier)
-                        .map(|t| {
-                            format!(
-                                "{} / {}",
-                                pct(t.utilisation()),
-                                pct(t.max_station_utilisation)
-                            )
-                        })
-                        .unwrap_or_else(|| "-".into())
-                }),
-            );
-            line(
-                &format!("{tier} peak queue (requests)"),
-                each(&|r| {
-                    r.tier(tier)
-                        .map(|t| thousands(t.total.peak_waiting as f64))
-                        .unwrap_or_else(|| "-".into())
-                }),
-            );
-        }
-        line(
-            "stable? (busiest station's offered load)",
-            each(&|r| match r.unstable_tier() {
-                Some(t) => format!("UNSTABLE ({} {:.2}x)", t.name, t.max_station_offered_load),
-                None => format!("yes ({:.2})", r.max_offered_load()),
-            }),
-        );
-        line(
-            "peak fan-out backlog (timelines)",
-            each(&|r| thousands(r.peak_fanout_backlog as f64)),
-        );
-        line(
-            "events (simulator work)",
-            each(&|r| thousands(r.events as f64)),
-        );
-        line("wall time (s)", each(&|r| format!("{:.2}", r.wall_seconds)));
-        line(
-            "events per wall second",
-            each(&|r| thousands(r.events_per_wall_second())),
-        );
+        load_lines(&reports, &mut line);
+        latency_lines(&reports, &mut line);
+        outcome_lines(&reports, &mut line);
+        tier_lines(&reports, &mut line);
+        simulator_lines(&reports, &mut line);
 
         let label_w = lines.iter().map(|(l, _)| l.len()).max().unwrap_or(0);
         let col_w: Vec<usize> = (0..reports.len())
