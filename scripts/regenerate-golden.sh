@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates the golden results that tests/golden.rs compares against.
+# Regenerates the golden results that tests/it/golden.rs compares against.
 #
 #   scripts/regenerate-golden.sh            # every scenarios/*.toml
 #   scripts/regenerate-golden.sh peak       # only scenarios/peak.toml
@@ -8,7 +8,7 @@
 # measured window (warm-up as shipped) and writes
 #
 #   results/golden/NAME.args   the arguments after `fanout run`, one per line
-#                              (tests/golden.rs replays exactly these)
+#                              (tests/it/golden.rs replays exactly these)
 #   results/golden/NAME.csv    the summary CSV of that run
 #
 # Run it only when a change of the model's output is deliberate, and say in
@@ -101,4 +101,4 @@ if git rev-parse --git-dir >/dev/null 2>&1; then
   git diff --stat -- "$OUT" || true
   git status --short -- "$OUT" | grep '^??' || true
 fi
-echo "commit $OUT with the reason the numbers changed; cargo test --release --test golden checks them."
+echo "commit $OUT with the reason the numbers changed; cargo test --release --test it golden checks them."

@@ -111,8 +111,10 @@ pub struct RunFlags {
 /// `fanout run`.
 #[derive(Args, Debug)]
 pub struct RunArgs {
+    /// The scenario file and its `--set` overrides.
     #[command(flatten)]
     pub scenario: ScenarioArgs,
+    /// The flags `run` and `sweep` share.
     #[command(flatten)]
     pub flags: RunFlags,
 }
@@ -120,6 +122,7 @@ pub struct RunArgs {
 /// `fanout sweep`.
 #[derive(Args, Debug)]
 pub struct SweepArgs {
+    /// The scenario file and its `--set` overrides.
     #[command(flatten)]
     pub scenario: ScenarioArgs,
     /// A key and its values: `KEY=V1,V2,...`, `KEY=A..B:lin:N` or
@@ -146,6 +149,7 @@ pub struct SweepArgs {
     /// interrupted run of the same sweep) and simulate only the others.
     #[arg(long)]
     pub resume: bool,
+    /// The flags `run` and `sweep` share.
     #[command(flatten)]
     pub flags: RunFlags,
 }
@@ -165,6 +169,7 @@ pub struct PlotArgs {
 /// `fanout check`.
 #[derive(Args, Debug)]
 pub struct CheckArgs {
+    /// The scenario file and its `--set` overrides.
     #[command(flatten)]
     pub scenario: ScenarioArgs,
     /// Print the resolved scenario's memory estimate as JSON, without

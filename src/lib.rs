@@ -7,6 +7,8 @@
 //! [`commands`] one module per command; the engine ([`sim`]) knows nothing
 //! of tweets, the model ([`model`]) nothing of files or flags.
 
+#![warn(missing_docs)]
+
 pub mod cli;
 pub mod commands;
 pub mod error;

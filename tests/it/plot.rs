@@ -2,10 +2,8 @@
 //! the expected series, axis labels, log ticks, event labels and Pareto
 //! front; bad inputs give one-line input errors naming the file.
 
-mod plot_support;
-
+use crate::plot_support::*;
 use fanout::plot::{self, CsvKind};
-use plot_support::*;
 use std::path::Path;
 
 #[test]

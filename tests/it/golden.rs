@@ -205,7 +205,7 @@ fn shipped_scenarios_reproduce_their_golden_results() {
     if cfg!(debug_assertions) {
         eprintln!(
             "golden: SKIPPED the comparison in this unoptimised build (the 1M-user scenarios \
-             take minutes); run `cargo test --release --test golden`"
+             take minutes); run `cargo test --release --test it golden`"
         );
         return;
     }

@@ -5,7 +5,7 @@
 //! refused. Uses the shipped tail-at-scale results, the case that showed
 //! the defect.
 
-mod plot_support;
+use crate::plot_support;
 
 use std::path::{Path, PathBuf};
 

@@ -2,7 +2,7 @@
 //! drawn whenever faults or policies acted (even when every read was
 //! whole), and the time axis ends where the data end.
 
-mod plot_support;
+use crate::plot_support;
 
 use std::path::{Path, PathBuf};
 

@@ -3,9 +3,7 @@
 //! plottable values (negative, -0, one point, all equal, very wide) give a
 //! well-formed SVG, and none of them hangs.
 
-mod plot_support;
-
-use plot_support::*;
+use crate::plot_support::*;
 use std::path::Path;
 
 /// `timeseries_csv()` with the first row's read p99 replaced by `value`.

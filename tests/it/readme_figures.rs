@@ -15,7 +15,7 @@
 //! and the scale-mode build figures (not in `results/`: the commands that
 //! produce them are quoted beside them, and `src/queuecmd.rs` tests the
 //! closed forms); the tail-at-scale test's 63.3%/62.1% (computed by
-//! `tests/faults.rs` at test time); and the retry-storm figures for budgets
+//! `tests/it/faults.rs` at test time); and the retry-storm figures for budgets
 //! of 0.1 and 0.05 (runs by hand, not shipped). The graph figures (median,
 //! p99, bytes per edge) are not in `results/` either; they are recomputed
 //! from the library, as `fanout check` and the graph bench compute them.
