@@ -441,9 +441,10 @@ fn run_pass<T: Send>(
 ) -> Result<ChunkCounts, GraphFileError> {
     let mut total = ChunkCounts::default();
     let mut carry: Vec<u8> = Vec::new();
+    let mut block: Vec<u8> = Vec::new();
     let mut first = true;
     loop {
-        let (block, eof) = next_block(path, &mut src, &mut carry)?;
+        let eof = next_block(path, &mut src, &mut block, &mut carry)?;
         if !block.is_empty() {
             let pieces = split_lines(&block, PIECE);
             let results: Vec<Result<(ChunkCounts, T), PieceError>> = pieces
@@ -491,47 +492,38 @@ fn malformed(path: &Path, before: &ChunkCounts, bad: &BadLine) -> GraphFileError
     }
 }
 
-/// Reads the next block of whole lines: about [`BLOCK`] bytes ending at a
-/// newline (longer only if a line is; a line longer than a block is handed
-/// over whole-block so the parser refuses it). Returns the block and
-/// whether the stream ended.
+/// Reads the next block of whole lines into `buf` (reused, so pages are
+/// not faulted in again for every block): about [`BLOCK`] bytes ending at
+/// a newline, after the partial line `carry` left by the previous block
+/// (longer only if a line is; a line longer than a block is handed over
+/// whole-block so the parser refuses it). Returns whether the stream ended.
 fn next_block(
     path: &Path,
     src: &mut Box<dyn Read + Send>,
+    buf: &mut Vec<u8>,
     carry: &mut Vec<u8>,
-) -> Result<(Vec<u8>, bool), GraphFileError> {
-    let mut buf = std::mem::take(carry);
-    let mut eof = false;
-    buf.reserve(BLOCK.saturating_sub(buf.len()));
-    while buf.len() < BLOCK {
-        let start = buf.len();
-        buf.resize(BLOCK.max(start + 1), 0);
-        let got = loop {
-            match src.read(&mut buf[start..]) {
-                Ok(k) => break k,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                Err(e) => {
-                    return Err(match e.kind() {
-                        std::io::ErrorKind::InvalidInput
-                        | std::io::ErrorKind::InvalidData
-                        | std::io::ErrorKind::UnexpectedEof => GraphFileError::Corrupt {
-                            path: path.display().to_string(),
-                            detail: format!("gzip stream: {e}"),
-                        },
-                        _ => io_err(path, e),
-                    });
-                }
-            }
-        };
-        buf.truncate(start + got);
-        if got == 0 {
-            eof = true;
-            break;
-        }
-    }
+) -> Result<bool, GraphFileError> {
+    buf.clear();
+    buf.append(carry);
+    let want = BLOCK.saturating_sub(buf.len()).max(1);
+    // read_to_end fills spare capacity without zeroing it first.
+    let got = src
+        .by_ref()
+        .take(want as u64)
+        .read_to_end(buf)
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::InvalidInput
+            | std::io::ErrorKind::InvalidData
+            | std::io::ErrorKind::UnexpectedEof => GraphFileError::Corrupt {
+                path: path.display().to_string(),
+                detail: format!("gzip stream: {e}"),
+            },
+            _ => io_err(path, e),
+        })?;
+    let eof = got < want;
     if !eof && let Some(p) = buf.iter().rposition(|&b| b == b'\n') {
         carry.extend_from_slice(&buf[p + 1..]);
         buf.truncate(p + 1);
     }
-    Ok((buf, eof))
+    Ok(eof)
 }

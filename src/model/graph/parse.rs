@@ -101,6 +101,36 @@ fn parse_line(line: &[u8]) -> Line {
     Line::Pair(a, b)
 }
 
+/// Fast path for the common line "digits SEP digits\n" (SEP one space,
+/// tab or comma; at most 19 digits each, so no overflow): the pair and the
+/// position after the newline. None sends the line to [`parse_line`].
+#[inline(always)]
+fn fast_pair(chunk: &[u8], mut i: usize) -> Option<(u64, u64, usize)> {
+    let digits = |i: &mut usize| {
+        let start = *i;
+        let mut v = 0u64;
+        while let Some(&b) = chunk.get(*i) {
+            let d = b.wrapping_sub(b'0');
+            if d > 9 {
+                break;
+            }
+            v = v * 10 + u64::from(d);
+            *i += 1;
+            if *i - start > 19 {
+                return None;
+            }
+        }
+        (*i > start).then_some(v)
+    };
+    let a = digits(&mut i)?;
+    match chunk.get(i) {
+        Some(b' ' | b'\t' | b',') => i += 1,
+        _ => return None,
+    }
+    let b = digits(&mut i)?;
+    (chunk.get(i) == Some(&b'\n')).then_some((a, b, i + 1))
+}
+
 /// Parses the whole lines of `chunk`, calling `pair(a, b)` for every id
 /// pair in order (self-loops included: the caller decides). `header_ok`:
 /// the chunk starts the file, so its first non-comment line may be a
@@ -112,14 +142,23 @@ pub(super) fn parse_chunk(
 ) -> Result<ChunkCounts, BadLine> {
     let mut counts = ChunkCounts::default();
     let mut header_ok = header_ok;
-    let mut rest = chunk;
-    while !rest.is_empty() {
-        let (line, next) = match rest.iter().position(|&b| b == b'\n') {
-            Some(p) => (&rest[..p], &rest[p + 1..]),
-            None => (rest, &rest[rest.len()..]),
-        };
-        rest = next;
+    let mut i = 0usize;
+    while i < chunk.len() {
         counts.lines += 1;
+        if let Some((a, b, next)) = fast_pair(chunk, i) {
+            header_ok = false;
+            counts.pairs += 1;
+            counts.self_loops += u64::from(a == b);
+            pair(a, b);
+            i = next;
+            continue;
+        }
+        let rest = &chunk[i..];
+        let (line, len) = match rest.iter().position(|&b| b == b'\n') {
+            Some(p) => (&rest[..p], p + 1),
+            None => (rest, rest.len()),
+        };
+        i += len;
         match parse_line(line) {
             Line::Skip => {}
             Line::Pair(a, b) => {
@@ -177,17 +216,26 @@ mod tests {
 
     #[test]
     fn accepts_snap_and_csv_lines() {
-        let text = "# comment\n\n1 2\n3\t4\r\n  5 ,6  \n7,8\n9 9\n18446744073709551615 0";
+        let text = "# comment\n\n1 2\n3\t4\r\n  5 ,6  \n7,8\n9 9\n\
+                    12345678901234567890 1\n18446744073709551615 0";
         let (v, c) = pairs(text, false).unwrap();
         assert_eq!(
             v,
-            vec![(1, 2), (3, 4), (5, 6), (7, 8), (9, 9), (u64::MAX, 0)]
+            vec![
+                (1, 2),
+                (3, 4),
+                (5, 6),
+                (7, 8),
+                (9, 9),
+                (12345678901234567890, 1),
+                (u64::MAX, 0)
+            ]
         );
         assert_eq!(
             c,
             ChunkCounts {
-                lines: 8,
-                pairs: 6,
+                lines: 9,
+                pairs: 7,
                 self_loops: 1
             }
         );
@@ -232,5 +280,34 @@ mod tests {
             }
         }
         assert!(split_lines(b"", 4).is_empty());
+    }
+
+    proptest::proptest! {
+        /// The fast path agrees with the line-by-line classification.
+        #[test]
+        fn fast_path_matches_the_slow_path(text in "[0-9 ,\t#\rx\n]{0,200}") {
+            let mut got = Vec::new();
+            let fast = parse_chunk(text.as_bytes(), false, |a, b| got.push((a, b)));
+            let mut want = Vec::new();
+            let mut slow = Ok(());
+            for (k, line) in text.as_bytes().split(|&b| b == b'\n').enumerate() {
+                if k > 0 && line.is_empty() && k == text.matches('\n').count() {
+                    break;
+                }
+                match parse_line(line) {
+                    Line::Skip => {}
+                    Line::Pair(a, b) => want.push((a, b)),
+                    Line::Bad => {
+                        slow = Err(k as u64 + 1);
+                        break;
+                    }
+                }
+            }
+            match (fast, slow) {
+                (Ok(_), Ok(())) => proptest::prop_assert_eq!(got, want),
+                (Err(e), Err(line)) => proptest::prop_assert_eq!(e.line, line),
+                (f, s) => proptest::prop_assert!(false, "{:?} vs {:?}", f, s),
+            }
+        }
     }
 }
