@@ -4,21 +4,27 @@
 //! # Pipeline and memory
 //!
 //! The text is streamed in blocks of [`BLOCK`] bytes cut at newlines, each
-//! parsed in parallel pieces (see `parse`), twice:
+//! parsed in parallel pieces (see `parse`):
 //!
-//! 1. collect the distinct ids and count lines and pairs (see
-//!    [`super::idmap`]: a bitmap or sorted runs, never a hash map);
-//! 2. remap every pair to dense ids into one `[follower, followee]` array of
-//!    u32 (8 bytes per pair, reserved exactly from pass 1's count), then
-//!    build the graph from it (see `csr`).
+//! - **One pass** while every id fits in u32 (SNAP's files, and every file
+//!   [`super::export`] writes): the pairs go straight into one
+//!   `[follower, followee]` array of u32 (8 bytes per pair) and their ids
+//!   into a bitmap of seen ids; then each id is renumbered in place by its
+//!   rank in the bitmap (a per-word prefix count plus a popcount, see
+//!   [`super::idmap`]).
+//! - **Two passes** otherwise (an id past u32, or ids too sparse for a
+//!   bitmap): pass 1 collects the distinct ids (sorted runs), pass 2 parses
+//!   again and remaps through a bucket index into the same array, reserved
+//!   exactly from pass 1's count. This costs a second parse (and a second
+//!   gzip decode) but never holds u64 pairs (16 bytes per edge).
 //!
-//! Two passes cost a second parse (and a second gzip decode) but keep the
-//! peak at about 12 bytes per edge plus about 28 per user (the edge array,
-//! the raw follower lists, offsets, cursors and ids), against about 8 per
-//! edge plus 28 per user for the loaded graph and its [`IdMap`]: within
-//! 1.5× the final size. A one-pass load would hold u64 pairs (16 bytes per
-//! edge) before remapping. A 1.5B-edge file (Twitter 2010, docs/references.md,
-//! Kwak et al. 2010) thus peaks near 19 GB and holds 13 GB.
+//! Then the graph is built from the array (see `csr`). The peak is about
+//! 12 bytes per edge plus about 28 per user (the edge array, the raw
+//! follower lists, offsets, cursors and ids; plus the bitmap, at most 512
+//! MB in one pass), against about 8 per edge plus 28 per user for the
+//! loaded graph and its [`IdMap`]: within 1.5× the final size. A 1.5B-edge
+//! file (Twitter 2010, docs/references.md, Kwak et al. 2010) thus peaks
+//! near 19 GB and holds 13 GB.
 //!
 //! The result is independent of the thread count and of how the file is
 //! cut into blocks: ids are numbered in ascending order, and every list is
@@ -325,55 +331,138 @@ enum PieceError {
     Changed,
 }
 
-/// Parses a text edge list (gzip-decoded if `gz`): two passes, see the
-/// module doc.
+/// Parses a text edge list (gzip-decoded if `gz`): one pass when every id
+/// fits in u32 and the seen-id bitmap stays small, two otherwise (see the
+/// module doc).
 pub fn parse_text(
     path: &Path,
     gz: bool,
     direction: Direction,
 ) -> Result<(Graph, IdMap, LoadStats), GraphFileError> {
     let name = || path.display().to_string();
+    let too_large = |detail: String| GraphFileError::TooLarge {
+        path: name(),
+        detail,
+    };
     let size = std::fs::metadata(path).map_err(|e| io_err(path, e))?.len();
     let hint = if gz { size.saturating_mul(4) } else { size };
-    // Pass 1: the distinct ids.
+    let swap = direction == Direction::FolloweeFollower;
+    // Pass 1: the distinct ids, and the pairs themselves while they fit.
     let mut collector = IdCollector::new(hint);
+    let mut narrow: Option<Vec<[u32; 2]>> = Some(Vec::new());
     let pass1 = run_pass(
         path,
         text_stream(path)?,
         |chunk, first| {
-            let mut ids = Vec::with_capacity(chunk.len() / 6);
+            let mut out = Piece {
+                pairs: Vec::with_capacity(chunk.len() / 12),
+                wide: Vec::new(),
+            };
             let c = parse_chunk(chunk, first, |a, b| {
-                ids.push(a);
-                ids.push(b);
+                match (u32::try_from(a), u32::try_from(b)) {
+                    (Ok(x), Ok(y)) if out.wide.is_empty() => {
+                        out.pairs.push(if swap { [y, x] } else { [x, y] })
+                    }
+                    _ => out.wide.extend([a, b]),
+                }
             })
             .map_err(PieceError::Bad)?;
-            Ok((c, ids))
+            Ok((c, out))
         },
         |pieces| {
-            collector
-                .add(pieces)
-                .map_err(|detail| GraphFileError::TooLarge {
-                    path: name(),
-                    detail,
+            if let Some(edges) = &mut narrow
+                && pieces.iter().all(|p| p.wide.is_empty())
+            {
+                let pairs: Vec<Vec<[u32; 2]>> = pieces.into_iter().map(|p| p.pairs).collect();
+                if collector.add_pairs(&pairs).map_err(too_large)? {
+                    for p in pairs {
+                        edges
+                            .try_reserve(p.len())
+                            .map_err(|_| too_large("cannot allocate the edge array".into()))?;
+                        edges.extend_from_slice(&p);
+                    }
+                } else {
+                    narrow = None;
+                }
+                return Ok(());
+            }
+            narrow = None;
+            let ids = pieces
+                .into_iter()
+                .map(|p| {
+                    let mut v: Vec<u64> = p.pairs.iter().flatten().map(|&x| x.into()).collect();
+                    v.extend(p.wide);
+                    v
                 })
+                .collect();
+            collector.add(ids).map_err(too_large)
         },
     )?;
     if pass1.pairs == 0 {
         return Err(GraphFileError::Empty { path: name() });
     }
+    let want = (pass1.pairs - pass1.self_loops) as usize;
+    let (ids, edges) = match narrow {
+        Some(mut edges) => {
+            let (ids, rank) = collector.finish_ranked().map_err(too_large)?;
+            let rank = rank.ok_or_else(|| too_large("id bitmap lost".into()))?;
+            edges.par_iter_mut().for_each(|e| {
+                *e = [rank.rank(e[0]), rank.rank(e[1])];
+            });
+            drop(rank);
+            edges.retain(|e| e[0] != e[1]);
+            edges.shrink_to_fit();
+            (dense_map(ids).map_err(too_large)?, edges)
+        }
+        None => {
+            let ids = dense_map(collector.finish().map_err(too_large)?).map_err(too_large)?;
+            let edges = second_pass(path, &ids, swap, want, &pass1)?;
+            (ids, edges)
+        }
+    };
+    if edges.len() != want {
+        return Err(GraphFileError::Changed { path: name() });
+    }
+    let (graph, duplicates) = graph_from_edges(ids.users(), edges).map_err(too_large)?;
+    let stats = LoadStats {
+        lines: pass1.lines,
+        edges: graph.edges(),
+        self_loops: pass1.self_loops,
+        duplicates,
+        users: ids.users(),
+    };
+    Ok((graph, ids, stats))
+}
+
+/// One parse piece of pass 1: its pairs while every id fits in u32, then
+/// the raw ids of the rest.
+struct Piece {
+    pairs: Vec<[u32; 2]>,
+    wide: Vec<u64>,
+}
+
+/// The map of the sorted distinct ids, refused past u32.
+fn dense_map(ids: Vec<u64>) -> Result<IdMap, String> {
+    let users = ids.len();
+    IdMap::from_sorted(ids)
+        .ok_or_else(|| format!("{users} distinct ids; the graph holds at most 4294967294 users"))
+}
+
+/// Pass 2 (ids past u32 or a sparse id space): parses the file again into
+/// dense `[follower, followee]` pairs, self-loops dropped; `want` of them
+/// (pass 1's count), or the file changed.
+fn second_pass(
+    path: &Path,
+    ids: &IdMap,
+    swap: bool,
+    want: usize,
+    pass1: &ChunkCounts,
+) -> Result<Vec<[u32; 2]>, GraphFileError> {
+    let name = || path.display().to_string();
     let too_large = |detail: String| GraphFileError::TooLarge {
         path: name(),
         detail,
     };
-    let ids = collector.finish().map_err(too_large)?;
-    let users = ids.len();
-    let ids = IdMap::from_sorted(ids).ok_or_else(|| {
-        too_large(format!(
-            "{users} distinct ids; the graph holds at most 4294967294 users"
-        ))
-    })?;
-    // Pass 2: dense pairs.
-    let want = (pass1.pairs - pass1.self_loops) as usize;
     let mut edges: Vec<[u32; 2]> = Vec::new();
     edges.try_reserve_exact(want).map_err(|_| {
         too_large(format!(
@@ -381,8 +470,7 @@ pub fn parse_text(
             (want as u64 * 8) >> 20
         ))
     })?;
-    let remap = Remap::new(&ids).map_err(too_large)?;
-    let swap = direction == Direction::FolloweeFollower;
+    let remap = Remap::new(ids).map_err(too_large)?;
     let pass2 = run_pass(
         path,
         text_stream(path)?,
@@ -414,19 +502,10 @@ pub fn parse_text(
             Ok(())
         },
     )?;
-    drop(remap);
-    if pass2 != pass1 || edges.len() != want {
+    if pass2 != *pass1 {
         return Err(GraphFileError::Changed { path: name() });
     }
-    let (graph, duplicates) = graph_from_edges(ids.users(), edges).map_err(too_large)?;
-    let stats = LoadStats {
-        lines: pass1.lines,
-        edges: graph.edges(),
-        self_loops: pass1.self_loops,
-        duplicates,
-        users: ids.users(),
-    };
-    Ok((graph, ids, stats))
+    Ok(edges)
 }
 
 /// Streams `src` in blocks of whole lines, parses each block's pieces in

@@ -20,6 +20,10 @@
 //!   distinct ids × 8 bytes.
 //! - **Keeping** them ([`IdMap`]): the sorted ids, 8 bytes per user (none
 //!   when the ids are already 0..n).
+//! - **Renumbering in one pass** ([`BitRank`]): while every id fits in u32
+//!   and the bitmap is kept, the rank of an id among the set bits (a u32
+//!   prefix count per 64-bit word plus one popcount) is its dense id: 0.5
+//!   bit per bit of the bitmap, freed after loading.
 //! - **Remapping** ([`Remap`], second pass): a bucket index over the sorted
 //!   ids, one u32 per bucket and a power of two ≥ n buckets, so a lookup is
 //!   one bucket read plus a search in a bucket that holds about one id: two
@@ -197,15 +201,11 @@ impl IdCollector {
         }
     }
 
-    /// Adds one block's ids (each piece's in any order, repeats allowed).
-    pub(super) fn add(&mut self, pieces: Vec<Vec<u64>>) -> Result<(), String> {
-        let count: u64 = pieces.iter().map(|p| p.len() as u64).sum();
+    /// Counts `count` more ids up to `max`, switches to runs if the bitmap
+    /// would outgrow its limit, and grows the bitmap to cover `max`.
+    /// Returns the bitmap if still in bitmap mode.
+    fn prepare(&mut self, count: u64, max: u64) -> Result<Option<&[AtomicU64]>, String> {
         self.read += count;
-        let max = pieces
-            .par_iter()
-            .map(|p| p.iter().copied().max().unwrap_or(0))
-            .max()
-            .unwrap_or(0);
         let limit = BITMAP_MAX_BITS.min(
             (1u64 << 26)
                 .max(BITMAP_PER_ID.saturating_mul(self.read))
@@ -217,35 +217,91 @@ impl IdCollector {
             drop(bits);
             self.push_run(run)?;
         }
-        match &mut self.bitmap {
-            Some(bits) => {
-                let words = (max / 64 + 1) as usize;
-                if bits.len() < words {
-                    bits.try_reserve(words - bits.len()).map_err(|_| {
-                        format!("cannot allocate {} MB for the id bitmap", (words * 8) >> 20)
-                    })?;
-                    bits.resize_with(words, || AtomicU64::new(0));
-                }
-                let bits = &*bits;
-                pieces.par_iter().for_each(|p| {
-                    for &x in p {
-                        bits[(x / 64) as usize].fetch_or(1 << (x % 64), Ordering::Relaxed);
-                    }
-                });
-                Ok(())
-            }
-            None => {
-                let mut all = Vec::new();
-                all.try_reserve_exact(count as usize)
-                    .map_err(|_| "cannot allocate memory for the ids".to_string())?;
-                for p in pieces {
-                    all.extend_from_slice(&p);
-                }
-                all.par_sort_unstable();
-                all.dedup();
-                self.push_run(all)
-            }
+        let Some(bits) = &mut self.bitmap else {
+            return Ok(None);
+        };
+        let words = (max / 64 + 1) as usize;
+        if bits.len() < words {
+            bits.try_reserve(words - bits.len()).map_err(|_| {
+                format!("cannot allocate {} MB for the id bitmap", (words * 8) >> 20)
+            })?;
+            bits.resize_with(words, || AtomicU64::new(0));
         }
+        Ok(self.bitmap.as_deref())
+    }
+
+    /// Adds one block's ids (each piece's in any order, repeats allowed).
+    pub(super) fn add(&mut self, pieces: Vec<Vec<u64>>) -> Result<(), String> {
+        let count: u64 = pieces.iter().map(|p| p.len() as u64).sum();
+        let max = pieces
+            .par_iter()
+            .map(|p| p.iter().copied().max().unwrap_or(0))
+            .max()
+            .unwrap_or(0);
+        if let Some(bits) = self.prepare(count, max)? {
+            pieces.par_iter().for_each(|p| {
+                for &x in p {
+                    bits[(x / 64) as usize].fetch_or(1 << (x % 64), Ordering::Relaxed);
+                }
+            });
+            return Ok(());
+        }
+        let mut all = Vec::new();
+        all.try_reserve_exact(count as usize)
+            .map_err(|_| "cannot allocate memory for the ids".to_string())?;
+        for p in pieces {
+            all.extend_from_slice(&p);
+        }
+        all.par_sort_unstable();
+        all.dedup();
+        self.push_run(all)
+    }
+
+    /// Adds the ids of one block's u32 pairs. Returns whether the collector
+    /// is still a bitmap (so the pairs can later be renumbered in place by
+    /// [`IdCollector::finish_ranked`]).
+    pub(super) fn add_pairs(&mut self, pieces: &[Vec<[u32; 2]>]) -> Result<bool, String> {
+        let count: u64 = pieces.iter().map(|p| 2 * p.len() as u64).sum();
+        let max = pieces
+            .par_iter()
+            .map(|p| p.iter().map(|e| e[0].max(e[1])).max().unwrap_or(0))
+            .max()
+            .unwrap_or(0);
+        if let Some(bits) = self.prepare(count, u64::from(max))? {
+            pieces.par_iter().for_each(|p| {
+                for &x in p.iter().flatten() {
+                    bits[(x / 64) as usize].fetch_or(1 << (x % 64), Ordering::Relaxed);
+                }
+            });
+            return Ok(true);
+        }
+        self.read -= count;
+        let ids = pieces
+            .iter()
+            .map(|p| p.iter().flatten().map(|&x| u64::from(x)).collect())
+            .collect();
+        self.add(ids)?;
+        Ok(false)
+    }
+
+    /// The distinct ids, sorted ascending, and (in bitmap mode) the rank
+    /// directory that renumbers them.
+    pub(super) fn finish_ranked(mut self) -> Result<(Vec<u64>, Option<BitRank>), String> {
+        let Some(bits) = self.bitmap.take() else {
+            return Ok((self.finish()?, None));
+        };
+        let ids = bitmap_ids(&bits)?;
+        let words: Vec<u64> = bits.into_iter().map(AtomicU64::into_inner).collect();
+        let mut ranks: Vec<u32> = Vec::new();
+        ranks
+            .try_reserve_exact(words.len())
+            .map_err(|_| "cannot allocate memory for the rank directory".to_string())?;
+        let mut acc = 0u32;
+        for w in &words {
+            ranks.push(acc);
+            acc += w.count_ones();
+        }
+        Ok((ids, Some(BitRank { words, ranks })))
     }
 
     fn push_run(&mut self, run: Vec<u64>) -> Result<(), String> {
@@ -292,6 +348,23 @@ fn bitmap_ids(bits: &[AtomicU64]) -> Result<Vec<u64>, String> {
         }
     }
     Ok(ids)
+}
+
+/// Dense ids from the bitmap of seen ids: the rank of an id is the number
+/// of set bits below it (a per-word prefix count plus one popcount).
+pub(super) struct BitRank {
+    words: Vec<u64>,
+    ranks: Vec<u32>,
+}
+
+impl BitRank {
+    /// The dense id of `x`, which must have been seen (unchecked beyond
+    /// bounds: the pairs renumbered are the ones that set the bits).
+    #[inline]
+    pub(super) fn rank(&self, x: u32) -> u32 {
+        let w = (x / 64) as usize;
+        self.ranks[w] + (self.words[w] & ((1u64 << (x % 64)) - 1)).count_ones()
+    }
 }
 
 /// Union of two sorted distinct runs.

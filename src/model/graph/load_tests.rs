@@ -113,6 +113,28 @@ fn ids_directions_self_loops_and_duplicates() {
     let s = String::from_utf8(out).unwrap();
     assert!(s.contains(&format!("3 {}\n", u64::MAX - 1)), "{s}");
     assert!(s.contains(&format!("{} 3\n", u64::MAX)), "{s}");
+    // Small ids for many pieces, then one past u32: the one-pass load gives
+    // way to two passes and the graph is the same as with small ids only.
+    let mut text = String::new();
+    for i in 0..100_000u64 {
+        text.push_str(&format!("{} {}\n", i % 5000, (i * 7) % 5003));
+    }
+    let p = write(dir.path(), "narrow.txt", text.as_bytes());
+    let narrow = load_graph_file(&p, &opts(Direction::FollowerFollowee, CacheMode::Off)).unwrap();
+    text.push_str(&format!("{} 0\n", 1u64 << 40));
+    let p = write(dir.path(), "mixed.txt", text.as_bytes());
+    let mixed = load_graph_file(&p, &opts(Direction::FollowerFollowee, CacheMode::Off)).unwrap();
+    let n = narrow.graph.users();
+    assert_eq!(mixed.graph.users(), n + 1);
+    assert_eq!(mixed.ids.original_id(n), 1 << 40);
+    assert_eq!(mixed.graph.followers(0).last(), Some(&n));
+    for u in 1..n {
+        assert_eq!(mixed.graph.followers(u), narrow.graph.followers(u));
+    }
+    assert_eq!(
+        (mixed.stats.self_loops, mixed.stats.duplicates),
+        (narrow.stats.self_loops, narrow.stats.duplicates)
+    );
 }
 
 fn err(p: &Path) -> String {
