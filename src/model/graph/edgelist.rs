@@ -514,47 +514,87 @@ fn second_pass(
 /// file order) is the error.
 fn run_pass<T: Send>(
     path: &Path,
-    mut src: Box<dyn Read + Send>,
+    src: Box<dyn Read + Send>,
     piece: impl Fn(&[u8], bool) -> Result<(ChunkCounts, T), PieceError> + Sync,
     mut sink: impl FnMut(Vec<T>) -> Result<(), GraphFileError>,
 ) -> Result<ChunkCounts, GraphFileError> {
     let mut total = ChunkCounts::default();
-    let mut carry: Vec<u8> = Vec::new();
-    let mut block: Vec<u8> = Vec::new();
     let mut first = true;
-    loop {
-        let eof = next_block(path, &mut src, &mut block, &mut carry)?;
-        if !block.is_empty() {
-            let pieces = split_lines(&block, PIECE);
-            let results: Vec<Result<(ChunkCounts, T), PieceError>> = pieces
-                .par_iter()
-                .enumerate()
-                .map(|(i, p)| piece(p, first && i == 0))
-                .collect();
-            let mut outs = Vec::with_capacity(results.len());
-            for r in results {
-                match r {
-                    Ok((c, t)) => {
-                        total.lines += c.lines;
-                        total.pairs += c.pairs;
-                        total.self_loops += c.self_loops;
-                        outs.push(t);
-                    }
-                    Err(PieceError::Bad(bad)) => return Err(malformed(path, &total, &bad)),
-                    Err(PieceError::Changed) => {
-                        return Err(GraphFileError::Changed {
-                            path: path.display().to_string(),
-                        });
+    std::thread::scope(|scope| {
+        let blocks = read_ahead(scope, path, src);
+        for msg in &blocks.full {
+            let (block, eof) = msg?;
+            if !block.is_empty() {
+                let pieces = split_lines(&block, PIECE);
+                let results: Vec<Result<(ChunkCounts, T), PieceError>> = pieces
+                    .par_iter()
+                    .enumerate()
+                    .map(|(i, p)| piece(p, first && i == 0))
+                    .collect();
+                let mut outs = Vec::with_capacity(results.len());
+                for r in results {
+                    match r {
+                        Ok((c, t)) => {
+                            total.lines += c.lines;
+                            total.pairs += c.pairs;
+                            total.self_loops += c.self_loops;
+                            outs.push(t);
+                        }
+                        Err(PieceError::Bad(bad)) => return Err(malformed(path, &total, &bad)),
+                        Err(PieceError::Changed) => {
+                            return Err(GraphFileError::Changed {
+                                path: path.display().to_string(),
+                            });
+                        }
                     }
                 }
+                sink(outs)?;
+                first = false;
             }
-            sink(outs)?;
-            first = false;
+            // Hand the buffer back for reuse (the reader may have stopped).
+            let _ = blocks.empty.send(block);
+            if eof {
+                return Ok(total);
+            }
         }
-        if eof {
-            return Ok(total);
+        // The reader stops early only after sending an error.
+        Err(GraphFileError::Corrupt {
+            path: path.display().to_string(),
+            detail: "the reader stopped before the end of the file".to_string(),
+        })
+    })
+}
+
+/// The two ends of the reader thread: blocks read, and buffers to reuse.
+struct ReadAhead {
+    full: std::sync::mpsc::Receiver<Result<(Vec<u8>, bool), GraphFileError>>,
+    empty: std::sync::mpsc::SyncSender<Vec<u8>>,
+}
+
+/// Reads (and decompresses) blocks on a thread of its own, one block ahead
+/// of the parse, so reading and gzip decoding overlap the parsing. At most
+/// three blocks exist at once: one parsed, one queued, one being read.
+fn read_ahead<'s>(
+    scope: &'s std::thread::Scope<'s, '_>,
+    path: &'s Path,
+    mut src: Box<dyn Read + Send>,
+) -> ReadAhead {
+    let (full_tx, full) = std::sync::mpsc::sync_channel(1);
+    // Never full: at most three buffers ever exist (see above).
+    let (empty, empty_rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(4);
+    scope.spawn(move || {
+        let mut carry = Vec::new();
+        loop {
+            let mut block = empty_rx.try_recv().unwrap_or_default();
+            let r = next_block(path, &mut src, &mut block, &mut carry);
+            let more = matches!(r, Ok(false));
+            // A closed channel: the parse stopped (an error); stop too.
+            if full_tx.send(r.map(|eof| (block, eof))).is_err() || !more {
+                return;
+            }
         }
-    }
+    });
+    ReadAhead { full, empty }
 }
 
 fn malformed(path: &Path, before: &ChunkCounts, bad: &BadLine) -> GraphFileError {
