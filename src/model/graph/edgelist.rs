@@ -281,6 +281,12 @@ pub fn load_graph_file(path: &Path, opts: &LoadOptions) -> Result<LoadedGraph, G
         CacheMode::Beside => Some(cache::cache_path(path)),
         CacheMode::At(p) => Some(p.clone()),
     };
+    // Never overwrite the source with its own cache.
+    let same = |c: &Path| match (std::fs::canonicalize(c), std::fs::canonicalize(path)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    let cache_file = cache_file.filter(|c| !same(c));
     let Some(cache_file) = cache_file else {
         let (graph, ids, stats) = parse_text(path, kind == Kind::Gzip, opts.direction)?;
         return Ok(LoadedGraph {

@@ -259,6 +259,11 @@ fn cache_is_written_reused_and_rebuilt_when_stale() {
     );
     let l = load_graph_file(&src, &o).unwrap();
     assert!(matches!(l.cache, CacheOutcome::WriteFailed { .. }));
+    // A cache path naming the source itself is ignored, never written.
+    let before = std::fs::read(&src).unwrap();
+    let o = opts(Direction::FollowerFollowee, CacheMode::At(src.clone()));
+    assert_eq!(load_graph_file(&src, &o).unwrap().cache, CacheOutcome::Off);
+    assert_eq!(std::fs::read(&src).unwrap(), before);
 }
 
 #[test]
