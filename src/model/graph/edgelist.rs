@@ -44,6 +44,8 @@ use std::path::{Path, PathBuf};
 
 /// Bytes of text read and parsed at a time.
 pub const BLOCK: usize = 64 << 20;
+/// Longest line kept whole (a longer one is refused as malformed).
+const MAX_LINE: usize = 64 << 20;
 /// Bytes per parallel parse task.
 const PIECE: usize = 1 << 20;
 /// Gzip's magic bytes.
@@ -345,6 +347,17 @@ pub fn parse_text(
     gz: bool,
     direction: Direction,
 ) -> Result<(Graph, IdMap, LoadStats), GraphFileError> {
+    parse_text_in_blocks(path, gz, direction, BLOCK)
+}
+
+/// [`parse_text`] reading `block` bytes at a time (tests use small blocks
+/// to cross block boundaries; the result does not depend on it).
+pub(super) fn parse_text_in_blocks(
+    path: &Path,
+    gz: bool,
+    direction: Direction,
+    block: usize,
+) -> Result<(Graph, IdMap, LoadStats), GraphFileError> {
     let name = || path.display().to_string();
     let too_large = |detail: String| GraphFileError::TooLarge {
         path: name(),
@@ -359,6 +372,7 @@ pub fn parse_text(
     let pass1 = run_pass(
         path,
         text_stream(path)?,
+        block,
         |chunk, first| {
             let mut out = Piece {
                 pairs: Vec::with_capacity(chunk.len() / 12),
@@ -422,7 +436,7 @@ pub fn parse_text(
         }
         None => {
             let ids = dense_map(collector.finish().map_err(too_large)?).map_err(too_large)?;
-            let edges = second_pass(path, &ids, swap, want, &pass1)?;
+            let edges = second_pass(path, &ids, swap, (want, block), &pass1)?;
             (ids, edges)
         }
     };
@@ -461,7 +475,7 @@ fn second_pass(
     path: &Path,
     ids: &IdMap,
     swap: bool,
-    want: usize,
+    (want, block): (usize, usize),
     pass1: &ChunkCounts,
 ) -> Result<Vec<[u32; 2]>, GraphFileError> {
     let name = || path.display().to_string();
@@ -480,6 +494,7 @@ fn second_pass(
     let pass2 = run_pass(
         path,
         text_stream(path)?,
+        block,
         |chunk, first| {
             let mut out: Vec<[u32; 2]> = Vec::with_capacity(chunk.len() / 8);
             let mut missing = false;
@@ -521,13 +536,14 @@ fn second_pass(
 fn run_pass<T: Send>(
     path: &Path,
     src: Box<dyn Read + Send>,
+    block_bytes: usize,
     piece: impl Fn(&[u8], bool) -> Result<(ChunkCounts, T), PieceError> + Sync,
     mut sink: impl FnMut(Vec<T>) -> Result<(), GraphFileError>,
 ) -> Result<ChunkCounts, GraphFileError> {
     let mut total = ChunkCounts::default();
     let mut first = true;
     std::thread::scope(|scope| {
-        let blocks = read_ahead(scope, path, src);
+        let blocks = read_ahead(scope, path, src, block_bytes);
         for msg in &blocks.full {
             let (block, eof) = msg?;
             if !block.is_empty() {
@@ -584,6 +600,7 @@ fn read_ahead<'s>(
     scope: &'s std::thread::Scope<'s, '_>,
     path: &'s Path,
     mut src: Box<dyn Read + Send>,
+    block_bytes: usize,
 ) -> ReadAhead {
     let (full_tx, full) = std::sync::mpsc::sync_channel(1);
     // Never full: at most three buffers ever exist (see above).
@@ -592,7 +609,7 @@ fn read_ahead<'s>(
         let mut carry = Vec::new();
         loop {
             let mut block = empty_rx.try_recv().unwrap_or_default();
-            let r = next_block(path, &mut src, &mut block, &mut carry);
+            let r = next_block(path, &mut src, (&mut block, block_bytes), &mut carry);
             let more = matches!(r, Ok(false));
             // A closed channel: the parse stopped (an error); stop too.
             if full_tx.send(r.map(|eof| (block, eof))).is_err() || !more {
@@ -618,37 +635,52 @@ fn malformed(path: &Path, before: &ChunkCounts, bad: &BadLine) -> GraphFileError
 }
 
 /// Reads the next block of whole lines into `buf` (reused, so pages are
-/// not faulted in again for every block): about [`BLOCK`] bytes ending at
+/// not faulted in again for every block): about `block` bytes ending at
 /// a newline, after the partial line `carry` left by the previous block
-/// (longer only if a line is; a line longer than a block is handed over
-/// whole-block so the parser refuses it). Returns whether the stream ended.
+/// (longer only if a line is; a line longer than [`MAX_LINE`] is handed
+/// over cut, so the parser refuses it). Returns whether the stream ended.
 fn next_block(
     path: &Path,
     src: &mut Box<dyn Read + Send>,
-    buf: &mut Vec<u8>,
+    (buf, block): (&mut Vec<u8>, usize),
     carry: &mut Vec<u8>,
 ) -> Result<bool, GraphFileError> {
     buf.clear();
     buf.append(carry);
-    let want = BLOCK.saturating_sub(buf.len()).max(1);
-    // read_to_end fills spare capacity without zeroing it first.
-    let got = src
-        .by_ref()
-        .take(want as u64)
-        .read_to_end(buf)
-        .map_err(|e| match e.kind() {
-            std::io::ErrorKind::InvalidInput
-            | std::io::ErrorKind::InvalidData
-            | std::io::ErrorKind::UnexpectedEof => GraphFileError::Corrupt {
-                path: path.display().to_string(),
-                detail: format!("gzip stream: {e}"),
-            },
-            _ => io_err(path, e),
-        })?;
-    let eof = got < want;
-    if !eof && let Some(p) = buf.iter().rposition(|&b| b == b'\n') {
-        carry.extend_from_slice(&buf[p + 1..]);
-        buf.truncate(p + 1);
+    let mut scanned = 0usize;
+    loop {
+        let want = block
+            .saturating_sub(buf.len())
+            .max(block.min(1 << 20))
+            .max(1);
+        // read_to_end fills spare capacity without zeroing it first.
+        let got = src
+            .by_ref()
+            .take(want as u64)
+            .read_to_end(buf)
+            .map_err(|e| match e.kind() {
+                std::io::ErrorKind::InvalidInput
+                | std::io::ErrorKind::InvalidData
+                | std::io::ErrorKind::UnexpectedEof => GraphFileError::Corrupt {
+                    path: path.display().to_string(),
+                    detail: format!("gzip stream: {e}"),
+                },
+                _ => io_err(path, e),
+            })?;
+        if got < want {
+            return Ok(true);
+        }
+        if let Some(p) = buf[scanned..].iter().rposition(|&b| b == b'\n') {
+            let p = scanned + p;
+            carry.extend_from_slice(&buf[p + 1..]);
+            buf.truncate(p + 1);
+            return Ok(false);
+        }
+        // No newline yet: a line longer than a block. Keep reading up to
+        // MAX_LINE bytes, past which the line is handed over (and refused).
+        scanned = buf.len();
+        if buf.len() >= MAX_LINE {
+            return Ok(false);
+        }
     }
-    Ok(eof)
 }

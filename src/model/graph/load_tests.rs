@@ -137,6 +137,43 @@ fn ids_directions_self_loops_and_duplicates() {
     );
 }
 
+#[test]
+fn block_size_does_not_matter() {
+    // Lines cut across blocks (and longer than a block) give the same graph
+    // and the same errors, in one pass and in two.
+    let dir = tempfile::tempdir().unwrap();
+    let g = generated();
+    let mut text = Vec::new();
+    export_edges(&g, None, &mut text, false).unwrap();
+    let p = write(dir.path(), "g.txt", &text);
+    let z = write(dir.path(), "g.gz", &gzip(&text));
+    let wide = format!("{} 0\n", 1u64 << 40);
+    let w = write(dir.path(), "w.txt", &[&text[..], wide.as_bytes()].concat());
+    let whole = parse_text(&w, false, Direction::FollowerFollowee).unwrap();
+    for block in [7, 64, 1000, 65_536] {
+        for (path, gz) in [(&p, false), (&z, true)] {
+            let (graph, _, stats) =
+                parse_text_in_blocks(path, gz, Direction::FollowerFollowee, block).unwrap();
+            assert_eq!(graph, g, "block {block}, gz {gz}");
+            assert_eq!(stats.lines, g.edges() + 2);
+        }
+        let (graph, ids, _) =
+            parse_text_in_blocks(&w, false, Direction::FollowerFollowee, block).unwrap();
+        assert_eq!(
+            (graph, ids),
+            (whole.0.clone(), whole.1.clone()),
+            "block {block}"
+        );
+    }
+    let bad = write(dir.path(), "b.txt", b"1 2\n3 4\n5 6\n77 x\n8 9\n");
+    for block in [3, 5, 8, 100] {
+        let e = parse_text_in_blocks(&bad, false, Direction::FollowerFollowee, block)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("line 4: \"77 x\""), "block {block}: {e}");
+    }
+}
+
 fn err(p: &Path) -> String {
     load_graph_file(p, &opts(Direction::FollowerFollowee, CacheMode::Off))
         .unwrap_err()
