@@ -259,7 +259,9 @@ fn text_stream(path: &Path) -> Result<Box<dyn Read + Send>, GraphFileError> {
 }
 
 /// Loads the graph in `path` as `opts` says, using or refreshing the binary
-/// cache. Deterministic; independent of the thread count.
+/// cache. Deterministic; independent of the thread count. A binary file
+/// (recognized by its magic bytes) is read as it is: it already holds the
+/// graph in its final direction, so `opts.direction` does not apply to it.
 pub fn load_graph_file(path: &Path, opts: &LoadOptions) -> Result<LoadedGraph, GraphFileError> {
     let (kind, _) = open(path)?;
     if kind == Kind::Binary {
