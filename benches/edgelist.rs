@@ -6,7 +6,9 @@
 //!
 //! `cargo bench --bench edgelist` (a few minutes). Environment:
 //! `FANOUT_BENCH_DIR` (default `/work/tmp/fanout-edgelist`, else
-//! `target/edgelist-bench`) and `FANOUT_BENCH_EDGES` (default 200000000).
+//! `target/edgelist-bench`), `FANOUT_BENCH_EDGES` (default 200000000) and
+//! `FANOUT_BENCH_DENSE` (set: ids 0..users as in SNAP's files, instead of
+//! ids scrambled over all of u32, the worst case for the seen-id bitmap).
 //! The file is kept between runs and regenerated only when missing.
 //!
 //! Each load runs in a child process (this executable again, told so by
@@ -46,8 +48,12 @@ fn push_u64(out: &mut Vec<u8>, mut v: u64) {
     out.extend_from_slice(&buf[i..]);
 }
 
-/// A sparse, non-contiguous id for dense index `x` (a bijection of u32).
+/// A sparse, non-contiguous id for dense index `x` (a bijection of u32),
+/// or `x` itself with `FANOUT_BENCH_DENSE` set (SNAP-like small ids).
 fn scramble(x: u64) -> u64 {
+    if std::env::var_os("FANOUT_BENCH_DENSE").is_some() {
+        return x;
+    }
     (x.wrapping_mul(0x9E37_79B1)) & 0xFFFF_FFFF
 }
 
@@ -177,7 +183,12 @@ fn main() {
         .unwrap_or(200_000_000);
     let dir = bench_dir();
     std::fs::create_dir_all(&dir).expect("bench directory");
-    let path = dir.join(format!("edges-{edges}.txt"));
+    let dense = if std::env::var_os("FANOUT_BENCH_DENSE").is_some() {
+        "-dense"
+    } else {
+        ""
+    };
+    let path = dir.join(format!("edges-{edges}{dense}.txt"));
     if !path.exists() {
         let t = Instant::now();
         generate(&path, edges).expect("file generated");
