@@ -32,6 +32,11 @@
 //!   lets a 150M-user, 30M-follower graph (docs/references.md, Krikorian
 //!   2012) fit in memory.
 //!
+//! A third source is a real graph read from an edge list ([`edgelist`],
+//! [`load_graph_file`]), held like the stored mode, with its binary cache
+//! ([`cache`]); [`export`] writes any graph as an edge list and [`fit`]
+//! fits the generator's parameters to a loaded one.
+//!
 //! [`memory`] estimates both before anything is built, so a scenario that
 //! does not fit is refused with a message instead of an abort.
 //!
@@ -39,14 +44,28 @@
 //! number of rayon threads: every random draw comes from a stream named
 //! after what it draws and for whom.
 
+pub mod cache;
+mod csr;
 pub mod degrees;
+pub mod edgelist;
+pub mod export;
+pub mod fit;
+pub mod idmap;
+#[cfg(test)]
+mod load_tests;
 pub mod memory;
+mod parse;
 pub mod permutation;
 pub mod sampled;
 pub mod stored;
 pub mod transpose;
 
 pub use degrees::{activity_weighted_mean, solve_exponent, zipf_mean};
+pub use edgelist::{
+    CacheMode, Direction, EdgeFormat, GraphFileError, LoadOptions, LoadStats, LoadedGraph,
+    load_graph_file,
+};
+pub use idmap::IdMap;
 pub use memory::{estimate_graph_bytes, estimate_memory_bytes, estimate_sampled_memory_bytes};
 pub use permutation::RankPermutation;
 
