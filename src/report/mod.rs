@@ -184,6 +184,9 @@ pub fn summary_columns(row: &Row) -> Vec<(String, Cell)> {
             ms(t.total.mean_sojourn_ns() * 1e-6),
         ));
     }
+    // Posts of the window whose fan-out had not finished when the run
+    // stopped at its drain horizon: not in the delivery percentiles.
+    cols.push(("pending_deliveries".into(), Cell::Int(r.pending_deliveries)));
     cols.extend(resilience_columns(&r.resilience));
     for (key, value) in row.point.iter().chain(&row.tail) {
         cols.push((key.clone(), Cell::Text(value.clone())));

@@ -492,3 +492,40 @@ fn a_newline_in_a_flag_value_is_refused_on_one_line() {
     assert_eq!(err.trim_end().lines().count(), 1, "{err:?}");
     assert!(err.contains("re\\nad"), "{err}");
 }
+
+#[test]
+fn a_worker_crash_over_the_whole_run_reports_pending_deliveries_not_writes() {
+    // Every worker is down for longer than the run: nothing is fanned out,
+    // so no timeline write is counted and no delivery is measured; the
+    // posts of the window are reported as pending in the CSV.
+    let o = fanout(&[
+        "run",
+        "tests/data/tiny.toml",
+        "--quiet",
+        "--strategy",
+        "write",
+        "--set",
+        "faults[0]={kind=\"crash\",target=\"workers\",workers=4,at=\"0s\",duration=\"1h\"}",
+        "--csv",
+        "-",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = String::from_utf8_lossy(&o.stdout).into_owned();
+    let mut rows = csv::Reader::from_reader(text.as_bytes());
+    let header = rows.headers().unwrap().clone();
+    let row = rows.records().next().unwrap().unwrap();
+    let get = |name: &str| {
+        let i = header.iter().position(|h| h == name).unwrap();
+        row[i].to_string()
+    };
+    assert_eq!(get("timeline_writes_per_sec"), "0.0");
+    assert_eq!(get("delivery_p50_ms"), "");
+    let posts: f64 = get("tweets_per_sec").parse().unwrap();
+    let pending: f64 = get("pending_deliveries").parse().unwrap();
+    let seconds: f64 = get("sim_seconds").parse().unwrap();
+    assert_eq!(
+        pending,
+        posts * seconds,
+        "every post of the window is pending"
+    );
+}
