@@ -184,10 +184,11 @@ pub fn summary_columns(row: &Row) -> Vec<(String, Cell)> {
             ms(t.total.mean_sojourn_ns() * 1e-6),
         ));
     }
+    cols.extend(resilience_columns(&r.resilience));
     // Posts of the window whose fan-out had not finished when the run
     // stopped at its drain horizon: not in the delivery percentiles.
+    // Appended after every older column, so none moves.
     cols.push(("pending_deliveries".into(), Cell::Int(r.pending_deliveries)));
-    cols.extend(resilience_columns(&r.resilience));
     for (key, value) in row.point.iter().chain(&row.tail) {
         cols.push((key.clone(), Cell::Text(value.clone())));
     }
@@ -393,7 +394,7 @@ mod tests {
     }
 
     #[test]
-    fn resilience_columns_come_last_before_the_varied_keys() {
+    fn resilience_columns_keep_their_place_before_later_columns_and_the_varied_keys() {
         let row = Row {
             report: fixtures::faulty(StrategyKind::Hybrid, counted()),
             point: vec![("cluster.cache.replicas".into(), "2".into())],
@@ -402,12 +403,18 @@ mod tests {
         let cols = summary_columns(&row);
         let names: Vec<&str> = cols.iter().map(|(k, _)| k.as_str()).collect();
         let n = names.len();
-        assert_eq!(names[n - 9..n - 1], RESILIENCE_COLUMNS);
+        // Columns added later (pending_deliveries) come after the
+        // resilience columns, so those keep their place.
+        assert_eq!(names[n - 10..n - 2], RESILIENCE_COLUMNS);
+        assert_eq!(names[n - 2], "pending_deliveries");
         assert_eq!(names[n - 1], "cluster.cache.replicas");
         // Every earlier column keeps its place: the contract's 21 first.
         assert_eq!(names[..21], crate::plot::SUMMARY_COLUMNS);
-        assert_eq!(names[n - 10], "store_mean_sojourn_ms");
-        let cells: Vec<String> = cols[n - 9..n - 1].iter().map(|(_, c)| c.render()).collect();
+        assert_eq!(names[n - 11], "store_mean_sojourn_ms");
+        let cells: Vec<String> = cols[n - 10..n - 2]
+            .iter()
+            .map(|(_, c)| c.render())
+            .collect();
         assert_eq!(cells, ["0.9995", "3", "2", "40", "50", "60", "70", "80"]);
     }
 
@@ -435,19 +442,22 @@ mod tests {
         SummaryCsv.export(&rows, &mut csv).unwrap();
         let csv = String::from_utf8(csv).unwrap();
         let header = csv.lines().next().unwrap();
-        assert!(header.ends_with(&RESILIENCE_COLUMNS.join(",")), "{header}");
+        // The resilience columns, then the later pending_deliveries.
+        let tail = format!("{},pending_deliveries", RESILIENCE_COLUMNS.join(","));
+        assert!(header.ends_with(&tail), "{header}");
         assert!(
             csv.lines()
                 .nth(1)
                 .unwrap()
-                .ends_with(",0.9995,3,2,40,50,60,70,80")
+                .ends_with(",0.9995,3,2,40,50,60,70,80,0")
         );
         let mut json = Vec::new();
         Json.export(&rows, &mut json).unwrap();
         let v: serde_json::Value = serde_json::from_slice(&json).unwrap();
         let obj = v["results"][0].as_object().unwrap();
         let keys: Vec<&str> = obj.keys().map(String::as_str).collect();
-        assert_eq!(keys[keys.len() - 8..], RESILIENCE_COLUMNS);
+        assert_eq!(keys[keys.len() - 9..keys.len() - 1], RESILIENCE_COLUMNS);
+        assert_eq!(keys[keys.len() - 1], "pending_deliveries");
         assert_eq!(obj["availability"], serde_json::json!(0.9995));
         assert_eq!(obj["rebuilds"], serde_json::json!(80));
     }
