@@ -2,7 +2,6 @@
 //! interrupted runs, clashing and unwritable output paths, closed pipes,
 //! repeated flags, runaway sweeps. Each test is named after what it guards.
 
-use std::io::Read;
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -37,29 +36,8 @@ fn s(p: &Path) -> &str {
 }
 
 /// Sends SIGINT after `after`, waits, and returns (status code, stderr).
-fn interrupt(mut child: Child, after: Duration) -> (Option<i32>, String) {
-    std::thread::sleep(after);
-    let sent = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(sent.success());
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let code = loop {
-        if let Some(st) = child.try_wait().unwrap() {
-            break st.code();
-        }
-        assert!(Instant::now() < deadline, "did not stop after Ctrl-C");
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    let mut err = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut err)
-        .unwrap();
-    (code, err)
+fn interrupt(child: Child, after: Duration) -> (Option<i32>, String) {
+    crate::support::signal_and_wait(child, "INT", after)
 }
 
 #[test]

@@ -3,7 +3,6 @@
 //! SIGTERM, provenance, and the conveniences (`completions`, `man`,
 //! `schema`). Each test is named after what it guards.
 
-use std::io::Read;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -281,35 +280,14 @@ fn provenance_is_in_the_csv_the_json_and_the_table() {
 /// Starts a sweep whose last item takes seconds while the first two
 /// finish at once, sends SIGTERM after `after`, and returns (status, stderr).
 fn terminated(args: &[&str], after: Duration) -> (Option<i32>, String) {
-    let mut child = bin()
+    let child = bin()
         .args(args)
         .env("RAYON_NUM_THREADS", "2")
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    std::thread::sleep(after);
-    let sent = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(sent.success());
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let code = loop {
-        if let Some(st) = child.try_wait().unwrap() {
-            break st.code();
-        }
-        assert!(Instant::now() < deadline, "did not stop after SIGTERM");
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    let mut err = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut err)
-        .unwrap();
-    (code, err)
+    crate::support::signal_and_wait(child, "TERM", after)
 }
 
 #[test]

@@ -2,7 +2,6 @@
 //! line, warnings, unstable results, the memory guard, atomic outputs,
 //! Ctrl-C, and extreme but valid scenarios, all through the real binary.
 
-use std::io::Read;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
@@ -179,7 +178,7 @@ fn ctrl_c_writes_finished_points_and_exits_130() {
     let dir = tempfile::tempdir().unwrap();
     let csv = dir.path().join("partial.csv");
     // Three short points finish at once; the long one runs until interrupted.
-    let mut child = Command::new(env!("CARGO_BIN_EXE_fanout"))
+    let child = Command::new(env!("CARGO_BIN_EXE_fanout"))
         .args([
             "sweep",
             "tests/data/tiny.toml",
@@ -198,27 +197,7 @@ fn ctrl_c_writes_finished_points_and_exits_130() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    std::thread::sleep(Duration::from_millis(2500));
-    let status = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let code = loop {
-        if let Some(s) = child.try_wait().unwrap() {
-            break s.code();
-        }
-        assert!(Instant::now() < deadline, "did not stop after Ctrl-C");
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    let mut err = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut err)
-        .unwrap();
+    let (code, err) = crate::support::signal_and_wait(child, "INT", Duration::from_millis(2500));
     assert_eq!(code, Some(130), "{err}");
     assert!(err.contains("interrupted"), "{err}");
     let text = std::fs::read_to_string(&csv).expect("finished points were written");

@@ -24,3 +24,4 @@ mod readme_figures;
 mod scenario_lib;
 mod scenario_limits;
 mod strategy_per_edge;
+mod support;
