@@ -131,7 +131,7 @@ impl SweepConfig {
             .map(|v| (v.key.clone(), v.values.clone()))
             .collect();
         let hash = crate::provenance::sweep_hash(&base, &spec, args.seeds);
-        Ok(SweepConfig {
+        let cfg = SweepConfig {
             raw,
             base,
             varies,
@@ -143,7 +143,11 @@ impl SweepConfig {
             list: args.list,
             resume: args.resume,
             hash,
-        })
+        };
+        // The grid's size is part of validating the flags: refused here,
+        // before any work, like every other bad flag.
+        count_points(&cfg)?;
+        Ok(cfg)
     }
 }
 
