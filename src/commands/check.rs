@@ -7,8 +7,9 @@ use super::jobs::build_world;
 use crate::cli::CheckArgs;
 use crate::error::{FanoutError, Result};
 use crate::memory;
-use crate::model::config::{GraphMode, Scenario};
+use crate::model::config::{GraphMode, Scenario, StrategyKind};
 use crate::model::sim::World;
+use crate::model::strategy::{FeedingFrenzy, FrenzyCosts};
 use crate::report::thousands;
 use crate::scenario;
 use std::io::Write;
@@ -80,7 +81,7 @@ fn graph_statistics(scenario: &Scenario, world: &World) -> String {
     let celebrities = (0..world.graph.users())
         .filter(|&u| world.graph.follower_count(u) >= scenario.strategy.celebrity_threshold)
         .count();
-    let rows = [
+    let mut rows = vec![
         ("users", thousands(st.users as f64)),
         ("follow edges", thousands(st.edges as f64)),
         (
@@ -118,12 +119,50 @@ fn graph_statistics(scenario: &Scenario, world: &World) -> String {
             ),
         ),
     ];
+    if scenario.strategies.contains(&StrategyKind::FeedingFrenzy) {
+        rows.extend(feeding_frenzy_rows(scenario, world));
+    }
     let w = rows.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
     let mut out = String::from("\ngraph statistics:\n");
     for (k, v) in rows {
         out.push_str(&format!("  {k:<w$}  {v}\n"));
     }
     out
+}
+
+/// What `feeding-frenzy` weighs and decides on this graph: H, Lp, their
+/// ratio, and the share of edges it pushes (exact on a stored graph,
+/// estimated from 10,000 readers' lists on a sampled one).
+fn feeding_frenzy_rows(scenario: &Scenario, world: &World) -> Vec<(&'static str, String)> {
+    let costs = FrenzyCosts::of(scenario);
+    let ff = FeedingFrenzy::new(scenario, &world.graph);
+    let (pushed, total) = ff.pushed_edges(&world.graph, 10_000);
+    let share = pushed as f64 / total.max(1) as f64;
+    let exact = world.graph.mode() == GraphMode::Stored;
+    vec![
+        (
+            "feeding-frenzy: push cost H / pull cost Lp / H/Lp",
+            format!(
+                "{} / {} / {:.3}",
+                costs.push,
+                costs.pull,
+                costs.push.as_nanos() as f64 / costs.pull.as_nanos().max(1) as f64
+            ),
+        ),
+        (
+            if exact {
+                "feeding-frenzy: edges pushed"
+            } else {
+                "feeding-frenzy: edges pushed (estimate)"
+            },
+            format!(
+                "{:.2}% ({} of {})",
+                share * 100.0,
+                thousands(pushed as f64),
+                thousands(total as f64)
+            ),
+        ),
+    ]
 }
 
 /// The memory estimate as JSON, for scripts that request memory per task

@@ -251,6 +251,19 @@ pub struct StrategyConfig {
     /// Accounts with at least this many followers are pulled at read time
     /// under `hybrid`, not pushed.
     pub celebrity_threshold: u32,
+    /// The costs `feeding-frenzy` weighs, where the scenario sets them.
+    pub feeding_frenzy: FeedingFrenzyConfig,
+}
+
+/// The keys of `feeding-frenzy`: its two costs, each derived from the
+/// cluster's service times when absent (`model::strategy::FrenzyCosts`
+/// says how), so changing the cluster moves the rule with it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FeedingFrenzyConfig {
+    /// H, the cost of pushing one post into one timeline.
+    pub push_cost: Option<SimDuration>,
+    /// Lp, the cost of pulling one author's posts at one read.
+    pub pull_cost: Option<SimDuration>,
 }
 
 /// Something that goes wrong during a run (`[[faults]]` in the scenario),

@@ -2,8 +2,8 @@
 
 use crate::model::config::{
     AccountRef, ClientPolicy, ClusterConfig, Fault, FaultKind, FaultTarget, Hedge,
-    PopulationConfig, RateProfile, Scenario, ScheduledEvent, ServiceConfig, TierConfig,
-    WorkloadConfig,
+    PopulationConfig, RateProfile, Scenario, ScheduledEvent, ServiceConfig, StrategyKind,
+    TierConfig, WorkloadConfig,
 };
 use crate::sim::dist::{ServiceDist, Shape};
 
@@ -31,6 +31,20 @@ pub fn describe(s: &Scenario) -> Vec<(String, String)> {
         "strategy.hybrid.celebrity_threshold",
         format!("{} followers", s.strategy.celebrity_threshold),
     );
+    if s.strategies.contains(&StrategyKind::FeedingFrenzy) {
+        // Only when the strategy runs: unused keys stay out of the
+        // scenario's hash, as keys that do not apply do.
+        let costs = crate::model::strategy::FrenzyCosts::of(s);
+        let derived = |d: bool| if d { " (derived)" } else { "" };
+        out.put(
+            "strategy.feeding_frenzy.push_cost",
+            format!("{}{}", costs.push, derived(costs.push_derived)),
+        );
+        out.put(
+            "strategy.feeding_frenzy.pull_cost",
+            format!("{}{}", costs.pull, derived(costs.pull_derived)),
+        );
+    }
     if s.faults.is_empty() {
         out.put("faults", "none");
     }

@@ -9,9 +9,9 @@ use super::path::{self, render};
 use super::{RawScenario, keys};
 use crate::error::{FanoutError, Result};
 use crate::model::config::{
-    AccountRef, CacheConfig, ClusterConfig, FollowerConfig, GraphMode, NetworkConfig,
-    PopulationConfig, RateProfile, Scenario, ScheduledEvent, ServiceConfig, StoreConfig,
-    StrategyConfig, StrategyKind, TierConfig, WorkerConfig, WorkloadConfig,
+    AccountRef, CacheConfig, ClusterConfig, FeedingFrenzyConfig, FollowerConfig, GraphMode,
+    NetworkConfig, PopulationConfig, RateProfile, Scenario, ScheduledEvent, ServiceConfig,
+    StoreConfig, StrategyConfig, StrategyKind, TierConfig, WorkerConfig, WorkloadConfig,
 };
 use crate::model::graph;
 use crate::sim::dist::{ServiceDist, Shape};
@@ -58,6 +58,10 @@ pub(crate) fn resolve(raw: &RawScenario) -> Result<Scenario> {
     let cluster = r.cluster()?;
     let strategy = StrategyConfig {
         celebrity_threshold: r.uint("strategy.hybrid.celebrity_threshold")? as u32,
+        feeding_frenzy: FeedingFrenzyConfig {
+            push_cost: r.optional("strategy.feeding_frenzy.push_cost", |k| r.duration(k))?,
+            pull_cost: r.optional("strategy.feeding_frenzy.pull_cost", |k| r.duration(k))?,
+        },
     };
     let faults = r.faults(&cluster, end)?;
     let policy = r.policies()?;

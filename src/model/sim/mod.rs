@@ -253,7 +253,7 @@ pub fn simulate(
     options: &SimOptions,
     progress: &mut dyn FnMut(SimTime, u64),
 ) -> Report {
-    let strategy = kind.build(&scenario.strategy, &world.graph);
+    let strategy = kind.build(scenario, &world.graph);
     simulate_strategy(scenario, world, kind, strategy.as_ref(), options, progress)
 }
 
@@ -540,6 +540,7 @@ pub(crate) mod tests {
             },
             strategy: StrategyConfig {
                 celebrity_threshold: 200,
+                feeding_frenzy: Default::default(),
             },
             faults: Vec::new(),
             policy: Policies::default(),

@@ -19,7 +19,7 @@ pub(super) const INFO: StrategyInfo = StrategyInfo {
     aliases: &[],
     help: "push for accounts below the celebrity threshold, pull celebrities at read time",
     palette: 2,
-    build: |config, graph| Box::new(Hybrid::new(config.celebrity_threshold, graph)),
+    build: |s, graph| Box::new(Hybrid::new(s.strategy.celebrity_threshold, graph)),
 };
 
 /// Push ordinary accounts, pull celebrities.

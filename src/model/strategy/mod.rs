@@ -16,21 +16,24 @@
 //! [`StrategyInfo`], plus one line in [`STRATEGIES`]: its names, help text
 //! and plot colour come from that entry, everywhere they are shown.
 
+mod feeding_frenzy;
 mod hybrid;
 mod read;
 mod write;
 
+pub use feeding_frenzy::{FeedingFrenzy, FrenzyCosts, FrenzyRule};
 pub use hybrid::Hybrid;
 pub use read::FanoutOnRead;
 pub use write::FanoutOnWrite;
 
-use crate::model::config::StrategyConfig;
+use crate::model::config::Scenario;
 use crate::model::graph::Graph;
 use std::fmt;
 
 /// Every strategy the simulator knows, in the order reports list them.
 /// A [`StrategyKind`] is an index into this table.
-pub const STRATEGIES: &[StrategyInfo] = &[read::INFO, write::INFO, hybrid::INFO];
+pub const STRATEGIES: &[StrategyInfo] =
+    &[read::INFO, write::INFO, hybrid::INFO, feeding_frenzy::INFO];
 
 /// How a strategy is named, described, drawn and built.
 pub struct StrategyInfo {
@@ -42,8 +45,10 @@ pub struct StrategyInfo {
     pub help: &'static str,
     /// Slot in the plot palette, so a strategy keeps its colour across plots.
     pub palette: usize,
-    /// The strategy object, configured from the scenario for one graph.
-    pub build: fn(&StrategyConfig, &Graph) -> Box<dyn Strategy>,
+    /// The strategy object, configured from the scenario for one graph:
+    /// the whole scenario, since a rule may weigh the workload's rates and
+    /// the cluster's costs as well as its own keys.
+    pub build: fn(&Scenario, &Graph) -> Box<dyn Strategy>,
 }
 
 /// Which followers of an author a post is pushed to.
@@ -97,6 +102,8 @@ impl StrategyKind {
     pub const FanoutOnWrite: StrategyKind = StrategyKind::named("fanout-on-write");
     /// Push for most accounts, pull for celebrities at read time.
     pub const Hybrid: StrategyKind = StrategyKind::named("hybrid");
+    /// Feeding Frenzy: push or pull per edge, by the rates of its two ends.
+    pub const FeedingFrenzy: StrategyKind = StrategyKind::named("feeding-frenzy");
 
     /// Every strategy, in the order reports list them.
     pub const ALL: [StrategyKind; STRATEGIES.len()] = {
@@ -153,8 +160,8 @@ impl StrategyKind {
 
     /// The strategy object for this kind, configured from the scenario, for
     /// the simulation of one graph.
-    pub fn build(self, config: &StrategyConfig, graph: &Graph) -> Box<dyn Strategy> {
-        (self.info().build)(config, graph)
+    pub fn build(self, scenario: &Scenario, graph: &Graph) -> Box<dyn Strategy> {
+        (self.info().build)(scenario, graph)
     }
 }
 
@@ -180,7 +187,7 @@ const fn str_eq(a: &str, b: &str) -> bool {
 }
 
 /// The names users may type, for error and help texts:
-/// `fanout-on-read (read), fanout-on-write (write) or hybrid`.
+/// `fanout-on-read (read), fanout-on-write (write), hybrid or feeding-frenzy (ff)`.
 pub fn names_help() -> String {
     let names: Vec<String> = STRATEGIES
         .iter()
@@ -198,8 +205,8 @@ pub fn names_help() -> String {
 
 /// The strategy object for `kind`, configured from the scenario, for the
 /// simulation of one graph.
-pub fn build(kind: StrategyKind, config: &StrategyConfig, graph: &Graph) -> Box<dyn Strategy> {
-    kind.build(config, graph)
+pub fn build(kind: StrategyKind, scenario: &Scenario, graph: &Graph) -> Box<dyn Strategy> {
+    kind.build(scenario, graph)
 }
 
 #[cfg(test)]
@@ -222,9 +229,10 @@ mod tests {
         );
         assert_eq!(StrategyKind::parse("hybrid"), Some(StrategyKind::Hybrid));
         assert_eq!(StrategyKind::parse("push"), None);
+        assert_eq!(StrategyKind::parse("ff"), Some(StrategyKind::FeedingFrenzy));
         assert_eq!(
             names_help(),
-            "fanout-on-read (read), fanout-on-write (write) or hybrid"
+            "fanout-on-read (read), fanout-on-write (write), hybrid or feeding-frenzy (ff)"
         );
         assert_eq!(format!("{:?}", StrategyKind::Hybrid), "hybrid");
     }

@@ -418,7 +418,7 @@ const WORKER_SERVICE: [KeyDoc; 5] = service_keys!(
     "worker time per batch; items = destinations"
 );
 
-const REST: [KeyDoc; 2] = [
+const REST: [KeyDoc; 4] = [
     KeyDoc::new(
         "cluster.client.merge_per_item",
         delay(Zero, "100ns"),
@@ -430,6 +430,18 @@ const REST: [KeyDoc; 2] = [
         int(0, U32),
         "10_000",
         "Under hybrid, accounts with at least this many followers are pulled at read time, not pushed.",
+    ),
+    KeyDoc::new(
+        "strategy.feeding_frenzy.push_cost",
+        delay(Positive, "9us"),
+        "(fanout_workers.service.per_item + replicas x timeline_cache.write.per_item)",
+        "Under feeding-frenzy, H: the cost of pushing one post into one timeline (Silberstein et al. 2010); only its ratio to pull_cost matters.",
+    ),
+    KeyDoc::new(
+        "strategy.feeding_frenzy.pull_cost",
+        delay(Positive, "10us"),
+        "(tweet_store.read.per_item + client.merge_per_item)",
+        "Under feeding-frenzy, Lp: the cost of pulling one author's posts at one read; an edge is pushed when reads / posts >= push_cost / pull_cost.",
     ),
 ];
 
