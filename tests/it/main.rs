@@ -11,6 +11,7 @@ mod cli_hostile;
 mod cli_run;
 mod cluster_ops;
 mod faults;
+mod feeding_frenzy;
 mod golden;
 mod hardening;
 mod model;

@@ -5,6 +5,8 @@ use super::*;
 #[test]
 fn describe_lists_every_resolved_key_with_units() {
     let full = ok(r#"
+strategies = ["hybrid", "feeding-frenzy"]
+strategy.feeding_frenzy.push_cost = "2us"
 workload.profile = "diurnal"
 [[workload.events]]
 kind = "tweet"
@@ -123,6 +125,13 @@ failover = true
     assert_eq!(d["cluster.timeline_cache.replicas"], "3 copies");
     assert_eq!(d["strategy.hybrid.celebrity_threshold"], "10000 followers");
     assert_eq!(d["strategies"], "fanout-on-read, fanout-on-write, hybrid");
+    // Feeding Frenzy's costs only when it runs (they would change the
+    // scenario hash of every scenario without it); a derived one says so.
+    assert!(!d.contains_key("strategy.feeding_frenzy.push_cost"));
+    let d: BTreeMap<String, String> = describe(&full).into_iter().collect();
+    assert_eq!(d["strategy.feeding_frenzy.push_cost"], "2us");
+    // 10us store read per author + 100ns merge per tweet.
+    assert_eq!(d["strategy.feeding_frenzy.pull_cost"], "10.1us (derived)");
     let d: BTreeMap<String, String> = describe(&mean).into_iter().collect();
     assert!(
         d["population.followers.exponent"].ends_with("(solved from the mean)"),

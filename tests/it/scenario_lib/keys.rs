@@ -398,6 +398,16 @@ fn key_cases() -> Vec<(&'static str, &'static str, Box<dyn Fn(&Scenario) -> bool
             c(|s| s.strategy.celebrity_threshold == 0),
         ),
         (
+            "strategy.feeding_frenzy.push_cost",
+            "\"2us\"",
+            c(|s| s.strategy.feeding_frenzy.push_cost == Some(us(2))),
+        ),
+        (
+            "strategy.feeding_frenzy.pull_cost",
+            "\"3us\"",
+            c(|s| s.strategy.feeding_frenzy.pull_cost == Some(us(3))),
+        ),
+        (
             "faults",
             "[{ kind = \"network\", at = \"1s\", duration = \"1s\", drop = 0.1 }]",
             c(|s| s.faults.len() == 1),
