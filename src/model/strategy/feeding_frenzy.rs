@@ -25,6 +25,8 @@ use crate::model::config::Scenario;
 use crate::model::graph::{Graph, GraphMode};
 use crate::sim::time::SimDuration;
 use rayon::prelude::*;
+use std::cell::Cell;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Its entry in [`super::STRATEGIES`].
 pub(super) const INFO: StrategyInfo = StrategyInfo {
@@ -83,7 +85,7 @@ impl FrenzyCosts {
 /// ln(phi_c Lp) >= ln(phi_p H) with the rates written out. Kept as two
 /// sides, so a zero rate or cost (ln 0 = -inf) gives no NaN: both sides
 /// -inf compare equal, and a tie pushes.
-#[derive(Copy, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct FrenzyRule {
     /// Author activity exponent.
     a: f64,
@@ -93,6 +95,9 @@ pub struct FrenzyRule {
     left: f64,
     /// ln(tweets_per_sec * H / sum of author weights).
     right: f64,
+    /// This rule's key in the per-thread memo of
+    /// [`FrenzyRule::min_followees`]; not part of the rule.
+    id: u64,
 }
 
 impl FrenzyRule {
@@ -117,6 +122,7 @@ impl FrenzyRule {
             b: p.reader_activity_exponent,
             left: ln(s.workload.reads_per_sec) + ln(costs.pull.as_nanos() as f64) - ln_sb,
             right: ln(s.workload.tweets_per_sec) + ln(costs.push.as_nanos() as f64) - ln_sa,
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
         }
     }
 
@@ -129,7 +135,65 @@ impl FrenzyRule {
         let author = self.a * f64::from(followers).ln_1p();
         self.left + reader >= self.right + author
     }
+
+    /// The fewest followees a reader needs for an author with `followers`
+    /// followers to push to it ([`NEVER`] if no count does): the same rule
+    /// as one integer per author, so a fan-out asks one comparison per
+    /// edge. Estimated in closed form, then stepped to the exact boundary
+    /// of [`FrenzyRule::pushes`] (at most a step or two from rounding).
+    pub fn min_followees(&self, followers: u32) -> u64 {
+        if self.pushes(followers, 0) {
+            return 0;
+        }
+        if !self.pushes(followers, u32::MAX) {
+            return NEVER;
+        }
+        // Both sides are finite here (a -inf side settles one of the two
+        // tests above), and b > 0 (else the two tests agree).
+        let need = self.right - self.left + self.a * f64::from(followers).ln_1p();
+        let mut g = (need / self.b)
+            .exp_m1()
+            .ceil()
+            .clamp(1.0, f64::from(u32::MAX)) as u32;
+        if self.pushes(followers, g) {
+            while self.pushes(followers, g - 1) {
+                g -= 1;
+            }
+        } else {
+            while !self.pushes(followers, g) {
+                g += 1;
+            }
+        }
+        u64::from(g)
+    }
+
+    /// [`FrenzyRule::min_followees`], remembered for the last author count
+    /// asked on this thread: a fan-out asks it for every follower of one
+    /// author in a row, so the closed form is paid once per post.
+    #[inline]
+    fn min_followees_memo(&self, followers: u32) -> u64 {
+        thread_local! {
+            static LAST: Cell<(u64, u32, u64)> = const { Cell::new((0, u32::MAX, 0)) };
+        }
+        LAST.with(|last| {
+            let (id, f, g) = last.get();
+            if id == self.id && f == followers {
+                return g;
+            }
+            let g = self.min_followees(followers);
+            last.set((self.id, followers, g));
+            g
+        })
+    }
 }
+
+/// [`FrenzyRule::min_followees`] when no reader is pushed to: above every
+/// possible followee count.
+pub const NEVER: u64 = 1 << 32;
+
+/// Distinguishes rules in the per-thread memo (two strategies, or two
+/// scenarios, may run on one thread).
+static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 
 /// ln of the sum over users of (1 + degree)^x, scaled by the largest
 /// degree `top` so a large x cannot overflow; summed in fixed chunks in
@@ -224,20 +288,17 @@ fn pulled_prefix(rule: &FrenzyRule, graph: &Graph, followees: &[u32], u: u32) ->
 
 impl Strategy for FeedingFrenzy {
     fn pushes(&self, graph: &Graph, author: u32) -> Push {
-        let f = graph.follower_count(author);
-        // The rule grows with the reader's followee count, which lies in
-        // 0..=max_followees: its two ends settle most authors at once.
-        if self.rule.pushes(f, 0) {
-            Push::All
-        } else if !self.rule.pushes(f, self.max_followees) {
-            Push::None
-        } else {
-            Push::PerEdge
+        // The readers' followee counts lie in 0..=max_followees: the two
+        // ends settle most authors at once.
+        match self.rule.min_followees_memo(graph.follower_count(author)) {
+            0 => Push::All,
+            g if g > u64::from(self.max_followees) => Push::None,
+            _ => Push::PerEdge,
         }
     }
     fn pushes_to(&self, graph: &Graph, author: u32, follower: u32) -> bool {
-        self.rule
-            .pushes(graph.follower_count(author), graph.followee_count(follower))
+        let need = self.rule.min_followees_memo(graph.follower_count(author));
+        u64::from(graph.followee_count(follower)) >= need
     }
     fn pulls<'g>(&self, graph: &'g Graph, reader: u32, scratch: &'g mut Vec<u32>) -> &'g [u32] {
         if self.pulled.is_empty() {
