@@ -18,7 +18,9 @@
 //! non-decreasing in the reader's followee count and non-increasing in the
 //! author's follower count, and followees are sorted by follower count
 //! descending, so the followees a read pulls are a prefix of its list, as
-//! under hybrid.
+//! under hybrid. The fan-out asks the same rule as an integer per author
+//! ([`FrenzyRule::min_followees`], its exact boundary), so a decision
+//! there is one comparison of the follower's followee count.
 
 use super::{Push, Strategy, StrategyInfo};
 use crate::model::config::Scenario;
@@ -309,5 +311,51 @@ impl Strategy for FeedingFrenzy {
     }
     fn reads_cache(&self) -> bool {
         true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rule(a: f64, b: f64, left: f64, right: f64) -> FrenzyRule {
+        let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
+        FrenzyRule {
+            a,
+            b,
+            left,
+            right,
+            id,
+        }
+    }
+
+    /// The integer boundary is exactly where the rule turns, for spread
+    /// constants and for the infinite sides a zero rate or cost gives.
+    #[test]
+    fn min_followees_is_the_exact_boundary_of_the_rule() {
+        let inf = f64::INFINITY;
+        let rules = [
+            rule(0.5, 1.0, -3.0, 0.2),
+            rule(0.165, 0.3, -12.5, -11.0),
+            rule(2.0, 3.0, 0.0, 7.0),
+            rule(0.0, 1.0, -1.0, 1.0),
+            rule(0.5, 0.0, 0.0, -1.0),
+            rule(0.5, 1.0, -inf, 0.0),
+            rule(0.5, 1.0, 0.0, -inf),
+            rule(0.5, 1.0, -inf, -inf),
+        ];
+        for r in &rules {
+            for f in [0, 1, 2, 9, 100, 12_345, 999_999, u32::MAX] {
+                let g = r.min_followees(f);
+                assert_eq!(r.min_followees_memo(f), g);
+                if g == NEVER {
+                    assert!(!r.pushes(f, u32::MAX), "{r:?} f={f}");
+                    continue;
+                }
+                let g = g as u32;
+                assert!(r.pushes(f, g), "{r:?} f={f} g={g}");
+                assert!(g == 0 || !r.pushes(f, g - 1), "{r:?} f={f} g={g}");
+            }
+        }
     }
 }
