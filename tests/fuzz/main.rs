@@ -117,7 +117,10 @@ fn parse_options() -> Options {
 }
 
 fn main() {
-    let o = parse_options();
+    let mut o = parse_options();
+    // Cases run with their own working directory (oracle::enter_cwd), so
+    // every path the harness keeps must not depend on it.
+    o.out = std::path::absolute(&o.out).expect("absolute --out path");
     if o.filter.as_deref().is_some_and(|f| !"fuzz".contains(f)) {
         println!("fuzz: 0 passed, 0 failed (filtered out)");
         return;

@@ -97,6 +97,7 @@ pub const SAMPLE_EVERY: u64 = 16;
 pub fn run_case(dict: &Dict, seed: u64, index: u64, dir: &Path) -> Verdict {
     let case = cases::case(dict, seed, index);
     prepare(dir, &case.files);
+    enter_cwd(dir);
     let dir_text = dir.display().to_string();
     let args: Vec<String> = case
         .args
@@ -252,6 +253,18 @@ fn damage(cmd: &str, dir: &Path, before: &[String], findings: &mut Vec<Finding>)
 /// The known content of a pre-created output file.
 fn sentinel(name: &str) -> String {
     format!("sentinel: {name} must survive a failed command\n")
+}
+
+/// Makes an empty `DIR.cwd` beside the scratch directory the working
+/// directory. A mutated placeholder (`@DI\tR@/out.csv`) is not replaced by
+/// the scratch path, so the command sees a relative path: it must land in
+/// a directory emptied before every case, never in the one `cargo test`
+/// ran from (the repository), and never be read by a later case.
+fn enter_cwd(dir: &Path) {
+    let cwd = dir.with_extension("cwd");
+    let _ = std::fs::remove_dir_all(&cwd);
+    std::fs::create_dir_all(&cwd).expect("fuzz working directory");
+    std::env::set_current_dir(&cwd).expect("fuzz working directory");
 }
 
 /// Empties `dir`, then writes the case's files and the sentinel outputs.

@@ -95,6 +95,7 @@ pub fn worker(dict: &Dict, o: &Options) {
         let _ = progress.write_at(c.encode().as_bytes(), 0);
     }
     let _ = std::fs::remove_dir_all(&scratch);
+    let _ = std::fs::remove_dir_all(scratch.with_extension("cwd"));
 }
 
 /// Runs one case here, with its output visible, and saves its reproducer.
