@@ -11,6 +11,7 @@ mod cli_hostile;
 mod cli_run;
 mod cluster_ops;
 mod faults;
+mod fork_columns;
 mod golden;
 mod hardening;
 mod model;
