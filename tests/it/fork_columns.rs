@@ -89,3 +89,74 @@ fn celebrity_delivery_falls_as_one_over_parallelism_until_the_pool_is_full() {
         slowest[&8]
     );
 }
+
+/// Little's law, L = lambda W, per tier from the summary CSV alone: the
+/// time-average number in system (`{tier}_mean_in_system`) against the
+/// tier's arrival rate in the window (`store_requests_per_sec`,
+/// `cache_requests_per_sec`, `workers_jobs_per_sec`) times its mean
+/// sojourn (`{tier}_mean_sojourn_ms`). It holds for any stable station;
+/// the slack is the CSV's rounding (3 decimals of requests and of ms) and
+/// 1% for the requests straddling the window's edges. The check fails if a
+/// rate counts other requests than the sojourns do, or over another span.
+/// Runs with drops are skipped (the rate counts dropped requests, which
+/// spend no time inside).
+#[test]
+fn littles_law_holds_per_tier_from_the_csv_columns() {
+    let rows = csv_rows(&["run", "tests/data/perf.toml", "--quiet", "--csv", "-"]);
+    let mut checked = 0;
+    for r in &rows {
+        let strategy = &r["strategy"];
+        for m in ["read", "post", "delivery"] {
+            let (mean, max) = (
+                r[&format!("{m}_mean_ms")].as_str(),
+                r[&format!("{m}_max_ms")].as_str(),
+            );
+            if max.is_empty() {
+                assert!(mean.is_empty(), "{strategy}: {m} mean {mean} without a max");
+                continue;
+            }
+            let (mean, max): (f64, f64) = (mean.parse().unwrap(), max.parse().unwrap());
+            assert!(
+                mean > 0.0 && mean <= max,
+                "{strategy}: {m} mean {mean} ms, max {max} ms"
+            );
+        }
+        let drops: f64 = [
+            "dropped_reads",
+            "dropped_posts",
+            "dropped_fanouts",
+            "dropped_timeline_writes",
+        ]
+        .iter()
+        .map(|c| num(r, c))
+        .sum();
+        if drops > 0.0 {
+            continue;
+        }
+        for (tier, rate_col) in [
+            ("store", "store_requests_per_sec"),
+            ("cache", "cache_requests_per_sec"),
+            ("workers", "workers_jobs_per_sec"),
+        ] {
+            let rate = num(r, rate_col);
+            if rate == 0.0 {
+                assert_eq!(
+                    num(r, &format!("{tier}_mean_in_system")),
+                    0.0,
+                    "{strategy} {tier}"
+                );
+                continue;
+            }
+            let in_system = num(r, &format!("{tier}_mean_in_system"));
+            let sojourn_s = num(r, &format!("{tier}_mean_sojourn_ms")) * 1e-3;
+            let little = rate * sojourn_s;
+            let tol = 0.01 * in_system + 0.0005 + rate * 0.0005e-3;
+            assert!(
+                (in_system - little).abs() <= tol,
+                "{strategy} {tier}: mean in system {in_system} vs rate {rate}/s x sojourn {sojourn_s} s = {little}"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 5, "only {checked} tiers checked");
+}
