@@ -198,6 +198,10 @@ pub struct QueueArgs {
     /// Random seed.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// Fork each arrival to K identical stations and measure the slowest
+    /// leg (fork-join); 1 (the default) simulates one station.
+    #[arg(long, value_name = "K", default_value_t = 1)]
+    pub fork: u32,
     /// Write the comparison as CSV here (`-` for standard output).
     #[arg(long, value_name = "PATH")]
     pub csv: Option<PathBuf>,

@@ -28,6 +28,9 @@ pub struct Latency {
     /// Values the histogram could not hold even after growing (beyond
     /// about 2^62 ns, 146 years), left out of it; never expected.
     pub clamped: u64,
+    /// Sum of every value recorded (clamped ones included), ns: the exact
+    /// mean, which the histogram's buckets only approximate.
+    sum_ns: u128,
 }
 
 impl Default for Latency {
@@ -35,7 +38,11 @@ impl Default for Latency {
         let mut hist = Histogram::new_with_bounds(1, MAX_LATENCY_NS, 3)
             .expect("static histogram bounds are valid");
         hist.auto(true);
-        Latency { hist, clamped: 0 }
+        Latency {
+            hist,
+            clamped: 0,
+            sum_ns: 0,
+        }
     }
 }
 
@@ -43,7 +50,9 @@ impl Latency {
     /// Records one latency (at least 1 ns).
     #[inline]
     pub fn record(&mut self, d: SimDuration) {
-        if self.hist.record(d.as_nanos().max(1)).is_err() {
+        let v = d.as_nanos().max(1);
+        self.sum_ns += u128::from(v);
+        if self.hist.record(v).is_err() {
             self.clamped += 1;
         }
     }
@@ -72,6 +81,16 @@ impl Latency {
         }
         self.hist.mean() * 1e-6
     }
+    /// The exact mean in milliseconds, from the sum of the values (not
+    /// from the histogram's buckets, which round each value up to 0.1%);
+    /// NaN when empty.
+    pub fn exact_mean_ms(&self) -> f64 {
+        let n = self.count() + self.clamped;
+        if n == 0 {
+            return f64::NAN;
+        }
+        self.sum_ns as f64 / n as f64 * 1e-6
+    }
     /// Fraction (0..1) of the values above `d`; NaN when empty. Used to
     /// check "63% of reads are slow" (Dean and Barroso) against a run.
     pub fn fraction_above(&self, d: SimDuration) -> f64 {
@@ -89,6 +108,7 @@ impl Latency {
     pub fn reset(&mut self) {
         self.hist.reset();
         self.clamped = 0;
+        self.sum_ns = 0;
     }
     /// Adds another distribution's values (growing to hold them).
     pub fn merge(&mut self, other: &Latency) {
@@ -96,6 +116,7 @@ impl Latency {
             self.clamped += other.count();
         }
         self.clamped += other.clamped;
+        self.sum_ns += other.sum_ns;
     }
 }
 
@@ -164,6 +185,15 @@ pub struct TierReport {
 }
 
 impl TierReport {
+    /// Requests (jobs, for the workers) arriving at the tier's stations in
+    /// the measurement window, served or dropped, per second of window; 0
+    /// for an empty window.
+    pub fn arrivals_per_sec(&self) -> f64 {
+        match self.total.window_ns {
+            0 => 0.0,
+            w => self.total.arrivals as f64 / (w as f64 * 1e-9),
+        }
+    }
     /// Mean utilisation of the tier's servers over the window.
     pub fn utilisation(&self) -> f64 {
         self.total.utilisation()
@@ -293,6 +323,23 @@ impl Report {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn exact_mean_is_the_sum_over_the_count_and_survives_merge_and_reset() {
+        let mut a = Latency::default();
+        assert!(a.exact_mean_ms().is_nan());
+        // 1.0001 ms and 2.0003 ms: the histogram's buckets (3 significant
+        // digits) cannot hold these exactly; the sum can.
+        a.record(SimDuration::from_nanos(1_000_100));
+        a.record(SimDuration::from_nanos(2_000_300));
+        assert!((a.exact_mean_ms() - 1.5002).abs() < 1e-12);
+        let mut b = Latency::default();
+        b.record(SimDuration::from_nanos(3_000_000));
+        a.merge(&b);
+        assert!((a.exact_mean_ms() - 6.0004 / 3.0).abs() < 1e-12);
+        a.reset();
+        assert!(a.exact_mean_ms().is_nan());
+    }
 
     #[test]
     fn latencies_beyond_a_day_are_measured_not_clamped() {

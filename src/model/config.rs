@@ -243,6 +243,11 @@ pub struct WorkerConfig {
     /// Inserts carry the tweet id, so a retried job's repeated inserts are
     /// recognised and not written twice.
     pub idempotency_key: bool,
+    /// Most workers one job uses at once: its batches are split in up to
+    /// this many contiguous parts, each queued for a worker on its own, so
+    /// a celebrity's delivery time shrinks with the idle workers. 1 (the
+    /// default) runs a job on one worker, as DDIA's description does.
+    pub parallelism: u32,
 }
 
 /// Knobs of individual strategies.

@@ -189,8 +189,46 @@ pub fn summary_columns(row: &Row) -> Vec<(String, Cell)> {
     // stopped at its drain horizon: not in the delivery percentiles.
     // Appended after every older column, so none moves.
     cols.push(("pending_deliveries".into(), Cell::Int(r.pending_deliveries)));
+    cols.extend(mean_and_rate_columns(r));
     for (key, value) in row.point.iter().chain(&row.tail) {
         cols.push((key.clone(), Cell::Text(value.clone())));
+    }
+    cols
+}
+
+/// The exact mean latencies (from the sums the recorder keeps, not the
+/// histogram buckets) and each tier's arrival rate in the measurement
+/// window, so Little's law (mean in system = rate x mean sojourn) can be
+/// checked from the CSV with the `{tier}_mean_in_system` and
+/// `{tier}_mean_sojourn_ms` columns. Appended, in one block, after every
+/// older column.
+fn mean_and_rate_columns(r: &Report) -> Vec<(String, Cell)> {
+    let ms = |x: f64| Cell::Num(x, 3);
+    let mut cols = vec![
+        (
+            "read_mean_ms".to_string(),
+            ms(r.read_latency.exact_mean_ms()),
+        ),
+        (
+            "post_mean_ms".to_string(),
+            ms(r.post_latency.exact_mean_ms()),
+        ),
+        (
+            "delivery_mean_ms".to_string(),
+            ms(r.delivery_latency.exact_mean_ms()),
+        ),
+    ];
+    for t in &r.tiers {
+        // A worker serves jobs; the store and cache serve requests.
+        let what = if t.name == "workers" {
+            "jobs"
+        } else {
+            "requests"
+        };
+        cols.push((
+            format!("{}_{what}_per_sec", t.name),
+            Cell::Num(t.arrivals_per_sec(), 1),
+        ));
     }
     cols
 }
@@ -393,6 +431,16 @@ mod tests {
         }
     }
 
+    /// The columns after `pending_deliveries` for the fixture (one tier,
+    /// the store), then its varied key.
+    const MEAN_RATE_TAIL: [&str; 5] = [
+        "read_mean_ms",
+        "post_mean_ms",
+        "delivery_mean_ms",
+        "store_requests_per_sec",
+        "cluster.cache.replicas",
+    ];
+
     #[test]
     fn resilience_columns_keep_their_place_before_later_columns_and_the_varied_keys() {
         let row = Row {
@@ -402,12 +450,15 @@ mod tests {
         };
         let cols = summary_columns(&row);
         let names: Vec<&str> = cols.iter().map(|(k, _)| k.as_str()).collect();
-        let n = names.len();
+        // The mean and rate columns come last, before the varied key (the
+        // fixture has one tier, the store).
+        assert_eq!(names[names.len() - 5..], MEAN_RATE_TAIL);
+        let n = names.len() - MEAN_RATE_TAIL.len() + 1;
         // Columns added later (pending_deliveries) come after the
         // resilience columns, so those keep their place.
         assert_eq!(names[n - 10..n - 2], RESILIENCE_COLUMNS);
         assert_eq!(names[n - 2], "pending_deliveries");
-        assert_eq!(names[n - 1], "cluster.cache.replicas");
+        assert_eq!(names[names.len() - 1], "cluster.cache.replicas");
         // Every earlier column keeps its place: the contract's 21 first.
         assert_eq!(names[..21], crate::plot::SUMMARY_COLUMNS);
         assert_eq!(names[n - 11], "store_mean_sojourn_ms");
@@ -442,22 +493,30 @@ mod tests {
         SummaryCsv.export(&rows, &mut csv).unwrap();
         let csv = String::from_utf8(csv).unwrap();
         let header = csv.lines().next().unwrap();
-        // The resilience columns, then the later pending_deliveries.
-        let tail = format!("{},pending_deliveries", RESILIENCE_COLUMNS.join(","));
+        // The resilience columns, then the later pending_deliveries, then
+        // the mean and rate columns.
+        let tail = format!(
+            "{},pending_deliveries,{}",
+            RESILIENCE_COLUMNS.join(","),
+            MEAN_RATE_TAIL[..4].join(",")
+        );
         assert!(header.ends_with(&tail), "{header}");
-        assert!(
-            csv.lines()
-                .nth(1)
-                .unwrap()
-                .ends_with(",0.9995,3,2,40,50,60,70,80,0")
+        let line = csv.lines().nth(1).unwrap();
+        let cells: Vec<&str> = line.split(',').collect();
+        assert_eq!(
+            cells[cells.len() - 13..cells.len() - 4],
+            ["0.9995", "3", "2", "40", "50", "60", "70", "80", "0"],
+            "{line}"
         );
         let mut json = Vec::new();
         Json.export(&rows, &mut json).unwrap();
         let v: serde_json::Value = serde_json::from_slice(&json).unwrap();
         let obj = v["results"][0].as_object().unwrap();
         let keys: Vec<&str> = obj.keys().map(String::as_str).collect();
-        assert_eq!(keys[keys.len() - 9..keys.len() - 1], RESILIENCE_COLUMNS);
-        assert_eq!(keys[keys.len() - 1], "pending_deliveries");
+        let n = keys.len() - 4;
+        assert_eq!(keys[n - 9..n - 1], RESILIENCE_COLUMNS);
+        assert_eq!(keys[n - 1], "pending_deliveries");
+        assert_eq!(keys[n..], MEAN_RATE_TAIL[..4]);
         assert_eq!(obj["availability"], serde_json::json!(0.9995));
         assert_eq!(obj["rebuilds"], serde_json::json!(80));
     }

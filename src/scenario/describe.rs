@@ -256,6 +256,15 @@ impl Out {
                 "off (a retried job's inserts are written again)"
             },
         );
+        // Listed only when used, so the canonical text (and the
+        // `scenario_hash` of every scenario that runs jobs serially) is
+        // what it was before the key existed.
+        if f.parallelism > 1 {
+            self.put(
+                "cluster.fanout_workers.parallelism",
+                format!("{} workers per job", f.parallelism),
+            );
+        }
         self.service("cluster.fanout_workers.service", &f.service);
         self.put("cluster.client.merge_per_item", c.merge_per_item);
     }

@@ -640,6 +640,7 @@ impl Reader<'_> {
             queue_limit: self.queue_limit("cluster.fanout_workers.queue_limit")?,
             retry_after: self.duration("cluster.fanout_workers.retry_after")?,
             idempotency_key: self.boolean("cluster.fanout_workers.idempotency_key")?,
+            parallelism: self.uint("cluster.fanout_workers.parallelism")? as u32,
         };
         Ok(ClusterConfig {
             network,

@@ -12,6 +12,7 @@ mod cli_run;
 mod cluster_ops;
 mod faults;
 mod feeding_frenzy;
+mod fork_columns;
 mod golden;
 mod hardening;
 mod model;

@@ -135,3 +135,58 @@ fn csv_directory_missing_is_refused_before_work() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("--csv"));
     assert!(out.stdout.is_empty());
 }
+
+#[test]
+fn fork_refusals_exit_2_and_fork_csv_marks_its_theory() {
+    let base = [
+        "queue",
+        "--lambda",
+        "0.5",
+        "--servers",
+        "1",
+        "--service",
+        "exp:1",
+        "--customers",
+        "1000",
+    ];
+    for bad in ["0", "1025"] {
+        let args: Vec<&str> = base.iter().copied().chain(["--fork", bad]).collect();
+        let out = fanout(&args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+        assert!(stderr.contains(&format!("--fork {bad}")), "{stderr}");
+        assert!(out.stdout.is_empty());
+    }
+    let args: Vec<&str> = base
+        .iter()
+        .copied()
+        .chain(["--fork", "3", "--csv", "-"])
+        .collect();
+    let out = fanout(&args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let csv = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines[0],
+        "model,metric,simulated,theory,rel_error,theory_kind"
+    );
+    assert!(
+        lines[1].starts_with("M/M/1 fork-join K=3,mean_response,")
+            && lines[1].ends_with(",approximation"),
+        "{csv}"
+    );
+    // --fork 1 is the single station: its five-column CSV.
+    let args: Vec<&str> = base
+        .iter()
+        .copied()
+        .chain(["--fork", "1", "--csv", "-"])
+        .collect();
+    let one = fanout(&args);
+    let plain: Vec<&str> = base.iter().copied().chain(["--csv", "-"]).collect();
+    assert_eq!(one.stdout, fanout(&plain).stdout);
+}

@@ -18,6 +18,22 @@ pub(crate) enum Theory {
     /// The exact answer is infinite (P-K with `E[S^2] = inf`).
     Infinite,
     NoClosedForm,
+    /// A published approximation, not an exact result (`--fork` K > 2).
+    Approx(f64),
+    /// A bound the true value cannot be below (`--fork` without a closed form).
+    LowerBound(f64),
+}
+
+impl Theory {
+    /// What kind of theory this is, for the fork-join CSV's `theory_kind`.
+    pub fn kind_name(self) -> &'static str {
+        match self {
+            Theory::Value(_) | Theory::Infinite => "exact",
+            Theory::Approx(_) => "approximation",
+            Theory::LowerBound(_) => "lower bound",
+            Theory::NoClosedForm => "",
+        }
+    }
 }
 
 /// How a metric is displayed.
@@ -43,7 +59,7 @@ impl Row {
     /// nonzero theory.
     pub fn rel_error(&self) -> Option<f64> {
         match self.theory {
-            Theory::Value(t) if t != 0.0 => Some((self.simulated - t) / t),
+            Theory::Value(t) | Theory::Approx(t) if t != 0.0 => Some((self.simulated - t) / t),
             Theory::Value(_) if self.simulated == 0.0 => Some(0.0),
             _ => None,
         }
@@ -79,7 +95,7 @@ pub(crate) fn measured(customers: u64) -> (u64, u64) {
 /// to that of the first customer after them (open when nothing is trimmed).
 /// Found by drawing the arrival gaps ahead with a copy of the arrival
 /// stream, so the simulation itself draws exactly as before.
-fn window(v: &Validated, rng: &SimRng, gap_ns: f64) -> (SimTime, SimTime) {
+pub(crate) fn measured_window(v: &Validated, rng: &SimRng, gap_ns: f64) -> (SimTime, SimTime) {
     let (first, end) = measured(v.customers);
     if first == 0 {
         return (SimTime::ZERO, SimTime::MAX);
@@ -106,7 +122,7 @@ pub(crate) fn simulate(v: &Validated) -> Result<Outcome> {
     let mut service_rng = stream(v.seed, "queue.service");
     let interarrival_ns = 1e9 / v.lambda;
     let began = Instant::now();
-    let (from, until) = window(v, &arrivals_rng, interarrival_ns);
+    let (from, until) = measured_window(v, &arrivals_rng, interarrival_ns);
     // Rounded to the nearest ns by `+ 0.5` and a saturating cast, as
     // `ServiceDist` does (no libm `round` call on the hot path).
     let mut draw_gap = move || {
@@ -261,7 +277,7 @@ fn compare(v: &Validated, st: &StationStats, waited: u64) -> Vec<Row> {
 
 /// Mean wait, mean sojourn (wait plus a mean service) and mean number in
 /// system (Little's law) in closed form, where the mean wait has one.
-fn mean_theories(v: &Validated) -> [Theory; 3] {
+pub(crate) fn mean_theories(v: &Validated) -> [Theory; 3] {
     let mean_wait = mean_wait_theory(v);
     let mean_sojourn = match mean_wait {
         Theory::Value(w) => Theory::Value(w + v.dist.mean_secs()),

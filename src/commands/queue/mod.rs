@@ -15,11 +15,14 @@
 //! - Utilisation `rho = lambda E[S] / c` always.
 //!
 //! Where no closed form exists the theory column says so; it never holds an
-//! approximation. Times are in seconds, `lambda` is per second. The report
+//! approximation, except with `--fork K` (see the `fork` module), where the
+//! Nelson-Tantawi approximation and a lower bound are printed and marked as
+//! such. Times are in seconds, `lambda` is per second. The report
 //! and the CSV are pure functions of the parameters and the seed, apart
 //! from the table's last line (events per second of wall time).
 
 mod compare;
+mod fork;
 mod render;
 #[cfg(test)]
 mod tests;
@@ -28,7 +31,8 @@ use crate::cli::QueueArgs;
 use crate::error::{FanoutError, Result};
 use crate::output;
 use crate::sim::dist::{ServiceDist, Shape};
-use compare::simulate;
+use compare::{mean_theories, simulate};
+pub use fork::{MAX_APPROX_FORK, MAX_FORK};
 use render::{write_csv, write_table};
 use std::io::Write;
 
@@ -45,6 +49,8 @@ pub struct QueueParams {
     pub customers: u64,
     /// Seed of every random stream.
     pub seed: u64,
+    /// Identical stations each arrival is forked to (1: one station, no fork).
+    pub fork: u32,
     /// Where to write the comparison as CSV (`-`: standard output).
     pub csv: Option<std::path::PathBuf>,
 }
@@ -58,6 +64,7 @@ impl QueueParams {
             service: args.service.clone(),
             customers: args.customers,
             seed: args.seed,
+            fork: args.fork,
             csv: args.csv.clone(),
         }
     }
@@ -91,8 +98,11 @@ pub(crate) struct Validated {
     pub seed: u64,
     /// Utilisation `lambda E[S] / c`, below 1.
     pub rho: f64,
-    /// Kendall notation: `M/M/4`, `M/D/1`, `M/G/1`.
+    /// Kendall notation: `M/M/4`, `M/D/1`, `M/G/1`; with `--fork K` > 1,
+    /// followed by ` fork-join K=K`.
     pub model: String,
+    /// Stations each arrival is forked to (1: no fork).
+    pub fork: u32,
 }
 
 /// Checks every flag before any work; each error is one line naming the flag.
@@ -120,6 +130,20 @@ pub(crate) fn validate(p: &QueueParams) -> Result<Validated> {
         return bad(format!(
             "--customers {}: must be between 1 and {MAX_CUSTOMERS}",
             p.customers
+        ));
+    }
+    if !(1..=MAX_FORK).contains(&p.fork) {
+        return bad(format!(
+            "--fork {}: must be between 1 and {MAX_FORK} (every arrival costs one task per leg)",
+            p.fork
+        ));
+    }
+    if u128::from(p.customers) * u128::from(p.fork) > u128::from(MAX_CUSTOMERS) {
+        return bad(format!(
+            "--customers {} with --fork {}: {} tasks in all, above the {MAX_CUSTOMERS} one run may simulate (about ten minutes); lower --customers or --fork",
+            p.customers,
+            p.fork,
+            u128::from(p.customers) * u128::from(p.fork)
         ));
     }
     let dist =
@@ -158,7 +182,11 @@ pub(crate) fn validate(p: &QueueParams) -> Result<Validated> {
         customers: p.customers,
         seed: p.seed,
         rho,
-        model: format!("M/{letter}/{}", p.servers),
+        model: match p.fork {
+            1 => format!("M/{letter}/{}", p.servers),
+            k => format!("M/{letter}/{} fork-join K={k}", p.servers),
+        },
+        fork: p.fork,
         dist,
     })
 }
@@ -210,7 +238,10 @@ pub fn run(params: &QueueParams, out: &mut dyn Write) -> Result<()> {
     if let Some(path) = &params.csv {
         output::check_writable("--csv", path)?;
     }
-    let outcome = simulate(&v)?;
+    let outcome = match v.fork {
+        1 => simulate(&v)?,
+        _ => fork::simulate_fork(&v, mean_theories(&v)[1])?,
+    };
     if let Some(w) = transient_warning(&v) {
         eprintln!("fanout: warning: {w}");
     }

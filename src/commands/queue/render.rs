@@ -53,6 +53,8 @@ pub(super) fn write_table(v: &Validated, o: &Outcome, out: &mut dyn Write) -> st
             Theory::Value(t) => show(r.kind, t),
             Theory::Infinite => "infinite (E[S^2]=inf)".to_string(),
             Theory::NoClosedForm => "n/a (no closed form)".to_string(),
+            Theory::Approx(t) => format!("~{} (approx.)", show(r.kind, t)),
+            Theory::LowerBound(t) => format!(">= {} (bound)", show(r.kind, t)),
         };
         let rel = r
             .rel_error()
@@ -95,23 +97,35 @@ fn significant(x: f64) -> String {
 
 /// The CSV: one row per metric, times in seconds, theory and rel_error
 /// empty where there is no closed form (`inf` where the answer is infinite).
+/// With `--fork` K > 1 a last column, `theory_kind`, says whether the
+/// theory is `exact`, an `approximation` or a `lower bound` (the one-station
+/// CSV keeps its five columns).
 pub(super) fn write_csv(v: &Validated, rows: &[Row], w: &mut dyn Write) -> std::io::Result<()> {
     let mut csv = csv::Writer::from_writer(w);
-    csv.write_record(["model", "metric", "simulated", "theory", "rel_error"])?;
+    let fork = v.fork > 1;
+    let header = ["model", "metric", "simulated", "theory", "rel_error"];
+    match fork {
+        true => csv.write_record(header.iter().chain(&["theory_kind"]))?,
+        false => csv.write_record(header)?,
+    }
     for r in rows {
         let theory = match r.theory {
-            Theory::Value(t) => t.to_string(),
+            Theory::Value(t) | Theory::Approx(t) | Theory::LowerBound(t) => t.to_string(),
             Theory::Infinite => "inf".to_string(),
             Theory::NoClosedForm => String::new(),
         };
         let rel = r.rel_error().map_or(String::new(), |e| e.to_string());
-        csv.write_record([
+        let record = [
             v.model.as_str(),
             r.metric,
             &r.simulated.to_string(),
             &theory,
             &rel,
-        ])?;
+        ];
+        match fork {
+            true => csv.write_record(record.iter().chain(&[r.theory.kind_name()]))?,
+            false => csv.write_record(record)?,
+        }
     }
     csv.flush()
 }

@@ -11,6 +11,15 @@
 //! delivered when its last chunk lands. A worker crash stops the jobs it was
 //! running mid-batch; they are retried after the queue's lease, or lost.
 //!
+//! With `parallelism` P above 1 a planned job's batches are split in up to
+//! P contiguous parts (by batch count), and each part is queued for a worker
+//! on its own, as its own job slot with its own batch sequence, retries and
+//! crash handling; the first part keeps the job's slot and the others point
+//! back to it. The job is delivered when the last insert of its last part
+//! lands (the latest of its followers' own insert times), and is lost (one
+//! dropped fan-out) if any part is lost. So a celebrity's job uses up to P
+//! idle workers at once, and gains nothing once the pool is busy.
+//!
 //! The strategy decides per edge. For DDIA's strategies every follower of a
 //! pushed author is a destination, and the plan skips the per-edge question.
 
@@ -88,7 +97,17 @@ struct Job {
     lost: bool,
     /// The slot holds a job not yet delivered, lost or freed.
     live: bool,
+    /// For a part of a split job (`parallelism` > 1), the slot of its first
+    /// part, which records the delivery; [`NO_PARENT`] otherwise.
+    parent: u32,
+    /// On a first part: the other parts not yet finished or lost.
+    parts_left: u32,
+    /// On a first part: another part was lost, so the job is.
+    part_lost: bool,
 }
+
+/// [`Job::parent`] of a job that is not a later part of a split job.
+const NO_PARENT: u32 = u32::MAX;
 
 /// A worker crash: (start, end, workers, jobs lost).
 type Crash = (SimTime, SimTime, u32, bool);
@@ -107,6 +126,8 @@ pub(super) struct Fanout {
     /// Destinations by cache shard, and a sampled graph's follower list.
     groups: ShardGroups,
     followers: Vec<u32>,
+    /// The slots of a job's later parts, while it is being split.
+    split_scratch: Vec<u32>,
 }
 
 impl Fanout {
@@ -125,6 +146,7 @@ impl Fanout {
             crashes: Vec::new(),
             groups: ShardGroups::new(cache_shards),
             followers: Vec::new(),
+            split_scratch: Vec::new(),
         }
     }
 
@@ -176,13 +198,20 @@ impl Fanout {
         job.sent_before = 0;
         job.lost = false;
         job.live = true;
+        job.parent = NO_PARENT;
+        job.parts_left = 0;
+        job.part_lost = false;
         id
     }
 
     /// The run stopped: every job of the window not delivered (nor lost)
     /// is a pending delivery.
     pub(super) fn count_pending(&self, env: &mut Env) {
-        for job in self.jobs.iter().filter(|j| j.live && !j.lost) {
+        for job in self
+            .jobs
+            .iter()
+            .filter(|j| j.live && !j.lost && j.parent == NO_PARENT)
+        {
             env.recorder.pending_delivery(job.in_window);
         }
     }
@@ -271,14 +300,50 @@ impl Fanout {
             self.free(id);
             return;
         }
+        if self.cfg.parallelism > 1 && self.jobs[id as usize].batches.len() > 1 {
+            return self.split(now, id, env);
+        }
         self.submit(now, id, env);
+    }
+
+    /// Splits a planned job's batches in up to `parallelism` contiguous
+    /// parts of nearly equal batch counts; the first stays in the job's
+    /// slot, each other gets a slot pointing back to it, and every part is
+    /// queued for a worker of its own.
+    fn split(&mut self, now: SimTime, id: u32, env: &mut Env) {
+        let n = self.jobs[id as usize].batches.len();
+        let parts = (self.cfg.parallelism as usize).min(n);
+        let (author, posted, in_window, per_edge) = {
+            let j = &self.jobs[id as usize];
+            (j.author, j.posted, j.in_window, j.per_edge)
+        };
+        let first_end = n / parts;
+        let mut children = std::mem::take(&mut self.split_scratch);
+        children.clear();
+        for p in 1..parts {
+            let (from, to) = (p * n / parts, (p + 1) * n / parts);
+            let child = self.open(author, posted, in_window, per_edge);
+            let mut batches = std::mem::take(&mut self.jobs[child as usize].batches);
+            batches.extend_from_slice(&self.jobs[id as usize].batches[from..to]);
+            let c = &mut self.jobs[child as usize];
+            c.batches = batches;
+            c.parent = id;
+            children.push(child);
+        }
+        let job = &mut self.jobs[id as usize];
+        job.batches.truncate(first_end);
+        job.parts_left = (parts - 1) as u32;
+        self.submit(now, id, env);
+        for &child in &children {
+            self.submit(now, child, env);
+        }
+        self.split_scratch = children;
     }
 
     /// Queues a planned job for a worker: first after its store write, and
     /// again, from its first batch, after a worker crash ended an attempt.
     fn submit(&mut self, now: SimTime, id: u32, env: &mut Env) {
         let job = &self.jobs[id as usize];
-        let in_window = job.in_window;
         let destinations: u64 = job.batches.iter().map(|b| u64::from(b.size)).sum();
         let total = job
             .batches
@@ -286,11 +351,7 @@ impl Fanout {
             .fold(SimDuration::ZERO, |t, b| t.saturating_add(b.worker_cost));
         let arrival = now + env.net.one_way();
         match self.workers.stations[0].submit(arrival, total) {
-            None => {
-                env.recorder.fanout_dropped(in_window);
-                self.jobs[id as usize].lost = true;
-                self.finish_if_done(id, env);
-            }
+            None => self.lose(id, env),
             Some(visit) => {
                 self.backlog += destinations;
                 env.recorder.backlog(now, self.backlog);
@@ -346,16 +407,14 @@ impl Fanout {
         job.sent_before = job.sent_before.max(job.next);
         // Nothing more of this attempt is sent; the job is unfinished.
         job.next = 0;
-        let (done, in_window, attempt) = (job.worker_done, job.in_window, job.attempt);
+        let (done, attempt) = (job.worker_done, job.attempt);
         self.backlog -= unsent;
         // The dead worker is back only when the crash ends.
         if !self.workers.stations[0].reschedule_server(done.as_nanos(), until.as_nanos()) {
             self.workers.stations[0].hold_earliest(until);
         }
         if lose {
-            env.recorder.fanout_dropped(in_window);
-            self.jobs[id as usize].lost = true;
-            self.finish_if_done(id, env);
+            self.lose(id, env);
         } else {
             let at = now + self.cfg.retry_after;
             env.schedule(at, Event::Fanout(FanoutEvent::Retry { job: id, attempt }));
@@ -431,23 +490,131 @@ impl Fanout {
         }
     }
 
+    /// A job (or a part of one) is lost: the queue refused it or a crash
+    /// lost it. A whole job counts as one dropped fan-out, once, and a lost
+    /// part makes its job lost when the other parts end.
+    fn lose(&mut self, id: u32, env: &mut Env) {
+        let job = &mut self.jobs[id as usize];
+        job.lost = true;
+        if job.parent == NO_PARENT {
+            env.recorder.fanout_dropped(job.in_window);
+        }
+        self.finish_if_done(id, env);
+    }
+
     /// Records the delivery and frees the job once every batch was sent and
-    /// every chunk applied.
+    /// every chunk applied (for a split job, of every part).
     fn finish_if_done(&mut self, id: u32, env: &mut Env) {
         let job = &self.jobs[id as usize];
         if job.lost {
-            if job.pending_chunks == 0 {
+            if job.pending_chunks == 0 && job.parts_left == 0 {
                 // Freed once; `lost` stays set until the slot is reused.
                 self.jobs[id as usize].pending_chunks = u32::MAX;
                 self.free(id);
+                self.part_ended(id, true, env);
             }
             return;
         }
-        if job.next < job.batches.len() || job.pending_chunks > 0 {
+        if job.next < job.batches.len() || job.pending_chunks > 0 || job.parts_left > 0 {
             return;
         }
-        env.recorder
-            .delivered(job.in_window, job.posted, job.delivered);
+        if job.parent != NO_PARENT {
+            self.free(id);
+            return self.part_ended(id, false, env);
+        }
+        if job.part_lost {
+            env.recorder.fanout_dropped(job.in_window);
+        } else {
+            env.recorder
+                .delivered(job.in_window, job.posted, job.delivered);
+        }
         self.free(id);
+    }
+
+    /// A later part of a split job ended (its slot already freed but not
+    /// yet reused): its first part takes its delivery time, or its loss,
+    /// and finishes the job if it was the last part.
+    fn part_ended(&mut self, id: u32, lost: bool, env: &mut Env) {
+        let (parent, delivered) = {
+            let j = &self.jobs[id as usize];
+            (j.parent, j.delivered)
+        };
+        if parent == NO_PARENT {
+            return;
+        }
+        let first = &mut self.jobs[parent as usize];
+        first.parts_left -= 1;
+        first.part_lost |= lost;
+        first.delivered = first.delivered.max(delivered);
+        self.finish_if_done(parent, env);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::small;
+    use super::super::{SimOptions, World, simulate};
+    use crate::metrics::Report;
+    use crate::model::config::{AccountRef, Scenario, ScheduledEvent};
+    use crate::model::strategy::StrategyKind;
+    use crate::sim::time::SimDuration;
+
+    fn write_run(s: &Scenario, world: &World) -> Report {
+        let kind = StrategyKind::FanoutOnWrite;
+        simulate(s, world, kind, &SimOptions::default(), &mut |_, _| {})
+    }
+
+    /// Splitting jobs changes when timelines are written, not which: the
+    /// same posts, deliveries and timeline writes; the slowest delivery (a
+    /// job of many batches) comes sooner on an idle pool; and a pool of
+    /// one worker gains nothing from splitting.
+    #[test]
+    fn split_jobs_deliver_the_same_writes_sooner() {
+        let mut s = small(20_000, 100.0, 100.0);
+        // The most-followed account tweets once: a job of many batches.
+        s.workload.events = vec![ScheduledEvent::Tweet {
+            at: SimDuration::from_secs(3),
+            account: AccountRef::Rank(1),
+        }];
+        s.cluster.fanout_workers.batch = 100;
+        s.cluster.fanout_workers.workers = 64;
+        let world = World::build(&s).unwrap();
+        let one = write_run(&s, &world);
+        s.cluster.fanout_workers.parallelism = 8;
+        let eight = write_run(&s, &world);
+        assert_eq!(one.posts, eight.posts);
+        assert_eq!(one.timeline_writes, eight.timeline_writes);
+        assert_eq!(one.delivery_latency.count(), eight.delivery_latency.count());
+        assert_eq!((one.dropped_fanouts, eight.dropped_fanouts), (0, 0));
+        let (slow1, slow8) = (
+            one.delivery_latency.max_ms(),
+            eight.delivery_latency.max_ms(),
+        );
+        assert!(slow8 < 0.5 * slow1, "max delivery {slow8} ms vs {slow1} ms");
+        eprintln!("max delivery: parallelism 1 {slow1} ms, 8 {slow8} ms");
+        s.cluster.fanout_workers.workers = 1;
+        s.cluster.fanout_workers.parallelism = 1;
+        let serial = write_run(&s, &world);
+        s.cluster.fanout_workers.parallelism = 8;
+        let split = write_run(&s, &world);
+        assert_eq!(serial.timeline_writes, split.timeline_writes);
+        let ratio = split.delivery_latency.max_ms() / serial.delivery_latency.max_ms();
+        assert!(ratio > 0.8, "one worker, split: {ratio}");
+    }
+
+    /// With a queue limit, a part refused by the worker queue loses its
+    /// whole job, counted once, and the job is not delivered.
+    #[test]
+    fn a_lost_part_loses_its_job_once() {
+        let mut s = small(20_000, 100.0, 100.0);
+        s.cluster.fanout_workers.batch = 50;
+        s.cluster.fanout_workers.workers = 1;
+        s.cluster.fanout_workers.queue_limit = Some(2);
+        s.cluster.fanout_workers.parallelism = 16;
+        let world = World::build(&s).unwrap();
+        let r = write_run(&s, &world);
+        assert!(r.dropped_fanouts > 0, "no job was dropped");
+        let ended = r.delivery_latency.count() + r.dropped_fanouts + r.pending_deliveries;
+        assert!(ended <= r.posts, "{ended} jobs ended for {} posts", r.posts);
     }
 }

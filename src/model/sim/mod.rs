@@ -535,6 +535,7 @@ pub(crate) mod tests {
                     queue_limit: None,
                     retry_after: SimDuration::from_secs(1),
                     idempotency_key: true,
+                    parallelism: 1,
                 },
                 merge_per_item: SimDuration::from_nanos(100),
             },

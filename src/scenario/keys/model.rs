@@ -378,7 +378,7 @@ const CACHE_WRITE: [KeyDoc; 5] = service_keys!(
     "one pipelined insert; items = timelines written"
 );
 
-const WORKERS: [KeyDoc; 5] = [
+const WORKERS: [KeyDoc; 6] = [
     KeyDoc::new(
         "cluster.fanout_workers.workers",
         int(1, 1_000_000),
@@ -408,6 +408,12 @@ const WORKERS: [KeyDoc; 5] = [
         Domain::Bool,
         "true",
         "Inserts carry the tweet id, so a retried job's repeated inserts are not written twice.",
+    ),
+    KeyDoc::new(
+        "cluster.fanout_workers.parallelism",
+        int(1, 1_000_000),
+        "1",
+        "Workers one fan-out job may use at once: its batches are split in up to this many parts, each queued for its own worker. 1 = one worker per job.",
     ),
 ];
 const WORKER_SERVICE: [KeyDoc; 5] = service_keys!(

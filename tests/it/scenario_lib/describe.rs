@@ -42,6 +42,7 @@ dist = "pareto"
     .unwrap();
     let resilient = ok(r#"
 cluster.fanout_workers.idempotency_key = false
+cluster.fanout_workers.parallelism = 4
 [[faults]]
 kind = "crash"
 target = "cache"

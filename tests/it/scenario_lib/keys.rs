@@ -363,6 +363,11 @@ fn key_cases() -> Vec<(&'static str, &'static str, Box<dyn Fn(&Scenario) -> bool
             c(|s| !s.cluster.fanout_workers.idempotency_key),
         ),
         (
+            "cluster.fanout_workers.parallelism",
+            "4",
+            c(|s| s.cluster.fanout_workers.parallelism == 4),
+        ),
+        (
             "cluster.fanout_workers.service.per_request",
             "\"1ms\"",
             c(|s| s.cluster.fanout_workers.service.per_request == ms(1)),
