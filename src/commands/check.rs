@@ -53,6 +53,17 @@ fn describe(cfg: &CheckConfig) -> String {
     for (k, v) in &params {
         out.push_str(&format!("  {k:<w$}  {v}\n"));
     }
+    if scenario.population.file.is_some() {
+        let bytes = World::estimate_memory_bytes(scenario, 1);
+        out.push_str(&format!(
+            "\nmemory estimate (loaded graph + one simulation): {:.1} MiB\n",
+            bytes as f64 / 1048576.0
+        ));
+        for w in scenario::warnings(scenario) {
+            out.push_str(&format!("warning: {w}\n"));
+        }
+        return out;
+    }
     let stored = World::estimate_memory_bytes_in(scenario, 1, GraphMode::Stored);
     let sampled = World::estimate_memory_bytes_in(scenario, 1, GraphMode::Sampled);
     out.push_str(&format!(
@@ -80,7 +91,7 @@ fn graph_statistics(scenario: &Scenario, world: &World) -> String {
     let celebrities = (0..world.graph.users())
         .filter(|&u| world.graph.follower_count(u) >= scenario.strategy.celebrity_threshold)
         .count();
-    let rows = [
+    let mut rows = vec![
         ("users", thousands(st.users as f64)),
         ("follow edges", thousands(st.edges as f64)),
         (
@@ -118,12 +129,46 @@ fn graph_statistics(scenario: &Scenario, world: &World) -> String {
             ),
         ),
     ];
+    if let Some(f) = &scenario.population.file {
+        rows.extend(file_rows(f));
+    }
     let w = rows.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
     let mut out = String::from("\ngraph statistics:\n");
     for (k, v) in rows {
         out.push_str(&format!("  {k:<w$}  {v}\n"));
     }
     out
+}
+
+/// What loading a graph file found: the pairs it dropped (a follow is a
+/// set: a self-follow or a repeated pair adds nothing) and the cache.
+fn file_rows(f: &crate::model::graph::GraphFile) -> Vec<(&'static str, String)> {
+    use crate::model::graph::cache::CacheOutcome;
+    let cache = match &f.cache {
+        CacheOutcome::Off => "off".to_string(),
+        CacheOutcome::Binary => "the file is a binary graph".to_string(),
+        CacheOutcome::Hit(p) => format!("read {}", p.display()),
+        CacheOutcome::Written { path, previous } => match previous {
+            None => format!("written {}", path.display()),
+            Some(why) => format!(
+                "rebuilt {} (the old one was not used: {why})",
+                path.display()
+            ),
+        },
+        CacheOutcome::WriteFailed { path, reason } => {
+            format!("not written to {}: {reason}", path.display())
+        }
+    };
+    vec![
+        ("graph file", f.path.display().to_string()),
+        ("lines read", thousands(f.stats.lines as f64)),
+        ("dropped self-loops", thousands(f.stats.self_loops as f64)),
+        (
+            "dropped duplicate edges",
+            thousands(f.stats.duplicates as f64),
+        ),
+        ("binary cache", cache),
+    ]
 }
 
 /// The memory estimate as JSON, for scripts that request memory per task
