@@ -12,6 +12,7 @@ mod cli_run;
 mod cluster_ops;
 mod faults;
 mod golden;
+mod graph_cli;
 mod hardening;
 mod model;
 mod plot;
