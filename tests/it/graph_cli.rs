@@ -351,3 +351,39 @@ fn fit_recovers_the_generators_exponent_and_its_section_loads() {
         assert!(check.contains("memory_estimate"), "{check}");
     }
 }
+
+/// A sweep resolves the scenario once per point: every point gets the
+/// graph loaded by the first (the same allocation), and the populations
+/// compare equal, so the jobs share one world.
+#[test]
+fn resolving_again_reuses_the_loaded_graph() {
+    let path = root().join("scenarios/own-graph.toml");
+    let resolve = |set: &str| {
+        let mut r = RawScenario::from_file(&path).unwrap();
+        r.set(set).unwrap();
+        r.resolve().unwrap()
+    };
+    let a = resolve("workload.tweets_per_sec=100");
+    let b = resolve("workload.tweets_per_sec=300");
+    let (fa, fb) = (
+        a.population.file.as_ref().unwrap(),
+        b.population.file.as_ref().unwrap(),
+    );
+    assert!(std::sync::Arc::ptr_eq(&fa.graph, &fb.graph));
+    assert_eq!(a.population, b.population);
+    let w = World::build(&a).unwrap();
+    assert!(std::sync::Arc::ptr_eq(&w.graph, &fa.graph));
+    // A sweep through the binary runs every point on it.
+    let out = ok(&[
+        "sweep",
+        "scenarios/own-graph.toml",
+        "--vary",
+        "workload.tweets_per_sec=100,200",
+        "--duration",
+        "2s",
+        "-q",
+        "--csv",
+        "-",
+    ]);
+    assert_eq!(out.lines().count(), 1 + 2 * 3, "{out}");
+}
