@@ -387,3 +387,58 @@ fn resolving_again_reuses_the_loaded_graph() {
     ]);
     assert_eq!(out.lines().count(), 1 + 2 * 3, "{out}");
 }
+
+/// The number after `key` in `line` (`"text load: 41.20 s"`, key
+/// `"text load: "`), as written.
+fn figure<'a>(line: &'a str, key: &str) -> &'a str {
+    let at = line
+        .find(key)
+        .unwrap_or_else(|| panic!("{key:?} not in {line:?}"))
+        + key.len();
+    line[at..].split([' ', ',', 'x']).next().unwrap()
+}
+
+/// The loading figures the README quotes come from the shipped output of
+/// the one run of `cargo bench --bench edgelist`.
+#[test]
+fn readme_quotes_the_edgelist_bench() {
+    let bench = std::fs::read_to_string(root().join("results/edgelist-bench.txt")).unwrap();
+    let line = |start: &str| {
+        bench
+            .lines()
+            .find(|l| l.starts_with(start))
+            .unwrap_or_else(|| panic!("no {start:?} line in results/edgelist-bench.txt"))
+    };
+    let text = line("text load: ");
+    let binary = line("binary load: ");
+    let peak = &text[text.find("peak RSS").expect("a peak")..];
+    let secs = |l: &str| -> f64 { figure(l, "text load: ").parse().unwrap() };
+    let speedup = secs(line("sparse-20m text load: ")) / secs(line("dense-20m text load: "));
+    // twitter-2010's 1.47B edges at the measured bytes per edge and peak.
+    let per_edge: f64 = figure(text, "GiB = ").parse().unwrap();
+    let ratio: f64 = figure(peak, "GiB = ").parse().unwrap();
+    let peak_gb = 1.47e9 * per_edge * ratio / 1e9;
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let readme = readme.split_whitespace().collect::<Vec<_>>().join(" ");
+    let quotes = [
+        format!("text load took {} s", figure(text, "text load: ")),
+        format!("({} edges/s,", figure(text, "s, ")),
+        format!("{}x `wc -l`", figure(text, "edges/s, ")),
+        format!("{} bytes per edge", figure(text, "GiB = ")),
+        format!("peaked at {}x", figure(peak, "GiB = ")),
+        format!(
+            "binary cache loaded in {} s",
+            figure(binary, "binary load: ")
+        ),
+        format!("({}x `wc -l`)", figure(binary, "edges/s, ")),
+        format!("{} of the samples", figure(line("perf: "), "perf: ")),
+        format!("loaded {speedup:.1}x faster"),
+        format!("need about {peak_gb:.1} GB"),
+    ];
+    for q in quotes {
+        assert!(
+            readme.contains(&q),
+            "README.md should say {q:?} (results/edgelist-bench.txt)"
+        );
+    }
+}
