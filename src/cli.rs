@@ -39,6 +39,68 @@ pub enum Command {
     Man,
     /// Print a JSON Schema of the scenario file, for TOML editors.
     Schema,
+    /// Follower graphs as edge lists: export a scenario's graph, or fit the
+    /// generator to a real one.
+    Graph(GraphArgs),
+}
+
+/// `fanout graph`.
+#[derive(Args, Debug)]
+pub struct GraphArgs {
+    /// What to do with a graph.
+    #[command(subcommand)]
+    pub command: GraphCommand,
+}
+
+/// The `graph` subcommands.
+#[derive(Subcommand, Debug)]
+pub enum GraphCommand {
+    /// Write the scenario's follower graph as an edge list ("a b": a
+    /// follows b), gzip-compressed when OUT ends in .gz.
+    Export(GraphExportArgs),
+    /// Fit the generator to an edge list: the follower-count power law
+    /// (maximum likelihood, KS distance), a [population] section, and a
+    /// table of the real graph against the fitted synthetic one.
+    Fit(GraphFitArgs),
+}
+
+/// `fanout graph export`.
+#[derive(Args, Debug)]
+pub struct GraphExportArgs {
+    /// The scenario file and its `--set` overrides.
+    #[command(flatten)]
+    pub scenario: ScenarioArgs,
+    /// The edge list to write (`-` for standard output); a name ending in
+    /// .gz is written gzip-compressed.
+    #[arg(short, long, value_name = "EDGES.txt[.gz]")]
+    pub output: PathBuf,
+}
+
+/// `fanout graph fit`.
+#[derive(Args, Debug)]
+pub struct GraphFitArgs {
+    /// The edge list: text pairs (SNAP's format), gzip-compressed text, or
+    /// fanout's binary graph.
+    #[arg(value_name = "EDGES")]
+    pub file: PathBuf,
+    /// auto, text, text.gz or binary (as `population.graph.format`).
+    #[arg(long, default_value = "auto")]
+    pub format: String,
+    /// follower-followee ("a b": a follows b, SNAP's Twitter sets) or
+    /// followee-follower (as `population.graph.direction`).
+    #[arg(long, default_value = "follower-followee")]
+    pub direction: String,
+    /// Where the binary cache of a text file is kept, or `off` (default:
+    /// beside the file, as `population.graph.cache`).
+    #[arg(long, value_name = "PATH|off")]
+    pub graph_cache: Option<String>,
+    /// Seed of the fitted synthetic graph built for the comparison.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Do not build the fitted synthetic graph (it takes as much memory as
+    /// the real one); its followee figures are then left out.
+    #[arg(long)]
+    pub no_build: bool,
 }
 
 /// `fanout merge`.

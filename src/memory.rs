@@ -39,7 +39,11 @@ fn gib(bytes: u64) -> f64 {
 /// simulations, plus `extra` bytes the command keeps besides, such as a
 /// sweep's finished rows) exceeds what is available, unless forced.
 pub fn guard(scenario: &Scenario, parallel: usize, extra: u64, force: bool) -> Result<()> {
-    let need = World::estimate_memory_bytes(scenario, parallel).saturating_add(extra);
+    // A graph loaded from a file is in memory already (and so not in
+    // what is available): only the rest must fit.
+    let need = World::estimate_memory_bytes(scenario, parallel)
+        .saturating_add(extra)
+        .saturating_sub(World::loaded_graph_bytes(scenario));
     let Some(have) = available_bytes() else {
         return Ok(());
     };
@@ -48,7 +52,8 @@ pub fn guard(scenario: &Scenario, parallel: usize, extra: u64, force: bool) -> R
     }
     let sampled = World::estimate_memory_bytes_in(scenario, parallel, GraphMode::Sampled)
         .saturating_add(extra);
-    let hint = if scenario.population.graph == GraphMode::Stored && sampled <= have {
+    let generated = scenario.population.file.is_none();
+    let hint = if generated && scenario.population.graph == GraphMode::Stored && sampled <= have {
         format!(
             "; --set population.graph=sampled (scale mode, about {:.1} GiB) would fit",
             gib(sampled)

@@ -54,6 +54,17 @@ fn describe(cfg: &CheckConfig) -> String {
     for (k, v) in &params {
         out.push_str(&format!("  {k:<w$}  {v}\n"));
     }
+    if scenario.population.file.is_some() {
+        let bytes = World::estimate_memory_bytes(scenario, 1);
+        out.push_str(&format!(
+            "\nmemory estimate (loaded graph + one simulation): {:.1} MiB\n",
+            bytes as f64 / 1048576.0
+        ));
+        for w in scenario::warnings(scenario) {
+            out.push_str(&format!("warning: {w}\n"));
+        }
+        return out;
+    }
     let stored = World::estimate_memory_bytes_in(scenario, 1, GraphMode::Stored);
     let sampled = World::estimate_memory_bytes_in(scenario, 1, GraphMode::Sampled);
     out.push_str(&format!(
@@ -122,6 +133,9 @@ fn graph_statistics(scenario: &Scenario, world: &World) -> String {
     if scenario.strategies.contains(&StrategyKind::FeedingFrenzy) {
         rows.extend(feeding_frenzy_rows(scenario, world));
     }
+    if let Some(f) = &scenario.population.file {
+        rows.extend(file_rows(f));
+    }
     let w = rows.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
     let mut out = String::from("\ngraph statistics:\n");
     for (k, v) in rows {
@@ -162,6 +176,37 @@ fn feeding_frenzy_rows(scenario: &Scenario, world: &World) -> Vec<(&'static str,
                 thousands(total as f64)
             ),
         ),
+    ]
+}
+
+/// What loading a graph file found: the pairs it dropped (a follow is a
+/// set: a self-follow or a repeated pair adds nothing) and the cache.
+fn file_rows(f: &crate::model::graph::GraphFile) -> Vec<(&'static str, String)> {
+    use crate::model::graph::cache::CacheOutcome;
+    let cache = match &f.cache {
+        CacheOutcome::Off => "off".to_string(),
+        CacheOutcome::Binary => "the file is a binary graph".to_string(),
+        CacheOutcome::Hit(p) => format!("read {}", p.display()),
+        CacheOutcome::Written { path, previous } => match previous {
+            None => format!("written {}", path.display()),
+            Some(why) => format!(
+                "rebuilt {} (the old one was not used: {why})",
+                path.display()
+            ),
+        },
+        CacheOutcome::WriteFailed { path, reason } => {
+            format!("not written to {}: {reason}", path.display())
+        }
+    };
+    vec![
+        ("graph file", f.path.display().to_string()),
+        ("lines read", thousands(f.stats.lines as f64)),
+        ("dropped self-loops", thousands(f.stats.self_loops as f64)),
+        (
+            "dropped duplicate edges",
+            thousands(f.stats.duplicates as f64),
+        ),
+        ("binary cache", cache),
     ]
 }
 

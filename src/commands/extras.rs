@@ -106,6 +106,7 @@ fn insert(root: &mut Value, key: &KeyDoc) {
                 object()
             }
         });
+        value_or_table(child);
         node = if array { &mut child["items"] } else { child };
     }
     let last = segments[segments.len() - 1];
@@ -126,6 +127,23 @@ fn insert(root: &mut Value, key: &KeyDoc) {
             props.insert(last.to_string(), leaf);
         }
     }
+}
+
+/// A key that is a value and also a table of keys (`population.graph`:
+/// "stored" or `{ file = ... }`): the value's schema gains the object type
+/// and properties, and its allowed strings move into `anyOf` so an object
+/// is not checked against them.
+fn value_or_table(node: &mut Value) {
+    if node.get("properties").is_some() {
+        return;
+    }
+    let ty = node["type"].clone();
+    node["type"] = json!([ty, "object"]);
+    if let Some(values) = node.as_object_mut().and_then(|m| m.remove("enum")) {
+        node["anyOf"] = json!([{"enum": values}, {"type": "object"}]);
+    }
+    node["properties"] = json!({});
+    node["additionalProperties"] = json!(false);
 }
 
 /// The schema of one key's value.

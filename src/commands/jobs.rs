@@ -39,6 +39,16 @@ pub struct Finished {
 
 /// Builds the follower graph, with a note on standard error.
 pub fn build_world(scenario: &Scenario, notes: &Notes) -> Result<World> {
+    if let Some(f) = &scenario.population.file {
+        // Loaded (once per process) when the scenario was resolved.
+        notes.say(&format!(
+            "follower graph from {}: {} users, {} follow edges",
+            f.path.display(),
+            crate::report::thousands(f64::from(f.graph.users())),
+            crate::report::thousands(f.graph.edges() as f64)
+        ));
+        return World::build(scenario).map_err(memory::graph_build_error);
+    }
     let started = Instant::now();
     notes.say(&format!(
         "building the follower graph: {} users ...",

@@ -6,6 +6,7 @@
 pub mod check;
 pub mod config;
 pub mod extras;
+pub mod graph;
 pub mod jobs;
 pub mod merge;
 pub mod plot;
@@ -29,6 +30,7 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         Command::Completions(args) => extras::completions(&args.shell),
         Command::Man => extras::man(),
         Command::Schema => extras::schema(),
+        Command::Graph(args) => graph::execute(&args),
         Command::Queue(args) => {
             let params = queue::QueueParams::from_args(&args);
             let stdout = std::io::stdout();

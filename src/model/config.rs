@@ -55,6 +55,10 @@ pub struct PopulationConfig {
     pub users: u32,
     /// How the follower graph is held: stored, or sampled (scale mode).
     pub graph: GraphMode,
+    /// A graph loaded from a file (`population.graph = { file = ... }`):
+    /// when set, it is the graph, `users` is its user count and
+    /// `followers` describes it; the generator is not used.
+    pub file: Option<crate::model::graph::GraphFile>,
     /// Follower (in-degree) distribution.
     pub followers: FollowerConfig,
     /// Exponent of the power law that weights who follows: a user's expected

@@ -25,7 +25,7 @@ pub fn describe(s: &Scenario) -> Vec<(String, String)> {
     out.put("strategies", names.join(", "));
 
     out.population(&s.population);
-    out.workload(&s.workload);
+    out.workload(&s.workload, s.population.file.as_ref().map(|f| &*f.ids));
     out.cluster(&s.cluster);
     out.put(
         "strategy.hybrid.celebrity_threshold",
@@ -128,6 +128,10 @@ struct Out(Vec<(String, String)>);
 impl Out {
     /// The `population.*` keys.
     fn population(&mut self, p: &PopulationConfig) {
+        if let Some(f) = &p.file {
+            self.graph_file(p, f);
+            return;
+        }
         self.put("population.users", format!("{} users", p.users));
         self.put("population.graph", p.graph.name());
         self.put("population.followee_exponent", p.followee_exponent);
@@ -161,8 +165,55 @@ impl Out {
         );
     }
 
+    /// The `population.*` keys of a graph loaded from a file: the file and
+    /// how it was read, and what it gave (the generator's keys do not
+    /// apply).
+    fn graph_file(&mut self, p: &PopulationConfig, f: &crate::model::graph::GraphFile) {
+        let o = &f.options;
+        self.put("population.graph.file", f.path.display());
+        let format = match o.format {
+            crate::model::graph::EdgeFormat::Text => "text",
+            crate::model::graph::EdgeFormat::Gzip => "text.gz",
+            crate::model::graph::EdgeFormat::Binary => "binary",
+            _ => "auto",
+        };
+        self.put("population.graph.format", format);
+        self.put("population.graph.direction", o.direction.name());
+        let cache = match &o.cache {
+            crate::model::graph::CacheMode::Off => "off".to_string(),
+            crate::model::graph::CacheMode::Beside => "beside the file".to_string(),
+            crate::model::graph::CacheMode::At(c) => c.display().to_string(),
+        };
+        self.put("population.graph.cache", cache);
+        self.put(
+            "population.users",
+            format!("{} users (from the file)", p.users),
+        );
+        self.put(
+            "population.author_activity_exponent",
+            p.author_activity_exponent,
+        );
+        self.put(
+            "population.reader_activity_exponent",
+            p.reader_activity_exponent,
+        );
+        self.put(
+            "population.followers.mean",
+            format!(
+                "{} followers (from the file)",
+                short(p.followers.mean.unwrap_or(0.0))
+            ),
+        );
+        self.put(
+            "population.followers.max",
+            format!("{} followers (from the file)", p.followers.max),
+        );
+    }
+
     /// The `workload.*` keys, events included.
-    fn workload(&mut self, w: &WorkloadConfig) {
+    /// `ids`: a loaded graph's id map, so an event's account is shown by
+    /// the id the scenario gave (the file's), not the dense one.
+    fn workload(&mut self, w: &WorkloadConfig, ids: Option<&crate::model::graph::IdMap>) {
         self.put(
             "workload.tweets_per_sec",
             format!("{} tweets/s", w.tweets_per_sec),
@@ -190,7 +241,10 @@ impl Out {
                     self.put(&key("at"), at);
                     match account {
                         AccountRef::Rank(r) => self.put(&key("rank"), r),
-                        AccountRef::Id(id) => self.put(&key("id"), id),
+                        AccountRef::Id(id) => match ids {
+                            Some(m) if *id < m.users() => self.put(&key("id"), m.original_id(*id)),
+                            _ => self.put(&key("id"), id),
+                        },
                     }
                 }
                 ScheduledEvent::Burst {

@@ -19,6 +19,7 @@ use crate::sim::time::SimDuration;
 use std::fmt::Display;
 use toml::{Table, Value};
 
+mod graph_file;
 mod limits;
 mod resilience;
 
@@ -54,7 +55,8 @@ pub(crate) fn resolve(raw: &RawScenario) -> Result<Scenario> {
     };
     let strategies = r.strategies()?;
     let population = r.population()?;
-    let workload = r.workload(population.users, end)?;
+    let ids = population.file.as_ref().map(|f| &*f.ids);
+    let workload = r.workload((population.users, ids), end)?;
     let cluster = r.cluster()?;
     let strategy = StrategyConfig {
         celebrity_threshold: r.uint("strategy.hybrid.celebrity_threshold")? as u32,
@@ -257,8 +259,10 @@ impl Reader<'_> {
             let nk = path::join(norm, k);
             if keys::array(&nk).is_some() {
                 self.walk_array(v, &shown, &nk)?;
-            } else if keys::find(&nk).is_some() {
-                // A value; its type is checked when it is read.
+            } else if keys::find(&nk).is_some() && !(v.is_table() && keys::is_section(&nk)) {
+                // A value; its type is checked when it is read (a key that
+                // is also a table, population.graph, is walked when it is
+                // given as one).
             } else if keys::is_section(&nk) {
                 let Value::Table(st) = v else {
                     return Err(self.bad(
@@ -420,6 +424,9 @@ impl Reader<'_> {
     // ----- population -----------------------------------------------------
 
     fn population(&self) -> Result<PopulationConfig> {
+        if let Some(Value::Table(_)) = self.given("population.graph") {
+            return self.file_population();
+        }
         let users = self.uint("population.users")? as u32;
         let followee_exponent = self.float("population.followee_exponent")?;
         let author_activity_exponent = self.float("population.author_activity_exponent")?;
@@ -432,6 +439,7 @@ impl Reader<'_> {
         Ok(PopulationConfig {
             users,
             graph,
+            file: None,
             followers,
             followee_exponent,
             author_activity_exponent,
@@ -508,7 +516,11 @@ impl Reader<'_> {
 
     // ----- workload -------------------------------------------------------
 
-    fn workload(&self, users: u32, end: SimDuration) -> Result<WorkloadConfig> {
+    fn workload(
+        &self,
+        (users, ids): (u32, Option<&graph::IdMap>),
+        end: SimDuration,
+    ) -> Result<WorkloadConfig> {
         let tweets_per_sec = self.float("workload.tweets_per_sec")?;
         let reads_per_sec = self.float("workload.reads_per_sec")?;
         let profile = match self.choice("workload.profile")? {
@@ -523,7 +535,7 @@ impl Reader<'_> {
                 peak_factor: self.float("workload.peak_factor")?,
             },
         };
-        let events = self.entries(&keys::EVENTS, |_, base| self.event(base, users, end))?;
+        let events = self.entries(&keys::EVENTS, |_, base| self.event(base, (users, ids), end))?;
         Ok(WorkloadConfig {
             tweets_per_sec,
             reads_per_sec,
@@ -532,7 +544,12 @@ impl Reader<'_> {
         })
     }
 
-    fn event(&self, base: &str, users: u32, end: SimDuration) -> Result<ScheduledEvent> {
+    fn event(
+        &self,
+        base: &str,
+        (users, ids): (u32, Option<&graph::IdMap>),
+        end: SimDuration,
+    ) -> Result<ScheduledEvent> {
         let key = |k: &str| format!("{base}.{k}");
         let kind = self.choice(&key("kind"))?;
         let at = self.start(&key("at"), end)?;
@@ -556,6 +573,7 @@ impl Reader<'_> {
                     let what = format!("an integer from 1 to population.users = {users}");
                     AccountRef::Rank(self.uint_of(&rank_key, r, 1, users.into(), &what)? as u32)
                 }
+                (None, Some(d)) if ids.is_some() => self.original_id(&id_key, d, ids)?,
                 (None, Some(d)) => {
                     let top = users - 1;
                     let what = format!("an integer from 0 to population.users - 1 = {top}");

@@ -29,7 +29,8 @@ pub fn warnings(s: &Scenario) -> Vec<String> {
     // most users draw the same weight and followee counts are nearly
     // uniform (1.01 at 1M users: 87% capped, the largest count 39).
     let capped = f64::from(p.users).powf(1.0 - p.followee_exponent);
-    if capped > CAPPED_SHARE {
+    // A loaded graph (population.graph.file) does not use the exponent.
+    if capped > CAPPED_SHARE && p.file.is_none() {
         out.push(format!(
             "population.followee_exponent = {} with population.users = {}: {:.0}% of users draw the \
              largest followee weight, so followee counts are nearly uniform, not a power law; use \

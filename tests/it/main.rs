@@ -14,6 +14,7 @@ mod faults;
 mod feeding_frenzy;
 mod fork_columns;
 mod golden;
+mod graph_cli;
 mod hardening;
 mod model;
 mod plot;

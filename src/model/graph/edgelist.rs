@@ -122,16 +122,28 @@ pub enum EdgeFormat {
     Snap,
     /// Comma-separated pairs, an optional header line (blanks accepted).
     Csv,
+    /// Plain text pairs only (`text`): a gzip or binary file is refused
+    /// rather than recognized, for a caller that wants to be sure what it
+    /// reads.
+    Text,
+    /// Text pairs compressed with gzip (`text.gz`): refused if the file
+    /// does not start with gzip's magic bytes, so a mislabelled file is
+    /// named instead of being parsed as text.
+    Gzip,
     /// This project's binary form (see [`super::cache`]).
     Binary,
 }
 
 impl EdgeFormat {
-    /// Parses `snap`, `csv` or `binary`.
+    /// Parses the key's values: `auto` (SNAP text, gzip and binary
+    /// recognized by their magic bytes), `text`, `text.gz`, `binary`, and
+    /// the older names `snap` (= auto) and `csv`.
     pub fn parse(text: &str) -> Option<EdgeFormat> {
         match text.trim() {
-            "snap" => Some(EdgeFormat::Snap),
+            "auto" | "snap" => Some(EdgeFormat::Snap),
+            "text" => Some(EdgeFormat::Text),
             "csv" => Some(EdgeFormat::Csv),
+            "text.gz" => Some(EdgeFormat::Gzip),
             "binary" => Some(EdgeFormat::Binary),
             _ => None,
         }
@@ -264,6 +276,13 @@ fn text_stream(path: &Path) -> Result<Box<dyn Read + Send>, GraphFileError> {
 /// graph in its final direction, so `opts.direction` does not apply to it.
 pub fn load_graph_file(path: &Path, opts: &LoadOptions) -> Result<LoadedGraph, GraphFileError> {
     let (kind, _) = open(path)?;
+    if kind == Kind::Binary && matches!(opts.format, EdgeFormat::Text | EdgeFormat::Gzip) {
+        return Err(GraphFileError::Corrupt {
+            path: path.display().to_string(),
+            detail: "the file is a fanout binary graph, not text; format = \"auto\" or \"binary\" reads it"
+                .to_string(),
+        });
+    }
     if kind == Kind::Binary {
         let (graph, ids, stats) = cache::read_binary(path, None)?;
         return Ok(LoadedGraph {
@@ -278,6 +297,17 @@ pub fn load_graph_file(path: &Path, opts: &LoadOptions) -> Result<LoadedGraph, G
             path: path.display().to_string(),
             detail: "format is binary but the file does not start with a fanout binary header"
                 .to_string(),
+        });
+    }
+    let mislabelled = match (opts.format, kind) {
+        (EdgeFormat::Gzip, Kind::Text) => Some("format is text.gz but the file is not gzip"),
+        (EdgeFormat::Text, Kind::Gzip) => Some("format is text but the file is gzip-compressed"),
+        _ => None,
+    };
+    if let Some(detail) = mislabelled {
+        return Err(GraphFileError::Corrupt {
+            path: path.display().to_string(),
+            detail: format!("{detail}; format = \"auto\" recognizes either"),
         });
     }
     let cache_file = match &opts.cache {

@@ -35,7 +35,8 @@
 //! A third source is a real graph read from an edge list ([`edgelist`],
 //! [`load_graph_file`]), held like the stored mode, with its binary cache
 //! ([`cache`]); [`export`] writes any graph as an edge list and [`fit`]
-//! fits the generator's parameters to a loaded one.
+//! fits the generator's parameters to a loaded one. [`shared`] keeps each
+//! loaded file once per process, so a sweep parses it once.
 //!
 //! [`memory`] estimates both before anything is built, so a scenario that
 //! does not fit is refused with a message instead of an abort.
@@ -57,6 +58,7 @@ pub mod memory;
 mod parse;
 pub mod permutation;
 pub mod sampled;
+pub mod shared;
 pub mod stored;
 pub mod transpose;
 
@@ -68,6 +70,7 @@ pub use edgelist::{
 pub use idmap::IdMap;
 pub use memory::{estimate_graph_bytes, estimate_memory_bytes, estimate_sampled_memory_bytes};
 pub use permutation::RankPermutation;
+pub use shared::{GraphFile, load_shared};
 
 use rayon::prelude::*;
 use sampled::Sampled;

@@ -58,8 +58,9 @@ use workload::{Workload, WorkloadEvent};
 /// What is built once per scenario and shared, read-only, by every
 /// simulation of it: the graph and the samplers of authors and readers.
 pub struct World {
-    /// The follower graph.
-    pub graph: Graph,
+    /// The follower graph (shared: a graph loaded from a file is held once
+    /// however many worlds use it).
+    pub graph: Arc<Graph>,
     authors: UserSampler,
     readers: UserSampler,
 }
@@ -68,6 +69,9 @@ impl World {
     /// Builds the graph and samplers of a scenario.
     pub fn build(scenario: &Scenario) -> Result<World, String> {
         let p = &scenario.population;
+        if let Some(file) = &p.file {
+            return Self::from_graph(scenario, file.graph.clone());
+        }
         let params = crate::model::graph::GraphParams {
             users: p.users,
             follower_exponent: p.followers.exponent,
@@ -103,6 +107,8 @@ impl World {
             crate::model::graph::zipf_mean(p.followers.exponent, p.followers.max, p.users)
         });
         let (graph, per_list) = match mode {
+            // A loaded graph: what it holds (with its id map), exactly.
+            GraphMode::Stored if p.file.is_some() => (Self::loaded_graph_bytes(scenario), 0),
             GraphMode::Stored => (crate::model::graph::estimate_memory_bytes(users, mean), 0),
             GraphMode::Sampled => (
                 crate::model::graph::estimate_sampled_memory_bytes(users),
@@ -142,8 +148,18 @@ impl World {
             .saturating_add(per_sim.saturating_mul(parallel as u64))
     }
 
+    /// Bytes held by a graph loaded from a file (graph and id map), 0 for
+    /// a generated one: already in memory when the guard runs, so the
+    /// guard does not count it against what is available.
+    pub fn loaded_graph_bytes(scenario: &Scenario) -> u64 {
+        scenario.population.file.as_ref().map_or(0, |f| {
+            (f.graph.memory_bytes() as u64).saturating_add(f.ids.memory_bytes() as u64)
+        })
+    }
+
     /// Wraps an already built graph (tests and benchmarks reuse one).
-    pub fn from_graph(scenario: &Scenario, graph: Graph) -> Result<World, String> {
+    pub fn from_graph(scenario: &Scenario, graph: impl Into<Arc<Graph>>) -> Result<World, String> {
+        let graph = graph.into();
         let p = &scenario.population;
         let authors = UserSampler::authors(&graph, p.author_activity_exponent)?;
         let readers = UserSampler::readers(&graph, p.reader_activity_exponent)?;
@@ -349,7 +365,7 @@ impl<'a> Simulation<'a> {
             match event {
                 Event::Workload(e) => self.users(now, e),
                 Event::Fanout(e) => {
-                    let push = (&self.world.graph, self.strategy);
+                    let push = (&*self.world.graph, self.strategy);
                     self.fanout
                         .handle(now, e, &mut self.cache, &mut self.env, push);
                 }
@@ -486,6 +502,7 @@ pub(crate) mod tests {
             population: PopulationConfig {
                 users,
                 graph: Default::default(),
+                file: None,
                 followers: FollowerConfig {
                     exponent: 1.6,
                     mean: None,

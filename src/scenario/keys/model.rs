@@ -105,7 +105,7 @@ const TOP: [KeyDoc; 6] = [
     ),
 ];
 
-const POPULATION: [KeyDoc; 8] = [
+const POPULATION: [KeyDoc; 12] = [
     KeyDoc::new(
         "population.users",
         int(1, 200_000_000),
@@ -117,6 +117,31 @@ const POPULATION: [KeyDoc; 8] = [
         Domain::Choice(&["stored", "sampled"]),
         "\"stored\"",
         "How the graph is held: stored (both directions in memory, exact) or sampled (scale mode: only the degree sequence is kept and follower/followee lists are redrawn from the seed on every access; each direction has the right marginal but they are not exact transposes).",
+    )
+    .note(", or a table { file = \"PATH\", ... } that loads the graph from an edge list (see population.graph.file)"),
+    KeyDoc::new(
+        "population.graph.file",
+        Domain::Rule(KeyType::String, "a path to an edge list, relative to the scenario file's directory"),
+        "(none: the graph is generated)",
+        "Load the follower graph from this edge list instead of generating it: the users are the file's ids (remapped densely in ascending order), so population.users, population.followers.* and population.followee_exponent must not be given; [[workload.events]] name accounts by the file's original ids.",
+    ),
+    KeyDoc::new(
+        "population.graph.format",
+        Domain::Choice(&["auto", "text", "text.gz", "binary"]),
+        "\"auto\"",
+        "How the file is written: text pairs (blanks or a comma between two ids, # comments: SNAP's format), the same compressed with gzip, or fanout's binary graph; auto recognizes gzip and binary files by their first bytes; text, text.gz and binary refuse a file of another kind.",
+    ),
+    KeyDoc::new(
+        "population.graph.direction",
+        Domain::Choice(&["follower-followee", "followee-follower"]),
+        "\"follower-followee\"",
+        "What a pair \"a b\" means: follower-followee, a follows b (SNAP's Twitter sets); followee-follower, b follows a. Not used for a binary file, which holds the graph as loaded.",
+    ),
+    KeyDoc::new(
+        "population.graph.cache",
+        Domain::Rule(KeyType::String, "a path, relative to the scenario file's directory, or \"off\""),
+        "(FILE.fanout-graph)",
+        "Where the binary cache of a text file is kept: written after the first load with a checksum of the source, read instead of parsing while the source is unchanged, rebuilt when stale; \"off\" parses every time.",
     ),
     KeyDoc::new(
         "population.followee_exponent",

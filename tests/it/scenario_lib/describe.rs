@@ -80,8 +80,14 @@ hedge = "2ms"
 breaker_failures = 2
 failover = true
 "#);
+    // A graph loaded from a file lists the population.graph table.
+    let file = ok(concat!(
+        "population.graph = { file = \"",
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/edges-small.txt\", cache = \"off\" }"
+    ));
     let mut seen: BTreeMap<String, String> = BTreeMap::new();
-    for s in [&ok(""), &full, &mean, &resilient] {
+    for s in [&ok(""), &full, &mean, &resilient, &file] {
         let d = describe(s);
         let keys: Vec<&String> = d.iter().map(|(k, _)| k).collect();
         let mut unique = keys.clone();

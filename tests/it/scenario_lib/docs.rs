@@ -42,6 +42,9 @@ fn every_literal_default_is_what_resolves() {
             "workload.diurnal_period",
             "workload.peak_factor",
             "cluster.network.jitter.cv",
+            // Only inside a population.graph table, which needs a file.
+            "population.graph.format",
+            "population.graph.direction",
         ];
         // Keys of array entries exist only inside an entry.
         if kd.default.starts_with('(')

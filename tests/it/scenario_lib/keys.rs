@@ -1,6 +1,7 @@
 //! Every key does what it says.
 
 use super::*;
+use fanout::model::graph::{CacheMode, Direction, EdgeFormat};
 
 /// A non-default value for every key, and what it must do to the scenario.
 /// The test below fails when a key is added to the format without a case here.
@@ -31,6 +32,26 @@ fn key_cases() -> Vec<(&'static str, &'static str, Box<dyn Fn(&Scenario) -> bool
             "population.graph",
             "\"sampled\"",
             c(|s| s.population.graph == GraphMode::Sampled),
+        ),
+        (
+            "population.graph.file",
+            EDGES,
+            c(|s| s.population.users == 2000 && s.population.file.is_some()),
+        ),
+        (
+            "population.graph.format",
+            "\"text\"",
+            c(|s| file_options(s).is_some_and(|o| o.format == EdgeFormat::Text)),
+        ),
+        (
+            "population.graph.direction",
+            "\"followee-follower\"",
+            c(|s| file_options(s).is_some_and(|o| o.direction == Direction::FolloweeFollower)),
+        ),
+        (
+            "population.graph.cache",
+            key_case_cache(),
+            c(|s| file_options(s).is_some_and(|o| matches!(o.cache, CacheMode::At(_)))),
         ),
         (
             "population.followee_exponent",
@@ -613,9 +634,40 @@ fn key_cases() -> Vec<(&'static str, &'static str, Box<dyn Fn(&Scenario) -> bool
     ]
 }
 
+/// The shipped edge list, by absolute path (a `--set` path is relative to
+/// the scenario's directory, and these scenarios have none).
+const EDGES: &str = concat!(
+    "\"",
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/data/edges-small.txt\""
+);
+
+/// How a scenario's graph file is loaded, if it has one.
+fn file_options(s: &Scenario) -> Option<&fanout::model::graph::LoadOptions> {
+    s.population.file.as_ref().map(|f| &f.options)
+}
+
+/// A cache path in the temporary directory, as a TOML string (leaked: the
+/// cases are `'static`).
+fn key_case_cache() -> &'static str {
+    let p = std::env::temp_dir().join(format!(
+        "fanout-key-case-{}.fanout-graph",
+        std::process::id()
+    ));
+    Box::leak(format!("{:?}", p.display().to_string()).into_boxed_str())
+}
+
 /// The other keys a case needs (an event to edit, the right `dist`).
 fn prerequisites(key: &str) -> Vec<String> {
     let mut sets = Vec::new();
+    if key.starts_with("population.graph.") {
+        // The shipped file, without writing a cache beside it.
+        if key != "population.graph.file" {
+            sets.push(format!("population.graph.file={EDGES}"));
+        }
+        // (the cache case then sets it elsewhere).
+        sets.push("population.graph.cache=off".to_string());
+    }
     if let Some(field) = key.strip_prefix("workload.events[].") {
         let base = match field {
             "duration" | "factor" => {
