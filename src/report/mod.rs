@@ -189,10 +189,32 @@ pub fn summary_columns(row: &Row) -> Vec<(String, Cell)> {
     // stopped at its drain horizon: not in the delivery percentiles.
     // Appended after every older column, so none moves.
     cols.push(("pending_deliveries".into(), Cell::Int(r.pending_deliveries)));
+    cols.extend(cache_columns(&r.cache));
     for (key, value) in row.point.iter().chain(&row.tail) {
         cols.push((key.clone(), Cell::Text(value.clone())));
     }
     cols
+}
+
+/// Names of the timeline-cache columns, in order: the memory the held
+/// timelines take (bytes, every replica), the fraction of reads that found
+/// their timeline held (empty in CSV and null in JSON when no read looks
+/// one up, as under fan-out-on-read), and the pushes skipped because the
+/// follower's timeline was not held.
+pub const CACHE_COLUMNS: [&str; 3] = ["cache_memory_bytes", "cache_hit_rate", "skipped_deliveries"];
+
+/// The timeline-cache columns of one run ([`CACHE_COLUMNS`]).
+pub fn cache_columns(c: &crate::metrics::CacheUse) -> Vec<(String, Cell)> {
+    let cells = [
+        Cell::Int(c.memory_bytes),
+        Cell::Num(c.hit_rate(), 4),
+        Cell::Int(c.skipped_deliveries),
+    ];
+    CACHE_COLUMNS
+        .iter()
+        .map(|n| n.to_string())
+        .zip(cells)
+        .collect()
 }
 
 /// Names of the resilience columns, in order. They come after
@@ -338,6 +360,7 @@ pub(crate) mod fixtures {
                 full_reads: 3_000_000,
                 ..Resilience::default()
             },
+            cache: Default::default(),
             resilience_configured: false,
             tiers: vec![TierReport {
                 name: "store",
@@ -403,11 +426,14 @@ mod tests {
         let cols = summary_columns(&row);
         let names: Vec<&str> = cols.iter().map(|(k, _)| k.as_str()).collect();
         let n = names.len();
-        // Columns added later (pending_deliveries) come after the
-        // resilience columns, so those keep their place.
+        // Columns added later (pending_deliveries, then the cache columns)
+        // come after the resilience columns, so those keep their place.
+        let k = CACHE_COLUMNS.len();
+        assert_eq!(names[n - 1 - k..n - 1], CACHE_COLUMNS);
+        let n = n - k;
         assert_eq!(names[n - 10..n - 2], RESILIENCE_COLUMNS);
         assert_eq!(names[n - 2], "pending_deliveries");
-        assert_eq!(names[n - 1], "cluster.cache.replicas");
+        assert_eq!(names[names.len() - 1], "cluster.cache.replicas");
         // Every earlier column keeps its place: the contract's 21 first.
         assert_eq!(names[..21], crate::plot::SUMMARY_COLUMNS);
         assert_eq!(names[n - 11], "store_mean_sojourn_ms");
@@ -442,22 +468,30 @@ mod tests {
         SummaryCsv.export(&rows, &mut csv).unwrap();
         let csv = String::from_utf8(csv).unwrap();
         let header = csv.lines().next().unwrap();
-        // The resilience columns, then the later pending_deliveries.
-        let tail = format!("{},pending_deliveries", RESILIENCE_COLUMNS.join(","));
+        // The resilience columns, then the later pending_deliveries and
+        // cache columns.
+        let tail = format!(
+            "{},pending_deliveries,{}",
+            RESILIENCE_COLUMNS.join(","),
+            CACHE_COLUMNS.join(",")
+        );
         assert!(header.ends_with(&tail), "{header}");
         assert!(
             csv.lines()
                 .nth(1)
                 .unwrap()
-                .ends_with(",0.9995,3,2,40,50,60,70,80,0")
+                .ends_with(",0.9995,3,2,40,50,60,70,80,0,0,,0")
         );
         let mut json = Vec::new();
         Json.export(&rows, &mut json).unwrap();
         let v: serde_json::Value = serde_json::from_slice(&json).unwrap();
         let obj = v["results"][0].as_object().unwrap();
         let keys: Vec<&str> = obj.keys().map(String::as_str).collect();
-        assert_eq!(keys[keys.len() - 9..keys.len() - 1], RESILIENCE_COLUMNS);
-        assert_eq!(keys[keys.len() - 1], "pending_deliveries");
+        let k = CACHE_COLUMNS.len();
+        assert_eq!(keys[keys.len() - k..], CACHE_COLUMNS);
+        let n = keys.len() - k;
+        assert_eq!(keys[n - 9..n - 1], RESILIENCE_COLUMNS);
+        assert_eq!(keys[n - 1], "pending_deliveries");
         assert_eq!(obj["availability"], serde_json::json!(0.9995));
         assert_eq!(obj["rebuilds"], serde_json::json!(80));
     }

@@ -58,7 +58,11 @@ pub(super) enum FanoutEvent {
 #[derive(Clone, Copy, Debug)]
 struct BatchPlan {
     shard: u32,
+    /// Destinations: what the worker pipelines.
     size: u32,
+    /// Of those, timelines held: what the cache machines append to (all
+    /// of them unless residency is on).
+    held: u32,
     worker_cost: SimDuration,
 }
 
@@ -107,6 +111,8 @@ pub(super) struct Fanout {
     /// Destinations by cache shard, and a sampled graph's follower list.
     groups: ShardGroups,
     followers: Vec<u32>,
+    /// Per cache shard, destinations whose timeline is held (residency on).
+    held: Vec<u32>,
 }
 
 impl Fanout {
@@ -125,6 +131,7 @@ impl Fanout {
             crashes: Vec::new(),
             groups: ShardGroups::new(cache_shards),
             followers: Vec::new(),
+            held: vec![0; cache_shards as usize],
         }
     }
 
@@ -236,7 +243,18 @@ impl Fanout {
             (j.author, j.per_edge)
         };
         let followers = graph.followers_into(author, &mut self.followers);
-        if per_edge {
+        let partial = cache.partial();
+        if partial {
+            // RPUSHX: the worker sends every destination, the cache appends
+            // only to the timelines it holds.
+            for &f in followers {
+                if !per_edge || strategy.pushes_to(graph, author, f) {
+                    let shard = cache.shard_of(f);
+                    self.groups.add(shard);
+                    self.held[shard as usize] += u32::from(cache.holds(f));
+                }
+            }
+        } else if per_edge {
             for &f in followers {
                 if strategy.pushes_to(graph, author, f) {
                     self.groups.add(cache.shard_of(f));
@@ -248,8 +266,15 @@ impl Fanout {
             }
         }
         let mut batches = std::mem::take(&mut self.jobs[id as usize].batches);
-        let (cfg, rng) = (&self.cfg, &mut self.workers.rng);
-        self.groups.drain(|shard, mut left| {
+        let (cfg, rng, held) = (&self.cfg, &mut self.workers.rng, &mut self.held);
+        let mut skipped = 0u64;
+        self.groups.drain(|shard, total| {
+            let held = match partial {
+                true => std::mem::take(&mut held[shard as usize]),
+                false => total,
+            };
+            skipped += u64::from(total - held);
+            let mut left = total;
             while left > 0 {
                 let size = left.min(cfg.batch);
                 left -= size;
@@ -257,10 +282,20 @@ impl Fanout {
                 batches.push(BatchPlan {
                     shard,
                     size,
+                    held: spread(held, total, total - left)
+                        - spread(held, total, total - left - size),
                     worker_cost,
                 });
             }
         });
+        if partial {
+            let job = &mut self.jobs[id as usize];
+            env.recorder.skipped_deliveries(job.in_window, skipped);
+            // A follower whose timeline is not held sees the tweet when it
+            // is rebuilt from the store: delivered to those at the store
+            // write, like a pulled tweet (and to nobody else if none is held).
+            job.delivered = now;
+        }
         let empty = batches.is_empty();
         self.jobs[id as usize].batches = batches;
         if empty {
@@ -372,17 +407,18 @@ impl Fanout {
         self.backlog -= u64::from(plan.size);
         if repeated && !self.cfg.idempotency_key {
             // Sent before the crash: these entries are now in twice.
-            let n = u64::from(plan.size) * u64::from(replicas);
+            let n = u64::from(plan.held) * u64::from(replicas);
             env.recorder.count(in_window, |r| r.duplicates += n);
         }
-        for r in 0..replicas {
+        // A batch with no held timeline costs the cache nothing.
+        for r in (0..replicas).filter(|_| plan.held > 0) {
             let station = cache.station(plan.shard, r);
             if env.faults.as_mut().is_some_and(|f| f.lose_message(now)) {
                 env.recorder
                     .timeline_writes_dropped(in_window, u64::from(plan.size));
                 continue;
             }
-            self.send_chunk(now, id, station, plan.size, cache, env);
+            self.send_chunk(now, id, station, plan.held, cache, env);
         }
         let job = &mut self.jobs[id as usize];
         job.next += 1;
@@ -450,4 +486,11 @@ impl Fanout {
             .delivered(job.in_window, job.posted, job.delivered);
         self.free(id);
     }
+}
+
+/// The held destinations among the first `done` of a shard's `total`, when
+/// `held` of them are held: spread evenly over its batches (which ones are
+/// held is not tracked, only how many).
+fn spread(held: u32, total: u32, done: u32) -> u32 {
+    (u64::from(held) * u64::from(done) / u64::from(total.max(1))) as u32
 }
