@@ -282,8 +282,13 @@ impl Fanout {
                 batches.push(BatchPlan {
                     shard,
                     size,
-                    held: spread(held, total, total - left)
-                        - spread(held, total, total - left - size),
+                    held: match partial {
+                        true => {
+                            spread(held, total, total - left)
+                                - spread(held, total, total - left - size)
+                        }
+                        false => size,
+                    },
                     worker_cost,
                 });
             }
@@ -411,7 +416,8 @@ impl Fanout {
             env.recorder.count(in_window, |r| r.duplicates += n);
         }
         // A batch with no held timeline costs the cache nothing.
-        for r in (0..replicas).filter(|_| plan.held > 0) {
+        let written = if plan.held > 0 { replicas } else { 0 };
+        for r in 0..written {
             let station = cache.station(plan.shard, r);
             if env.faults.as_mut().is_some_and(|f| f.lose_message(now)) {
                 env.recorder
