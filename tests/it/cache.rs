@@ -85,6 +85,7 @@ fn the_hit_rate_matches_the_active_window_analytically() {
     // read count is Poisson. 4 sd of the miss count, over the reads.
     let tolerance = 4.0 * misses.sqrt() / r.reads as f64;
     let got = r.cache.hit_rate();
+    eprintln!("hit rate {got:.4}, expected {expected:.4} +- {tolerance:.4}");
     assert!(
         (got - expected).abs() < tolerance,
         "hit rate {got:.4}, expected {expected:.4} +- {tolerance:.4}"
@@ -113,12 +114,13 @@ fn fanout_on_write_writes_only_to_held_timelines() {
     // Bookkeeping: every push not skipped is written on every replica.
     assert_eq!(r.timeline_writes, 3 * (r.fanout_sum - skipped));
     assert!(r.timeline_writes < full.timeline_writes);
-    let phi = 2_000.0 / 20_000.0;
-    let (w, w0, t) = (5.0, 1.0, 5.0);
+    let phi: f64 = 2_000.0 / 20_000.0;
+    let (w, w0, t): (f64, f64, f64) = (5.0, 1.0, 5.0);
     // ∫ exp(-φ (W + s)) ds over [w0, w0 + T], divided by T.
     let unheld = (-phi * (w + w0)).exp() * (1.0 - (-phi * t).exp()) / (phi * t);
     let expected = 1.0 - unheld;
     let got = 1.0 - skipped as f64 / r.fanout_sum as f64;
+    eprintln!("pushes written {got:.4}, expected {expected:.4}");
     // Followers are shared between posts, so pushes are not independent:
     // a generous absolute margin (the expected fraction is far from 1).
     assert!(
@@ -148,6 +150,10 @@ fn memory_grows_with_capacity_and_is_bounded_by_it() {
         assert_eq!(memory, bound, "capacity {cap}");
         assert!(memory > last);
         last = memory;
+        eprintln!(
+            "capacity {cap}: {memory} bytes, hit rate {:.4}",
+            r.cache.hit_rate()
+        );
         hits.push(r.cache.hit_rate());
     }
     // More room, more hits; and a bounded cache misses.

@@ -255,11 +255,12 @@ mod tests {
         s.admit(6);
         assert!(s.holds(6) && !s.holds(2) && s.holds(0) && s.holds(4));
         assert_eq!(s.count(), 6);
-        // Their chance used up, 0 then 4 go next, in ring order.
+        // The hand is at 4: its bit is cleared and 0, whose chance was
+        // used, goes; then 6, admitted unread, goes before 4.
         s.admit(8);
-        assert!(!s.holds(0) && s.holds(8));
+        assert!(!s.holds(0) && s.holds(8) && s.holds(4));
         s.admit(2);
-        assert!(!s.holds(4) && s.holds(2));
+        assert!(!s.holds(6) && s.holds(2) && s.holds(4));
         // The other shard was never touched.
         assert!(s.holds(1) && s.holds(3) && s.holds(5) && !s.holds(7));
     }
