@@ -220,6 +220,25 @@ impl Out {
         );
         self.service("cluster.timeline_cache.read", &cache.read);
         self.service("cluster.timeline_cache.write", &cache.write);
+        let r = &cache.residency;
+        self.put(
+            "cluster.timeline_cache.active_window",
+            match r.active_window {
+                None => "none (every timeline cached)".to_string(),
+                Some(w) => format!("{w} (users who read within it)"),
+            },
+        );
+        self.put(
+            "cluster.timeline_cache.capacity",
+            match r.capacity {
+                None => "unbounded".to_string(),
+                Some(n) => format!("{n} timelines per machine"),
+            },
+        );
+        self.put(
+            "cluster.timeline_cache.bytes_per_entry",
+            format!("{} bytes", r.bytes_per_entry),
+        );
         let f = &c.fanout_workers;
         self.put(
             "cluster.fanout_workers.workers",

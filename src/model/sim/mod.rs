@@ -427,8 +427,9 @@ impl<'a> Simulation<'a> {
 
     /// Whether a read by `reader` will find its timeline missing (and
     /// otherwise, marks it recently read). Only asked when some read may
-    /// take the resilient path.
-    #[inline]
+    /// take the resilient path; out of line, so the plain path stays as
+    /// small as it was.
+    #[inline(never)]
     fn misses(&mut self, reader: u32) -> bool {
         self.cache.partial() && self.strategy.reads_cache() && !self.cache.touch(reader)
     }
