@@ -421,7 +421,7 @@ impl Fanout {
             let station = cache.station(plan.shard, r);
             if env.faults.as_mut().is_some_and(|f| f.lose_message(now)) {
                 env.recorder
-                    .timeline_writes_dropped(in_window, u64::from(plan.size));
+                    .timeline_writes_dropped(in_window, u64::from(plan.held));
                 continue;
             }
             self.send_chunk(now, id, station, plan.held, cache, env);
