@@ -85,7 +85,7 @@ const LONG_S: u64 = 8;
 /// few hundred thousand events, and one scheduled tweet by the most
 /// followed account (exercises that path and, with a time series, an
 /// interval label). Both runs contain the same tweet, at 2 s.
-fn scenario(duration_s: u64) -> Scenario {
+fn scenario(duration_s: u64, extra: &[&str]) -> Scenario {
     let text =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/tiny.toml"))
             .expect("tests/data/tiny.toml is readable");
@@ -98,7 +98,10 @@ fn scenario(duration_s: u64) -> Scenario {
         "warmup=\"1s\"".to_string(),
         format!("duration=\"{duration_s}s\""),
         "workload.events[0]={ kind = \"tweet\", at = \"2s\", rank = 1 }".to_string(),
-    ] {
+    ]
+    .into_iter()
+    .chain(extra.iter().map(|s| s.to_string()))
+    {
         raw.set(&set).unwrap();
     }
     raw.resolve().unwrap()
@@ -130,8 +133,12 @@ fn measure(s: &Scenario, world: &World, kind: StrategyKind, options: &SimOptions
 }
 
 fn check(kind: StrategyKind, timeseries: bool) {
-    let short = scenario(SHORT_S);
-    let long = scenario(LONG_S);
+    check_with(kind, timeseries, &[]);
+}
+
+fn check_with(kind: StrategyKind, timeseries: bool, extra: &[&str]) {
+    let short = scenario(SHORT_S, extra);
+    let long = scenario(LONG_S, extra);
     // The graph depends only on population and seed, so one world serves both.
     let world = World::build(&short).unwrap();
     let options = SimOptions {
@@ -198,4 +205,18 @@ fn fanout_on_write_with_time_series_allocates_per_interval_only() {
 #[test]
 fn hybrid_with_time_series_allocates_per_interval_only() {
     check(StrategyKind::Hybrid, true);
+}
+
+/// Residency on: reads of timelines not held take the resilient path and
+/// rebuild them, and the CLOCK ring evicts; neither may allocate per event.
+#[test]
+fn fanout_on_write_with_a_bounded_cache_allocates_nothing_per_event() {
+    check_with(
+        StrategyKind::FanoutOnWrite,
+        false,
+        &[
+            "cluster.timeline_cache.active_window=\"2s\"",
+            "cluster.timeline_cache.capacity=100",
+        ],
+    );
 }

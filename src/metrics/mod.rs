@@ -145,6 +145,40 @@ pub struct Resilience {
     pub rebuilds: u64,
 }
 
+/// The timeline cache's memory and hit rate: memory is the third axis of
+/// the push/pull trade-off (a pushed timeline must be held to be written).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CacheUse {
+    /// Timelines held at the end of the run (all users' with residency off;
+    /// none under a strategy that keeps no timelines).
+    pub timelines: u64,
+    /// Bytes they take, every replica counted, each timeline taken as full
+    /// (`max_entries` x `bytes_per_entry` x `replicas`).
+    pub memory_bytes: u64,
+    /// Reads in the window that looked up their timeline in the cache.
+    pub lookups: u64,
+    /// Of those, reads that found it missing and rebuilt it from the store.
+    pub misses: u64,
+    /// Pushes of the window skipped because the follower's timeline was not
+    /// held (Redis RPUSHX on a missing key), per follower, not per replica.
+    pub skipped_deliveries: u64,
+    /// Residency was on: some timelines may not have been held (the table
+    /// then shows the cache rows).
+    pub partial: bool,
+}
+
+impl CacheUse {
+    /// Reads served from a held timeline over reads that looked one up; NaN
+    /// (printed empty, JSON null) when no read looked one up, as under
+    /// fan-out-on-read.
+    pub fn hit_rate(&self) -> f64 {
+        if self.lookups == 0 {
+            return f64::NAN;
+        }
+        1.0 - self.misses.min(self.lookups) as f64 / self.lookups as f64
+    }
+}
+
 impl Resilience {
     /// Reads answered in full over reads settled; NaN when none.
     pub fn availability(&self) -> f64 {
@@ -246,6 +280,8 @@ pub struct Report {
     /// Read outcomes and the work of client policies, for reads (and
     /// fan-out jobs) issued in the window.
     pub resilience: Resilience,
+    /// What the timeline cache holds and how often a read found its timeline.
+    pub cache: CacheUse,
     /// Whether the scenario configured any fault or client policy (the
     /// table then shows the resilience rows).
     pub resilience_configured: bool,
@@ -267,6 +303,12 @@ impl Report {
     pub fn tweets_per_sec(&self) -> f64 {
         self.posts as f64 / self.sim_seconds
     }
+    /// Bytes of timeline cache the run needed at its end: what a cost model
+    /// prices per GB-hour.
+    pub fn cache_memory_bytes(&self) -> u64 {
+        self.cache.memory_bytes
+    }
+
     /// Reads per simulated second.
     pub fn reads_per_sec(&self) -> f64 {
         self.reads as f64 / self.sim_seconds

@@ -227,6 +227,44 @@ pub struct CacheConfig {
     pub read: ServiceConfig,
     /// Cost of one pipelined insert request; items = timelines written.
     pub write: ServiceConfig,
+    /// Which timelines are held at all, and how memory is counted.
+    pub residency: Residency,
+}
+
+/// Which home timelines the cache holds (docs/references.md, Krikorian
+/// 2012: only users active in the last ~30 days have one). The default,
+/// every timeline held and nothing evicted, is the model without residency:
+/// it costs nothing and changes no output but the memory it reports.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Residency {
+    /// Only users who read within this window before the run have a cached
+    /// timeline at its start; `None`: every user has one.
+    pub active_window: Option<SimDuration>,
+    /// Most timelines one cache machine holds (each of its shard replicas
+    /// an equal part), the least recently read evicted beyond it (CLOCK);
+    /// `None`: unbounded.
+    pub capacity: Option<u32>,
+    /// Memory of one timeline entry, overhead included (Krikorian 2012:
+    /// tweet id 8 + user id 8 + flags 4 = 20 bytes).
+    pub bytes_per_entry: u32,
+}
+
+impl Default for Residency {
+    fn default() -> Residency {
+        Residency {
+            active_window: None,
+            capacity: None,
+            bytes_per_entry: 20,
+        }
+    }
+}
+
+impl Residency {
+    /// Whether any timeline may be missing from the cache (the mechanism
+    /// is on): only then does the model track which ones are held.
+    pub fn is_active(&self) -> bool {
+        self.active_window.is_some() || self.capacity.is_some()
+    }
 }
 
 /// The fan-out worker pool.

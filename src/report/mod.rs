@@ -190,6 +190,7 @@ pub fn summary_columns(row: &Row) -> Vec<(String, Cell)> {
     // Appended after every older column, so none moves.
     cols.push(("pending_deliveries".into(), Cell::Int(r.pending_deliveries)));
     cols.extend(mean_and_rate_columns(r));
+    cols.extend(cache_columns(&r.cache));
     for (key, value) in row.point.iter().chain(&row.tail) {
         cols.push((key.clone(), Cell::Text(value.clone())));
     }
@@ -231,6 +232,27 @@ fn mean_and_rate_columns(r: &Report) -> Vec<(String, Cell)> {
         ));
     }
     cols
+}
+
+/// Names of the timeline-cache columns, in order: the memory the held
+/// timelines take (bytes, every replica), the fraction of reads that found
+/// their timeline held (empty in CSV and null in JSON when no read looks
+/// one up, as under fan-out-on-read), and the pushes skipped because the
+/// follower's timeline was not held.
+pub const CACHE_COLUMNS: [&str; 3] = ["cache_memory_bytes", "cache_hit_rate", "skipped_deliveries"];
+
+/// The timeline-cache columns of one run ([`CACHE_COLUMNS`]).
+pub fn cache_columns(c: &crate::metrics::CacheUse) -> Vec<(String, Cell)> {
+    let cells = [
+        Cell::Int(c.memory_bytes),
+        Cell::Num(c.hit_rate(), 4),
+        Cell::Int(c.skipped_deliveries),
+    ];
+    CACHE_COLUMNS
+        .iter()
+        .map(|n| n.to_string())
+        .zip(cells)
+        .collect()
 }
 
 /// Names of the resilience columns, in order. They come after
@@ -376,6 +398,7 @@ pub(crate) mod fixtures {
                 full_reads: 3_000_000,
                 ..Resilience::default()
             },
+            cache: Default::default(),
             resilience_configured: false,
             tiers: vec![TierReport {
                 name: "store",
@@ -450,10 +473,13 @@ mod tests {
         };
         let cols = summary_columns(&row);
         let names: Vec<&str> = cols.iter().map(|(k, _)| k.as_str()).collect();
-        // The mean and rate columns come last, before the varied key (the
-        // fixture has one tier, the store).
-        assert_eq!(names[names.len() - 5..], MEAN_RATE_TAIL);
-        let n = names.len() - MEAN_RATE_TAIL.len() + 1;
+        // The mean and rate columns, then the cache columns, come last,
+        // before the varied key (the fixture has one tier, the store).
+        let k = CACHE_COLUMNS.len();
+        let n = names.len();
+        assert_eq!(names[n - 1 - k..n - 1], CACHE_COLUMNS);
+        assert_eq!(names[n - 5 - k..n - 1 - k], MEAN_RATE_TAIL[..4]);
+        let n = n - MEAN_RATE_TAIL.len() - k + 1;
         // Columns added later (pending_deliveries) come after the
         // resilience columns, so those keep their place.
         assert_eq!(names[n - 10..n - 2], RESILIENCE_COLUMNS);
@@ -494,17 +520,19 @@ mod tests {
         let csv = String::from_utf8(csv).unwrap();
         let header = csv.lines().next().unwrap();
         // The resilience columns, then the later pending_deliveries, then
-        // the mean and rate columns.
+        // the mean and rate columns, then the cache columns.
         let tail = format!(
-            "{},pending_deliveries,{}",
+            "{},pending_deliveries,{},{}",
             RESILIENCE_COLUMNS.join(","),
-            MEAN_RATE_TAIL[..4].join(",")
+            MEAN_RATE_TAIL[..4].join(","),
+            CACHE_COLUMNS.join(",")
         );
         assert!(header.ends_with(&tail), "{header}");
         let line = csv.lines().nth(1).unwrap();
+        assert!(line.ends_with(",0,,0"), "{line}");
         let cells: Vec<&str> = line.split(',').collect();
         assert_eq!(
-            cells[cells.len() - 13..cells.len() - 4],
+            cells[cells.len() - 16..cells.len() - 7],
             ["0.9995", "3", "2", "40", "50", "60", "70", "80", "0"],
             "{line}"
         );
@@ -513,10 +541,12 @@ mod tests {
         let v: serde_json::Value = serde_json::from_slice(&json).unwrap();
         let obj = v["results"][0].as_object().unwrap();
         let keys: Vec<&str> = obj.keys().map(String::as_str).collect();
-        let n = keys.len() - 4;
+        let k = CACHE_COLUMNS.len();
+        assert_eq!(keys[keys.len() - k..], CACHE_COLUMNS);
+        let n = keys.len() - k - 4;
         assert_eq!(keys[n - 9..n - 1], RESILIENCE_COLUMNS);
         assert_eq!(keys[n - 1], "pending_deliveries");
-        assert_eq!(keys[n..], MEAN_RATE_TAIL[..4]);
+        assert_eq!(keys[n..n + 4], MEAN_RATE_TAIL[..4]);
         assert_eq!(obj["availability"], serde_json::json!(0.9995));
         assert_eq!(obj["rebuilds"], serde_json::json!(80));
     }

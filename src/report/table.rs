@@ -226,6 +226,32 @@ fn outcome_lines(reports: &[&Report], line: &mut Line) {
     if reports.iter().any(|r| r.resilience_configured) {
         resilience_lines(reports, line);
     }
+    if reports.iter().any(|r| r.cache.partial) {
+        cache_lines(reports, line);
+    }
+}
+
+/// With residency on (`cluster.timeline_cache.active_window`, `.capacity`):
+/// the cache's memory, its hit rate and the pushes it skipped ("-" for a
+/// strategy that reads no timeline).
+fn cache_lines(reports: &[&Report], line: &mut Line) {
+    let each =
+        |g: &dyn Fn(&Report) -> String| -> Vec<String> { reports.iter().map(|r| g(r)).collect() };
+    line(
+        "timeline cache memory (GB, all replicas)",
+        each(&|r| format!("{:.3}", r.cache.memory_bytes as f64 / 1e9)),
+    );
+    line(
+        "timeline cache hit rate",
+        each(&|r| match r.cache.hit_rate() {
+            h if h.is_finite() => format!("{h:.4}"),
+            _ => "-".into(),
+        }),
+    );
+    line(
+        "pushes skipped, timeline not cached",
+        each(&|r| thousands(r.cache.skipped_deliveries as f64)),
+    );
 }
 
 /// Utilisation and peak queue per tier, and whether the run was stable.

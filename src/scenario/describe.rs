@@ -2,8 +2,8 @@
 
 use crate::model::config::{
     AccountRef, ClientPolicy, ClusterConfig, Fault, FaultKind, FaultTarget, Hedge,
-    PopulationConfig, RateProfile, Scenario, ScheduledEvent, ServiceConfig, StrategyKind,
-    TierConfig, WorkloadConfig,
+    PopulationConfig, RateProfile, Residency, Scenario, ScheduledEvent, ServiceConfig,
+    StrategyKind, TierConfig, WorkloadConfig,
 };
 use crate::sim::dist::{ServiceDist, Shape};
 
@@ -288,6 +288,29 @@ impl Out {
         );
         self.service("cluster.timeline_cache.read", &cache.read);
         self.service("cluster.timeline_cache.write", &cache.write);
+        // Each residency key is listed only when it differs from its
+        // default, so the canonical text (and the `scenario_hash` of every
+        // scenario that caches every timeline) is what it was before the
+        // keys existed.
+        let r = &cache.residency;
+        if let Some(w) = r.active_window {
+            self.put(
+                "cluster.timeline_cache.active_window",
+                format!("{w} (users who read within it)"),
+            );
+        }
+        if let Some(n) = r.capacity {
+            self.put(
+                "cluster.timeline_cache.capacity",
+                format!("{n} timelines per machine"),
+            );
+        }
+        if r.bytes_per_entry != Residency::default().bytes_per_entry {
+            self.put(
+                "cluster.timeline_cache.bytes_per_entry",
+                format!("{} bytes", r.bytes_per_entry),
+            );
+        }
         let f = &c.fanout_workers;
         self.put(
             "cluster.fanout_workers.workers",

@@ -10,8 +10,9 @@ use super::{RawScenario, keys};
 use crate::error::{FanoutError, Result};
 use crate::model::config::{
     AccountRef, CacheConfig, ClusterConfig, FeedingFrenzyConfig, FollowerConfig, GraphMode,
-    NetworkConfig, PopulationConfig, RateProfile, Scenario, ScheduledEvent, ServiceConfig,
-    StoreConfig, StrategyConfig, StrategyKind, TierConfig, WorkerConfig, WorkloadConfig,
+    NetworkConfig, PopulationConfig, RateProfile, Residency, Scenario, ScheduledEvent,
+    ServiceConfig, StoreConfig, StrategyConfig, StrategyKind, TierConfig, WorkerConfig,
+    WorkloadConfig,
 };
 use crate::model::graph;
 use crate::sim::dist::{ServiceDist, Shape};
@@ -650,6 +651,12 @@ impl Reader<'_> {
             write_chunk: self.uint("cluster.timeline_cache.write_chunk")? as u32,
             read: self.service("cluster.timeline_cache.read")?,
             write: self.service("cluster.timeline_cache.write")?,
+            residency: Residency {
+                active_window: self
+                    .optional("cluster.timeline_cache.active_window", |p| self.duration(p))?,
+                capacity: self.queue_limit("cluster.timeline_cache.capacity")?,
+                bytes_per_entry: self.uint("cluster.timeline_cache.bytes_per_entry")? as u32,
+            },
         };
         let fanout_workers = WorkerConfig {
             workers: self.uint("cluster.fanout_workers.workers")? as u32,

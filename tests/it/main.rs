@@ -6,6 +6,7 @@
 //! every other test's allocations too, and `tests/fuzz/` has its own `main`
 //! (it supervises worker processes).
 
+mod cache;
 mod cli_features;
 mod cli_hostile;
 mod cli_run;

@@ -67,7 +67,11 @@ pub(super) enum FanoutEvent {
 #[derive(Clone, Copy, Debug)]
 struct BatchPlan {
     shard: u32,
+    /// Destinations: what the worker pipelines.
     size: u32,
+    /// Of those, timelines held: what the cache machines append to (all
+    /// of them unless residency is on).
+    held: u32,
     worker_cost: SimDuration,
 }
 
@@ -128,6 +132,8 @@ pub(super) struct Fanout {
     followers: Vec<u32>,
     /// The slots of a job's later parts, while it is being split.
     split_scratch: Vec<u32>,
+    /// Per cache shard, destinations whose timeline is held (residency on).
+    held: Vec<u32>,
 }
 
 impl Fanout {
@@ -147,6 +153,7 @@ impl Fanout {
             groups: ShardGroups::new(cache_shards),
             followers: Vec::new(),
             split_scratch: Vec::new(),
+            held: vec![0; cache_shards as usize],
         }
     }
 
@@ -265,7 +272,18 @@ impl Fanout {
             (j.author, j.per_edge)
         };
         let followers = graph.followers_into(author, &mut self.followers);
-        if per_edge {
+        let partial = cache.partial();
+        if partial {
+            // RPUSHX: the worker sends every destination, the cache appends
+            // only to the timelines it holds.
+            for &f in followers {
+                if !per_edge || strategy.pushes_to(graph, author, f) {
+                    let shard = cache.shard_of(f);
+                    self.groups.add(shard);
+                    self.held[shard as usize] += u32::from(cache.holds(f));
+                }
+            }
+        } else if per_edge {
             for &f in followers {
                 if strategy.pushes_to(graph, author, f) {
                     self.groups.add(cache.shard_of(f));
@@ -277,8 +295,15 @@ impl Fanout {
             }
         }
         let mut batches = std::mem::take(&mut self.jobs[id as usize].batches);
-        let (cfg, rng) = (&self.cfg, &mut self.workers.rng);
-        self.groups.drain(|shard, mut left| {
+        let (cfg, rng, held) = (&self.cfg, &mut self.workers.rng, &mut self.held);
+        let mut skipped = 0u64;
+        self.groups.drain(|shard, total| {
+            let held = match partial {
+                true => std::mem::take(&mut held[shard as usize]),
+                false => total,
+            };
+            skipped += u64::from(total - held);
+            let mut left = total;
             while left > 0 {
                 let size = left.min(cfg.batch);
                 left -= size;
@@ -286,10 +311,25 @@ impl Fanout {
                 batches.push(BatchPlan {
                     shard,
                     size,
+                    held: match partial {
+                        true => {
+                            spread(held, total, total - left)
+                                - spread(held, total, total - left - size)
+                        }
+                        false => size,
+                    },
                     worker_cost,
                 });
             }
         });
+        if partial {
+            let job = &mut self.jobs[id as usize];
+            env.recorder.skipped_deliveries(job.in_window, skipped);
+            // A follower whose timeline is not held sees the tweet when it
+            // is rebuilt from the store: delivered to those at the store
+            // write, like a pulled tweet (and to nobody else if none is held).
+            job.delivered = now;
+        }
         let empty = batches.is_empty();
         self.jobs[id as usize].batches = batches;
         if empty {
@@ -431,17 +471,19 @@ impl Fanout {
         self.backlog -= u64::from(plan.size);
         if repeated && !self.cfg.idempotency_key {
             // Sent before the crash: these entries are now in twice.
-            let n = u64::from(plan.size) * u64::from(replicas);
+            let n = u64::from(plan.held) * u64::from(replicas);
             env.recorder.count(in_window, |r| r.duplicates += n);
         }
-        for r in 0..replicas {
+        // A batch with no held timeline costs the cache nothing.
+        let written = if plan.held > 0 { replicas } else { 0 };
+        for r in 0..written {
             let station = cache.station(plan.shard, r);
             if env.faults.as_mut().is_some_and(|f| f.lose_message(now)) {
                 env.recorder
-                    .timeline_writes_dropped(in_window, u64::from(plan.size));
+                    .timeline_writes_dropped(in_window, u64::from(plan.held));
                 continue;
             }
-            self.send_chunk(now, id, station, plan.size, cache, env);
+            self.send_chunk(now, id, station, plan.held, cache, env);
         }
         let job = &mut self.jobs[id as usize];
         job.next += 1;
@@ -617,4 +659,11 @@ mod tests {
         let ended = r.delivery_latency.count() + r.dropped_fanouts + r.pending_deliveries;
         assert!(ended <= r.posts, "{ended} jobs ended for {} posts", r.posts);
     }
+}
+
+/// The held destinations among the first `done` of a shard's `total`, when
+/// `held` of them are held: spread evenly over its batches (which ones are
+/// held is not tracked, only how many).
+fn spread(held: u32, total: u32, done: u32) -> u32 {
+    (u64::from(held) * u64::from(done) / u64::from(total.max(1))) as u32
 }

@@ -27,6 +27,7 @@
 //! it scatters to; a post is one event, plus one when the store write
 //! completes and one per batch when it is pushed.
 
+mod cache_set;
 mod client;
 mod fanout;
 mod faults;
@@ -90,7 +91,8 @@ impl World {
     /// the graph at its peak during the build, the author and reader
     /// samplers, and `parallel` simulations running at once (event queue,
     /// stations, histograms, fan-out jobs: a few MiB each, 16 MiB allowed;
-    /// plus a bit per user for each cache crash that loses its data).
+    /// plus a bit per user for each cache crash that loses its data, and
+    /// the set of held timelines when residency is on).
     pub fn estimate_memory_bytes(scenario: &Scenario, parallel: usize) -> u64 {
         Self::estimate_memory_bytes_in(scenario, parallel, scenario.population.graph)
     }
@@ -139,8 +141,20 @@ impl World {
                 )
             })
             .count() as u64;
+        // The set of held timelines, when residency is on (cache_set.rs).
+        let c = &scenario.cluster.timeline_cache;
+        let held = match c.residency.is_active() {
+            true => cache_set::CacheSet::memory_bytes(
+                users,
+                c.residency
+                    .capacity
+                    .map(|cap| u64::from(cap) * u64::from(c.machines)),
+            ),
+            false => 0,
+        };
         let per_sim = (16u64 << 20)
             .saturating_add(series)
+            .saturating_add(held)
             .saturating_add(per_list)
             .saturating_add(emptied.saturating_mul(users / 8 + 8));
         graph
@@ -244,8 +258,12 @@ struct Simulation<'a> {
     store: Store,
     cache: Cache,
     fanout: Fanout,
-    /// The client policies' state, if any fault or policy is configured.
+    /// The client policies' state, if any fault or policy is configured,
+    /// or if a read may find its timeline missing (residency on).
     clients: Option<Box<resilient::Clients>>,
+    /// Every read goes through the client policies (a fault or policy is
+    /// configured); else only a read whose timeline is not held does.
+    resilient_reads: bool,
     env: Env,
     /// Store shards a read scatters to, reused across reads.
     groups: ShardGroups,
@@ -314,6 +332,7 @@ impl<'a> Simulation<'a> {
                 window,
                 rng::stream(seed, "cache-service"),
                 rng::stream(seed, "replica-choice"),
+                cache_set::for_run(scenario, &world.graph, seed),
             ),
             fanout: Fanout::new(
                 &c.fanout_workers,
@@ -321,9 +340,9 @@ impl<'a> Simulation<'a> {
                 window,
                 rng::stream(seed, "worker-service"),
             ),
-            clients: scenario
-                .has_resilience()
+            clients: (scenario.has_resilience() || c.timeline_cache.residency.is_active())
                 .then(|| Box::new(resilient::Clients::new(seed, scenario))),
+            resilient_reads: scenario.has_resilience(),
             env: Env {
                 queue: EventQueue::new(),
                 net: Network::new(&c.network, rng::stream(seed, "network")),
@@ -408,8 +427,10 @@ impl<'a> Simulation<'a> {
             }
             WorkloadEvent::Read => {
                 let reader = self.workload.reader(self.world);
-                // The one branch between the plain and the resilient client.
-                if self.clients.is_some() {
+                // The one branch between the plain and the resilient client;
+                // a read of a timeline not held takes the resilient path,
+                // whose rebuild step fetches it from the store.
+                if self.clients.is_some() && (self.misses(reader) || self.resilient_reads) {
                     self.read::<Resilient>(now, reader);
                 } else {
                     self.read::<Direct>(now, reader);
@@ -418,6 +439,15 @@ impl<'a> Simulation<'a> {
             }
             WorkloadEvent::ScheduledTweet(author) => self.post(now, author),
         }
+    }
+
+    /// Whether a read by `reader` will find its timeline missing (and
+    /// otherwise, marks it recently read). Only asked when some read may
+    /// take the resilient path; out of line, so the plain path stays as
+    /// small as it was.
+    #[inline(never)]
+    fn misses(&mut self, reader: u32) -> bool {
+        self.cache.partial() && self.strategy.reads_cache() && !self.cache.touch(reader)
     }
 
     /// Closes every time-series interval that ends at or before `now`.
@@ -464,7 +494,13 @@ impl<'a> Simulation<'a> {
         self.env.schedule(visit.depart, event);
     }
 
-    fn finish(self) -> Report {
+    fn finish(mut self) -> Report {
+        let (held, bytes) = self.cache.memory_bytes(self.world.graph.users());
+        let reads_cache = self.strategy.reads_cache();
+        let partial = self.cache.partial();
+        self.env
+            .recorder
+            .cache_held(held, bytes, reads_cache, partial);
         let tiers = vec![
             self.store.tier.report("store"),
             self.cache.tier.report("cache"),
@@ -544,6 +580,7 @@ pub(crate) mod tests {
                     machines: 24,
                     read: svc(20, 25),
                     write: svc(10, 2000),
+                    residency: Residency::default(),
                 },
                 fanout_workers: WorkerConfig {
                     workers: 8,

@@ -249,6 +249,11 @@ impl Simulation<'_> {
             }
             miss = target.tier == CallTier::Cache && f.timeline_missing(station, reader, arrival);
         }
+        // Or the cache never held it (residency): only reads that do not
+        // find their timeline take this path.
+        if P::RESILIENT && target.tier == CallTier::Cache && !self.cache.holds(reader) {
+            miss = true;
+        }
         // A miss is a lookup that finds nothing: no entries to read.
         let items = if miss { 0 } else { target.items };
         let mut service = match target.tier {
@@ -324,8 +329,26 @@ impl Simulation<'_> {
             .recorder
             .read_done(r.in_window, outcome, latency, r.dropped);
         if let Some(machine) = r.rebuild.filter(|_| outcome != ReadOutcome::Failed) {
-            let items = r.merge_items.min(u64::from(self.cache.max_entries()));
-            self.write_back_later(done, machine, items as u32);
+            self.write_back_rebuilt(done, machine, &r);
+        }
+    }
+
+    /// Schedules the write-back of the timeline read `r` rebuilt, at `done`,
+    /// to the machine that had lost it; with residency on, where it was
+    /// not held on any replica (a timeline is held on all or none), to
+    /// every replica, as a fan-out would. Out of line: the plain read path
+    /// never rebuilds.
+    #[cold]
+    #[inline(never)]
+    fn write_back_rebuilt(&mut self, done: SimTime, machine: u32, r: &ReadState) {
+        let items = r.merge_items.min(u64::from(self.cache.max_entries())) as u32;
+        if !self.cache.partial() {
+            return self.write_back_later(done, machine, items);
+        }
+        let shard = self.cache.shard_of(r.reader);
+        for replica in 0..self.cache.replicas() {
+            let station = self.cache.station(shard, replica);
+            self.write_back_later(done, station, items);
         }
     }
 }

@@ -94,6 +94,7 @@ impl Recorder {
                 peak_fanout_backlog: 0,
                 pending_deliveries: 0,
                 resilience: Default::default(),
+                cache: Default::default(),
                 resilience_configured: scenario.has_resilience(),
                 tiers: Vec::new(),
                 partial: false,
@@ -258,6 +259,41 @@ impl Recorder {
         }
         if let Some(s) = self.series.as_mut() {
             f(&mut s.resilience);
+        }
+    }
+
+    /// A read of the window found its timeline missing from the cache (not
+    /// held, or lost in a crash) and rebuilds it.
+    pub(super) fn cache_miss(&mut self, in_window: bool) {
+        if in_window {
+            self.report.cache.misses += 1;
+        }
+    }
+
+    /// A fan-out of the window skipped `n` followers whose timelines are
+    /// not held.
+    pub(super) fn skipped_deliveries(&mut self, in_window: bool, n: u64) {
+        if in_window {
+            self.report.cache.skipped_deliveries += n;
+        }
+    }
+
+    /// The cache at the end of the run: `timelines` held in `bytes`,
+    /// whether every read looks its timeline up there, and whether some
+    /// timelines may not be held (residency on).
+    pub(super) fn cache_held(
+        &mut self,
+        timelines: u64,
+        bytes: u64,
+        reads_cache: bool,
+        partial: bool,
+    ) {
+        let c = &mut self.report.cache;
+        c.partial = partial;
+        if reads_cache {
+            c.timelines = timelines;
+            c.memory_bytes = bytes;
+            c.lookups = self.report.reads;
         }
     }
 

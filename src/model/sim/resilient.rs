@@ -15,7 +15,9 @@
 //! 100-way scatter with a 1% hedge rate costs about one extra event per
 //! read.
 //!
-//! A timeline lost in a crash is rebuilt on its next read (docs/references.md,
+//! A timeline lost in a crash, or never cached (`cluster.timeline_cache.
+//! active_window`, `.capacity`: a read of a timeline the cache does not hold
+//! takes this path), is rebuilt on its next read (docs/references.md,
 //! Krikorian 2012, "reconstruction"): the client fetches the recent tweets
 //! of every followee whose tweets the strategy pushes to the reader from
 //! the tweet store, merges them, answers, and writes the timeline back to
@@ -528,9 +530,12 @@ impl Simulation<'_> {
         let r = &self.clients().reads[read as usize];
         let (reader, in_window, machine) = (r.reader, r.in_window, r.rebuild);
         self.env.recorder.count(in_window, |r| r.rebuilds += 1);
+        self.env.recorder.cache_miss(in_window);
         if let (Some(f), Some(m)) = (self.env.faults.as_mut(), machine) {
             f.rebuilt(m, reader);
         }
+        // Held from now on, as the lost timeline above: later reads hit.
+        self.cache.admit(reader);
         let (graph, strategy) = (&self.world.graph, self.strategy);
         let mut buf = std::mem::take(&mut self.list_buf);
         let followees = graph.followees_into(reader, &mut buf);

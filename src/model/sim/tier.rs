@@ -9,6 +9,7 @@
 //! operations. Every random draw of a tier comes from its own stream, so a
 //! change in one tier's traffic does not move another tier's draws.
 
+use super::cache_set::CacheSet;
 use super::faults::Faults;
 use crate::metrics::TierReport;
 use crate::model::config::{CacheConfig, FaultTarget, NetworkConfig, ServiceConfig, StoreConfig};
@@ -246,6 +247,8 @@ pub(super) struct Cache {
     pub(super) tier: Stations,
     /// Which replica a read goes to.
     replica_rng: SimRng,
+    /// The timelines held, when not all are (see `cache_set.rs`).
+    set: Option<CacheSet>,
 }
 
 impl Cache {
@@ -254,6 +257,7 @@ impl Cache {
         window: (SimTime, SimTime),
         rng: SimRng,
         replica_rng: SimRng,
+        set: Option<CacheSet>,
     ) -> Cache {
         Cache {
             shards: ShardMap::new(cfg.tier.shards),
@@ -266,7 +270,48 @@ impl Cache {
             ),
             cfg: cfg.clone(),
             replica_rng,
+            set,
         }
+    }
+
+    /// Whether some timelines may not be held (residency is on).
+    #[inline]
+    pub(super) fn partial(&self) -> bool {
+        self.set.is_some()
+    }
+
+    /// Whether `user`'s timeline is held (always, with residency off).
+    #[inline]
+    pub(super) fn holds(&self, user: u32) -> bool {
+        self.set.as_ref().is_none_or(|s| s.holds(user))
+    }
+
+    /// A read of `user`'s timeline: whether it is held, marking it
+    /// recently read if so.
+    #[inline]
+    pub(super) fn touch(&mut self, user: u32) -> bool {
+        self.set.as_mut().is_none_or(|s| s.touch(user))
+    }
+
+    /// `user`'s timeline was rebuilt from the store: it is held from now on
+    /// (another may be evicted to make room).
+    pub(super) fn admit(&mut self, user: u32) {
+        if let Some(s) = self.set.as_mut() {
+            s.admit(user);
+        }
+    }
+
+    /// Bytes the held timelines take, every replica counted: each held
+    /// timeline is taken as full (`max_entries` entries), as the read cost
+    /// is; a timeline is capped there, and an active user's fills within
+    /// days at Twitter's rates. `users`: all users, held when residency is
+    /// off.
+    pub(super) fn memory_bytes(&self, users: u32) -> (u64, u64) {
+        let held = self.set.as_ref().map_or(u64::from(users), CacheSet::count);
+        let per = u64::from(self.cfg.max_entries)
+            .saturating_mul(u64::from(self.cfg.residency.bytes_per_entry))
+            .saturating_mul(u64::from(self.cfg.replicas));
+        (held, held.saturating_mul(per))
     }
 
     /// The shard holding `user`'s timeline.

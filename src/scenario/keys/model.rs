@@ -388,6 +388,28 @@ const CACHE_MORE: [KeyDoc; 4] = [
         "Machines the cache runs on, one single-threaded process each; replica r of shard s is on machine (s x replicas + r) mod machines.",
     ),
 ];
+/// Which timelines the cache holds, and what that memory is (off by default).
+const CACHE_RESIDENCY: [KeyDoc; 3] = [
+    KeyDoc::new(
+        "cluster.timeline_cache.active_window",
+        span(Positive, "720h"),
+        "(none)",
+        "Only users who read within this window have a cached timeline at the start (Krikorian 2012: ~30 days = \"720h\"); a user reading at rate r is cached with probability 1 - exp(-r x window). Fan-out appends only to cached timelines (Redis RPUSHX); a read of an uncached one rebuilds it from the tweet store.",
+    )
+    .note("; absent: every timeline cached"),
+    KeyDoc::new(
+        "cluster.timeline_cache.capacity",
+        int0("unbounded", U32),
+        "0",
+        "Most timelines one cache machine holds; beyond it the least recently read is evicted (CLOCK). 0 = unbounded.",
+    ),
+    KeyDoc::new(
+        "cluster.timeline_cache.bytes_per_entry",
+        int(1, 1_000_000),
+        "20",
+        "Memory of one timeline entry, for cache_memory_bytes (Krikorian 2012: tweet id 8 + user id 8 + flags 4 = 20 bytes).",
+    ),
+];
 const CACHE_READ: [KeyDoc; 5] = service_keys!(
     "cluster.timeline_cache.read",
     "\"20us\"",
@@ -486,6 +508,7 @@ const COUNT: usize = TOP.len()
     + STORE_READ.len()
     + CACHE_TIER.len()
     + CACHE_MORE.len()
+    + CACHE_RESIDENCY.len()
     + CACHE_READ.len()
     + CACHE_WRITE.len()
     + WORKERS.len()
@@ -503,6 +526,7 @@ pub(super) const KEYS: [KeyDoc; COUNT] = concat_all(&[
     &STORE_READ,
     &CACHE_TIER,
     &CACHE_MORE,
+    &CACHE_RESIDENCY,
     &CACHE_READ,
     &CACHE_WRITE,
     &WORKERS,

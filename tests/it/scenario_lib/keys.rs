@@ -309,6 +309,24 @@ fn key_cases() -> Vec<(&'static str, &'static str, Box<dyn Fn(&Scenario) -> bool
             c(|s| s.cluster.timeline_cache.machines == 8),
         ),
         (
+            "cluster.timeline_cache.active_window",
+            "\"720h\"",
+            c(|s| {
+                s.cluster.timeline_cache.residency.active_window
+                    == Some(SimDuration::from_secs(720 * 3600))
+            }),
+        ),
+        (
+            "cluster.timeline_cache.capacity",
+            "1000",
+            c(|s| s.cluster.timeline_cache.residency.capacity == Some(1000)),
+        ),
+        (
+            "cluster.timeline_cache.bytes_per_entry",
+            "16",
+            c(|s| s.cluster.timeline_cache.residency.bytes_per_entry == 16),
+        ),
+        (
             "cluster.timeline_cache.read.per_request",
             "\"1ms\"",
             c(|s| s.cluster.timeline_cache.read.per_request == ms(1)),
