@@ -189,11 +189,25 @@ pub fn summary_columns(row: &Row) -> Vec<(String, Cell)> {
     // stopped at its drain horizon: not in the delivery percentiles.
     // Appended after every older column, so none moves.
     cols.push(("pending_deliveries".into(), Cell::Int(r.pending_deliveries)));
+    // What the configuration costs (model::cost), per hour and per
+    // million reads served; appended after every older column.
+    cols.push((COST_COLUMNS[0].into(), Cell::Num(r.cost_per_hour, 4)));
+    cols.push((
+        COST_COLUMNS[1].into(),
+        Cell::Num(
+            crate::model::cost::per_million_reads(r.cost_per_hour, r.reads_per_sec()),
+            6,
+        ),
+    ));
     for (key, value) in row.point.iter().chain(&row.tail) {
         cols.push((key.clone(), Cell::Text(value.clone())));
     }
     cols
 }
+
+/// Names of the cost columns, in order: they come right after
+/// `pending_deliveries` (see `model::cost`).
+pub const COST_COLUMNS: [&str; 2] = ["cost_per_hour", "cost_per_million_reads"];
 
 /// Names of the resilience columns, in order. They come after
 /// every earlier column, in the summary and in the time series alike, so
@@ -350,6 +364,7 @@ pub(crate) mod fixtures {
             series: Vec::new(),
             events: 9_876_543,
             wall_seconds: 1.25,
+            cost_per_hour: 36.0,
         }
     }
 
@@ -403,19 +418,40 @@ mod tests {
         let cols = summary_columns(&row);
         let names: Vec<&str> = cols.iter().map(|(k, _)| k.as_str()).collect();
         let n = names.len();
-        // Columns added later (pending_deliveries) come after the
-        // resilience columns, so those keep their place.
-        assert_eq!(names[n - 10..n - 2], RESILIENCE_COLUMNS);
-        assert_eq!(names[n - 2], "pending_deliveries");
+        // Columns added later (pending_deliveries, then the cost) come
+        // after the resilience columns, so those keep their place.
+        assert_eq!(names[n - 12..n - 4], RESILIENCE_COLUMNS);
+        assert_eq!(names[n - 4], "pending_deliveries");
+        assert_eq!(names[n - 3..n - 1], COST_COLUMNS);
         assert_eq!(names[n - 1], "cluster.cache.replicas");
         // Every earlier column keeps its place: the contract's 21 first.
         assert_eq!(names[..21], crate::plot::SUMMARY_COLUMNS);
-        assert_eq!(names[n - 11], "store_mean_sojourn_ms");
-        let cells: Vec<String> = cols[n - 10..n - 2]
+        assert_eq!(names[n - 13], "store_mean_sojourn_ms");
+        let cells: Vec<String> = cols[n - 12..n - 4]
             .iter()
             .map(|(_, c)| c.render())
             .collect();
         assert_eq!(cells, ["0.9995", "3", "2", "40", "50", "60", "70", "80"]);
+    }
+
+    #[test]
+    fn the_cost_columns_price_the_hour_and_a_million_reads() {
+        // The fixture reads 3,000,000 times in 10 s: 300k reads/s, so an
+        // hour at 36 serves 1.08e9 reads and a million cost 36 / 1080.
+        let row = Row::plain(fixtures::report(StrategyKind::Hybrid));
+        let cols = summary_columns(&row);
+        let get = |name: &str| {
+            cols.iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, c)| c.render())
+                .unwrap()
+        };
+        assert_eq!(get("cost_per_hour"), "36.0000");
+        assert_eq!(get("cost_per_million_reads"), "0.033333");
+        let mut idle = fixtures::report(StrategyKind::Hybrid);
+        idle.reads = 0;
+        let cols = summary_columns(&Row::plain(idle));
+        assert_eq!(cols.last().unwrap().1.render(), "");
     }
 
     #[test]
@@ -442,22 +478,28 @@ mod tests {
         SummaryCsv.export(&rows, &mut csv).unwrap();
         let csv = String::from_utf8(csv).unwrap();
         let header = csv.lines().next().unwrap();
-        // The resilience columns, then the later pending_deliveries.
-        let tail = format!("{},pending_deliveries", RESILIENCE_COLUMNS.join(","));
+        // The resilience columns, then the later pending_deliveries and
+        // the cost.
+        let tail = format!(
+            "{},pending_deliveries,{}",
+            RESILIENCE_COLUMNS.join(","),
+            COST_COLUMNS.join(",")
+        );
         assert!(header.ends_with(&tail), "{header}");
+        let line = csv.lines().nth(1).unwrap();
+        let before_cost = line.rsplitn(3, ',').nth(2).unwrap();
         assert!(
-            csv.lines()
-                .nth(1)
-                .unwrap()
-                .ends_with(",0.9995,3,2,40,50,60,70,80,0")
+            before_cost.ends_with(",0.9995,3,2,40,50,60,70,80,0"),
+            "{line}"
         );
         let mut json = Vec::new();
         Json.export(&rows, &mut json).unwrap();
         let v: serde_json::Value = serde_json::from_slice(&json).unwrap();
         let obj = v["results"][0].as_object().unwrap();
         let keys: Vec<&str> = obj.keys().map(String::as_str).collect();
-        assert_eq!(keys[keys.len() - 9..keys.len() - 1], RESILIENCE_COLUMNS);
-        assert_eq!(keys[keys.len() - 1], "pending_deliveries");
+        assert_eq!(keys[keys.len() - 11..keys.len() - 3], RESILIENCE_COLUMNS);
+        assert_eq!(keys[keys.len() - 3], "pending_deliveries");
+        assert_eq!(keys[keys.len() - 2..], COST_COLUMNS);
         assert_eq!(obj["availability"], serde_json::json!(0.9995));
         assert_eq!(obj["rebuilds"], serde_json::json!(80));
     }

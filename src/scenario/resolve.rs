@@ -19,6 +19,7 @@ use crate::sim::time::SimDuration;
 use std::fmt::Display;
 use toml::{Table, Value};
 
+mod cost;
 mod limits;
 mod resilience;
 
@@ -61,6 +62,7 @@ pub(crate) fn resolve(raw: &RawScenario) -> Result<Scenario> {
     };
     let faults = r.faults(&cluster, end)?;
     let policy = r.policies()?;
+    let cost = r.cost()?;
     let scenario = Scenario {
         name,
         seed,
@@ -73,6 +75,7 @@ pub(crate) fn resolve(raw: &RawScenario) -> Result<Scenario> {
         strategy,
         faults,
         policy,
+        cost,
     };
     r.time_limits(&scenario)?;
     Ok(scenario)
