@@ -26,6 +26,9 @@ pub enum Command {
     Check(CheckArgs),
     /// Run a scenario over a grid of values of some keys, several seeds each.
     Sweep(SweepArgs),
+    /// Find, per strategy, the cheapest cluster whose SLOs hold (by
+    /// bisection over the tier sizes, several seeds per point).
+    Tune(TuneArgs),
     /// Check the engine against queueing theory: Poisson arrivals into one station.
     Queue(QueueArgs),
     /// Draw an SVG from result CSVs: latency percentiles, a time series, or a sweep's trade-off.
@@ -214,6 +217,48 @@ pub struct SweepArgs {
     /// The flags `run` and `sweep` share.
     #[command(flatten)]
     pub flags: RunFlags,
+}
+
+/// `fanout tune`.
+#[derive(Args, Debug)]
+pub struct TuneArgs {
+    /// The scenario file and its `--set` overrides.
+    #[command(flatten)]
+    pub scenario: ScenarioArgs,
+    /// A service-level objective: `METRIC<=VALUE` or `METRIC>=VALUE`, e.g.
+    /// `read_p99<=100ms`, `delivery_p99<=5s`, `availability>=0.999`.
+    /// Repeatable; the first is the main one (plotted). A stable cluster
+    /// is always required.
+    #[arg(long = "slo", value_name = "METRIC<=VALUE", required = true)]
+    pub slo: Vec<String>,
+    /// A key to search and its range, `KEY=LO..HI` (integer keys).
+    /// Repeatable; default: store shards and servers, cache machines,
+    /// fan-out workers, and hybrid's celebrity threshold.
+    #[arg(long = "search", value_name = "KEY=LO..HI")]
+    pub search: Vec<String>,
+    /// Seeds per evaluated point (at least 2): an SLO holds when the upper
+    /// end of its 95% confidence interval over the seeds does.
+    #[arg(long, default_value_t = 3)]
+    pub seeds: u32,
+    /// Strategy to tune, by name or alias. Repeatable; default: the
+    /// scenario's `strategies`.
+    #[arg(long = "strategy", value_name = "NAME")]
+    pub strategy: Vec<String>,
+    /// Random seed (overrides the scenario's `seed`).
+    #[arg(long, allow_hyphen_values = true)]
+    pub seed: Option<String>,
+    /// Measured simulated time per simulation, with a unit (overrides `duration`).
+    #[arg(long, allow_hyphen_values = true)]
+    pub duration: Option<String>,
+    /// Write every evaluated point here as CSV (`-` for standard output).
+    #[arg(long, value_name = "PATH")]
+    pub csv: Option<PathBuf>,
+    /// No progress on standard error; results and warnings only.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Run even if the memory estimate exceeds the memory available.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// `fanout plot`.

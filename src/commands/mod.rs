@@ -15,6 +15,7 @@ pub mod results;
 pub mod run;
 pub mod sweep;
 pub mod sweep_csv;
+pub mod tune;
 
 use crate::cli::{Cli, Command};
 use crate::error::Result;
@@ -26,6 +27,7 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         Command::Check(args) => check::execute(&check::CheckConfig::from_args(&args)?),
         Command::Sweep(args) => sweep::execute(&sweep::SweepConfig::from_args(&args)?),
         Command::Plot(args) => plot::execute(&plot::PlotConfig::from_args(&args)?),
+        Command::Tune(args) => tune::execute(&tune::TuneConfig::from_args(&args)?),
         Command::Merge(args) => merge::execute(&merge::MergeConfig::from_args(&args)?),
         Command::Completions(args) => extras::completions(&args.shell),
         Command::Man => extras::man(),

@@ -296,6 +296,10 @@ pub struct Report {
     pub events: u64,
     /// Wall-clock seconds the simulation took (not a pure function of the input).
     pub wall_seconds: f64,
+    /// What the configured cluster costs per hour at the `[cost]` prices
+    /// (`model::cost::per_hour`): a property of the configuration, so the
+    /// summary can weigh latency against money.
+    pub cost_per_hour: f64,
 }
 
 impl Report {

@@ -7,6 +7,7 @@
 use crate::sim::dist::ServiceDist;
 use crate::sim::time::SimDuration;
 
+pub use crate::model::cost::CostConfig;
 pub use crate::model::graph::GraphMode;
 
 /// Everything one run needs, after parsing, overrides and validation.
@@ -34,6 +35,8 @@ pub struct Scenario {
     pub faults: Vec<Fault>,
     /// What clients do about slow and failed requests.
     pub policy: Policies,
+    /// Prices of the cluster's machines and memory (`[cost]`).
+    pub cost: CostConfig,
 }
 
 impl Scenario {

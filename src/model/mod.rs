@@ -2,6 +2,7 @@
 //! stations and the strategies. Knows tweets and shards, not files or flags.
 
 pub mod config;
+pub mod cost;
 pub mod graph;
 pub mod sim;
 pub mod strategy;

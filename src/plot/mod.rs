@@ -15,7 +15,10 @@
 //!   the share of reads answered in full and the policy counters;
 //! - a sweep (`fanout sweep --csv`) gives the trade-off: timeline writes/s
 //!   against read p99, one point per (strategy, sweep point), labelled with
-//!   the varied values, and the Pareto front joined by a line.
+//!   the varied values, and the Pareto front joined by a line;
+//! - a tune CSV (`fanout tune --csv`) gives each evaluated configuration's
+//!   cost against the main SLO's figure, feasible points filled and each
+//!   strategy's feasible frontier joined.
 //!
 //! The SVG is written by hand (see `svg.rs`) rather than with plotters: with
 //! no font backend plotters can only guess text sizes, and the plots need
@@ -39,6 +42,7 @@ mod svg;
 mod sweep;
 mod table;
 mod timeseries;
+mod tune;
 
 use crate::error::{FanoutError, Result};
 use crate::output::{check_writable, write_atomic};
@@ -86,6 +90,8 @@ pub enum CsvKind {
     TimeSeries,
     /// `fanout sweep --csv`: summary rows plus one column per varied key.
     Sweep,
+    /// `fanout tune --csv`: one row per evaluated configuration.
+    Tune,
 }
 
 impl CsvKind {
@@ -95,6 +101,7 @@ impl CsvKind {
             CsvKind::Summary => "a summary CSV (fanout run --csv)",
             CsvKind::TimeSeries => "a time-series CSV (fanout run --timeseries)",
             CsvKind::Sweep => "a sweep CSV (fanout sweep --csv)",
+            CsvKind::Tune => "a tune CSV (fanout tune --csv)",
         }
     }
 }
@@ -105,6 +112,8 @@ impl CsvKind {
 /// - Time series: the header has `t_start_s` and `t_end_s`.
 /// - Summary or sweep: the header has `strategy` and `read_p99_ms`; it is a
 ///   sweep when it has at least one varied-key column ([`varied_columns`]).
+/// - Tune: the header has `cost_per_hour`, `feasible` and a `*_bound95`
+///   column (checked first: it has no `read_p99_ms`).
 /// - Anything else: `None`.
 ///
 /// Names are compared after trimming spaces. Which other columns a plot
@@ -113,6 +122,8 @@ pub fn classify(header: &[String]) -> Option<CsvKind> {
     let has = |name: &str| header.iter().any(|h| h.trim() == name);
     if has("t_start_s") && has("t_end_s") {
         Some(CsvKind::TimeSeries)
+    } else if has("cost_per_hour") && has("feasible") && tune::figure_column(header).is_some() {
+        Some(CsvKind::Tune)
     } else if has("strategy") && has("read_p99_ms") {
         if varied_columns(header).is_empty() {
             Some(CsvKind::Summary)
@@ -227,6 +238,7 @@ pub fn render(inputs: &[PathBuf]) -> Result<String> {
         CsvKind::Summary => summary::draw(&tables),
         CsvKind::TimeSeries => timeseries::draw(&tables),
         CsvKind::Sweep => sweep::draw(&tables),
+        CsvKind::Tune => tune::draw(&tables),
     }
 }
 
@@ -338,6 +350,14 @@ mod tests {
         assert_eq!(classify(&h("a,b,c")), None);
         assert_eq!(classify(&h("lambda,servers,mean_wait")), None);
         assert_eq!(classify(&[]), None);
+        let tune = "strategy,cluster.fanout_workers.workers,cost_per_hour,read_p99_ms_mean,\
+                    read_p99_ms_bound95,stable,feasible";
+        assert_eq!(classify(&h(tune)), Some(CsvKind::Tune));
+        // A summary, whose cost_per_hour column makes it no tune CSV.
+        assert_eq!(
+            classify(&h("strategy,read_p99_ms,cost_per_hour")),
+            Some(CsvKind::Summary)
+        );
     }
 
     #[test]

@@ -191,6 +191,16 @@ pub fn summary_columns(row: &Row) -> Vec<(String, Cell)> {
     cols.push(("pending_deliveries".into(), Cell::Int(r.pending_deliveries)));
     cols.extend(mean_and_rate_columns(r));
     cols.extend(cache_columns(&r.cache));
+    // What the configuration costs (model::cost), per hour and per
+    // million reads served; appended after every older column.
+    cols.push((COST_COLUMNS[0].into(), Cell::Num(r.cost_per_hour, 4)));
+    cols.push((
+        COST_COLUMNS[1].into(),
+        Cell::Num(
+            crate::model::cost::per_million_reads(r.cost_per_hour, r.reads_per_sec()),
+            6,
+        ),
+    ));
     for (key, value) in row.point.iter().chain(&row.tail) {
         cols.push((key.clone(), Cell::Text(value.clone())));
     }
@@ -254,6 +264,10 @@ pub fn cache_columns(c: &crate::metrics::CacheUse) -> Vec<(String, Cell)> {
         .zip(cells)
         .collect()
 }
+
+/// Names of the cost columns, in order: they come after the cache
+/// columns (see `model::cost`).
+pub const COST_COLUMNS: [&str; 2] = ["cost_per_hour", "cost_per_million_reads"];
 
 /// Names of the resilience columns, in order. They come after
 /// every earlier column, in the summary and in the time series alike, so
@@ -411,6 +425,7 @@ pub(crate) mod fixtures {
             series: Vec::new(),
             events: 9_876_543,
             wall_seconds: 1.25,
+            cost_per_hour: 36.0,
         }
     }
 
@@ -473,18 +488,26 @@ mod tests {
         };
         let cols = summary_columns(&row);
         let names: Vec<&str> = cols.iter().map(|(k, _)| k.as_str()).collect();
-        // The mean and rate columns, then the cache columns, come last,
-        // before the varied key (the fixture has one tier, the store).
-        let k = CACHE_COLUMNS.len();
         let n = names.len();
-        assert_eq!(names[n - 1 - k..n - 1], CACHE_COLUMNS);
-        assert_eq!(names[n - 5 - k..n - 1 - k], MEAN_RATE_TAIL[..4]);
-        let n = n - MEAN_RATE_TAIL.len() - k + 1;
-        // Columns added later (pending_deliveries) come after the
-        // resilience columns, so those keep their place.
+        // The columns appended after pending_deliveries, in order: the
+        // mean and rate columns, the cache columns, the cost columns; then
+        // the varied key (the fixture has one tier, the store).
+        let p = names
+            .iter()
+            .position(|c| *c == "pending_deliveries")
+            .unwrap();
+        let appended: Vec<&str> = MEAN_RATE_TAIL[..4]
+            .iter()
+            .chain(&CACHE_COLUMNS)
+            .chain(&COST_COLUMNS)
+            .copied()
+            .collect();
+        assert_eq!(names[p + 1..n - 1], appended);
+        assert_eq!(names[n - 1], "cluster.cache.replicas");
+        // Columns added later (pending_deliveries, then the blocks above)
+        // come after the resilience columns, so those keep their place.
+        let n = p + 2;
         assert_eq!(names[n - 10..n - 2], RESILIENCE_COLUMNS);
-        assert_eq!(names[n - 2], "pending_deliveries");
-        assert_eq!(names[names.len() - 1], "cluster.cache.replicas");
         // Every earlier column keeps its place: the contract's 21 first.
         assert_eq!(names[..21], crate::plot::SUMMARY_COLUMNS);
         assert_eq!(names[n - 11], "store_mean_sojourn_ms");
@@ -493,6 +516,26 @@ mod tests {
             .map(|(_, c)| c.render())
             .collect();
         assert_eq!(cells, ["0.9995", "3", "2", "40", "50", "60", "70", "80"]);
+    }
+
+    #[test]
+    fn the_cost_columns_price_the_hour_and_a_million_reads() {
+        // The fixture reads 3,000,000 times in 10 s: 300k reads/s, so an
+        // hour at 36 serves 1.08e9 reads and a million cost 36 / 1080.
+        let row = Row::plain(fixtures::report(StrategyKind::Hybrid));
+        let cols = summary_columns(&row);
+        let get = |name: &str| {
+            cols.iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, c)| c.render())
+                .unwrap()
+        };
+        assert_eq!(get("cost_per_hour"), "36.0000");
+        assert_eq!(get("cost_per_million_reads"), "0.033333");
+        let mut idle = fixtures::report(StrategyKind::Hybrid);
+        idle.reads = 0;
+        let cols = summary_columns(&Row::plain(idle));
+        assert_eq!(cols.last().unwrap().1.render(), "");
     }
 
     #[test]
@@ -520,19 +563,21 @@ mod tests {
         let csv = String::from_utf8(csv).unwrap();
         let header = csv.lines().next().unwrap();
         // The resilience columns, then the later pending_deliveries, then
-        // the mean and rate columns, then the cache columns.
+        // the mean and rate, cache and cost columns.
         let tail = format!(
-            "{},pending_deliveries,{},{}",
+            "{},pending_deliveries,{},{},{}",
             RESILIENCE_COLUMNS.join(","),
             MEAN_RATE_TAIL[..4].join(","),
-            CACHE_COLUMNS.join(",")
+            CACHE_COLUMNS.join(","),
+            COST_COLUMNS.join(",")
         );
         assert!(header.ends_with(&tail), "{header}");
         let line = csv.lines().nth(1).unwrap();
-        assert!(line.ends_with(",0,,0"), "{line}");
         let cells: Vec<&str> = line.split(',').collect();
+        // Before the cost: the cache columns (0 bytes, no hit rate, 0).
+        assert_eq!(cells[cells.len() - 5..cells.len() - 2], ["0", "", "0"]);
         assert_eq!(
-            cells[cells.len() - 16..cells.len() - 7],
+            cells[cells.len() - 18..cells.len() - 9],
             ["0.9995", "3", "2", "40", "50", "60", "70", "80", "0"],
             "{line}"
         );
@@ -541,8 +586,9 @@ mod tests {
         let v: serde_json::Value = serde_json::from_slice(&json).unwrap();
         let obj = v["results"][0].as_object().unwrap();
         let keys: Vec<&str> = obj.keys().map(String::as_str).collect();
-        let k = CACHE_COLUMNS.len();
-        assert_eq!(keys[keys.len() - k..], CACHE_COLUMNS);
+        let k = CACHE_COLUMNS.len() + COST_COLUMNS.len();
+        assert_eq!(keys[keys.len() - 2..], COST_COLUMNS);
+        assert_eq!(keys[keys.len() - k..keys.len() - 2], CACHE_COLUMNS);
         let n = keys.len() - k - 4;
         assert_eq!(keys[n - 9..n - 1], RESILIENCE_COLUMNS);
         assert_eq!(keys[n - 1], "pending_deliveries");

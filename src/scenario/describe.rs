@@ -53,6 +53,15 @@ pub fn describe(s: &Scenario) -> Vec<(String, String)> {
     }
     out.policy("policy.store", &s.policy.store);
     out.policy("policy.cache", &s.policy.cache);
+    let c = &s.cost;
+    let machine = |x: f64| format!("{x} per machine-hour");
+    out.put("cost.store_machine_hour", machine(c.store_machine_hour));
+    out.put("cost.cache_machine_hour", machine(c.cache_machine_hour));
+    out.put("cost.worker_machine_hour", machine(c.worker_machine_hour));
+    out.put(
+        "cost.memory_gb_hour",
+        format!("{} per GB-hour", c.memory_gb_hour),
+    );
     out.0
 }
 

@@ -23,10 +23,12 @@
 //! resolver, and their keys use [`Domain::Rule`] with the text to print.
 //!
 //! The table itself is in `keys/model.rs` (run, population, workload,
-//! cluster) and `keys/resilience.rs` (faults, client policies).
+//! cluster), `keys/resilience.rs` (faults, client policies) and
+//! `keys/cost.rs` (the prices of the `[cost]` section).
 
 use crate::sim::time::SimDuration;
 
+mod cost;
 mod model;
 mod resilience;
 
@@ -464,10 +466,11 @@ const fn concat_all<const N: usize>(parts: &[&[KeyDoc]]) -> [KeyDoc; N] {
 }
 
 /// How many keys there are.
-const COUNT: usize = model::KEYS.len() + resilience::KEYS.len();
+const COUNT: usize = model::KEYS.len() + resilience::KEYS.len() + cost::KEYS.len();
 
 /// The table, in the order of the documentation.
-pub(crate) static KEYS: [KeyDoc; COUNT] = concat_all(&[&model::KEYS, &resilience::KEYS]);
+pub(crate) static KEYS: [KeyDoc; COUNT] =
+    concat_all(&[&model::KEYS, &resilience::KEYS, &cost::KEYS]);
 
 /// The entry for a normalised key path (`workload.events[].at`).
 pub(crate) fn find(norm: &str) -> Option<&'static KeyDoc> {

@@ -20,6 +20,7 @@ use crate::sim::time::SimDuration;
 use std::fmt::Display;
 use toml::{Table, Value};
 
+mod cost;
 mod graph_file;
 mod limits;
 mod resilience;
@@ -68,6 +69,7 @@ pub(crate) fn resolve(raw: &RawScenario) -> Result<Scenario> {
     };
     let faults = r.faults(&cluster, end)?;
     let policy = r.policies()?;
+    let cost = r.cost()?;
     let scenario = Scenario {
         name,
         seed,
@@ -80,6 +82,7 @@ pub(crate) fn resolve(raw: &RawScenario) -> Result<Scenario> {
         strategy,
         faults,
         policy,
+        cost,
     };
     r.time_limits(&scenario)?;
     Ok(scenario)

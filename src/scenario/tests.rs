@@ -114,7 +114,8 @@ fn sections_and_children() {
             "cluster",
             "strategy",
             "faults",
-            "policy"
+            "policy",
+            "cost"
         ]
     );
     assert_eq!(

@@ -29,3 +29,4 @@ mod scenario_lib;
 mod scenario_limits;
 mod strategy_per_edge;
 mod support;
+mod tune;

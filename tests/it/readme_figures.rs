@@ -812,3 +812,90 @@ fn graph_figures() {
         "benches/graph.rs",
     );
 }
+
+/// One strategy's answer in `results/sizing-tune.txt`: its searched
+/// values, cost, and the points and simulations it took, with the grid's.
+#[derive(Default)]
+struct TuneAnswer {
+    values: HashMap<String, f64>,
+    cost: f64,
+    points: u64,
+    simulations: u64,
+    grid_points: u64,
+    grid_simulations: u64,
+}
+
+/// Reads the tune table: `STRATEGY: cheapest feasible configuration`, then
+/// `  KEY  VALUE` lines, `cost_per_hour`, and the `evaluated` line.
+fn tune_answers(text: &str) -> HashMap<String, TuneAnswer> {
+    let mut out: HashMap<String, TuneAnswer> = HashMap::new();
+    let mut current: Option<String> = None;
+    let count = |s: &str| s.trim().replace(',', "").parse::<u64>().unwrap();
+    for line in text.lines() {
+        if let Some(s) = line.strip_suffix(": cheapest feasible configuration") {
+            current = Some(s.to_string());
+            continue;
+        }
+        let Some(s) = &current else { continue };
+        let a = out.entry(s.clone()).or_default();
+        let mut words = line.split_whitespace();
+        match words.next() {
+            Some("cost_per_hour") => a.cost = words.next().unwrap().parse().unwrap(),
+            Some("evaluated") => {
+                // N points, M simulations (exhaustive grid: G points, S simulations)
+                let rest: Vec<&str> = words.collect();
+                a.points = count(rest[0]);
+                a.simulations = count(rest[2]);
+                a.grid_points = count(rest[6]);
+                a.grid_simulations = count(rest[8]);
+                current = None;
+            }
+            Some(key) if key.starts_with("cluster.") => {
+                a.values
+                    .insert(key.to_string(), words.next().unwrap().parse().unwrap());
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+#[test]
+fn sizing_tune_prose() {
+    let r = readme();
+    let path = "results/sizing-tune.txt";
+    let answers = tune_answers(&read(path));
+    assert_eq!(answers.len(), 3, "{path}: three strategies answered");
+    let a = |s: &str| answers.get(s).unwrap_or_else(|| panic!("{path}: no {s}"));
+    let (w, h, rd) = (a("fanout-on-write"), a("hybrid"), a("fanout-on-read"));
+    let store = rd.values["cluster.tweet_store.shards"] * rd.values["cluster.tweet_store.servers"];
+    quoted(
+        &r,
+        &format!(
+            "the cheapest answers are fan-out-on-write at {:.2}, hybrid at {:.2} and \
+             fan-out-on-read at {:.2} (it needs {store:.0} store machines",
+            w.cost, h.cost, rd.cost
+        ),
+        path,
+    );
+    let points: u64 = answers.values().map(|a| a.points).sum();
+    let sims: u64 = answers.values().map(|a| a.simulations).sum();
+    assert!(answers.values().all(|a| a.grid_points == w.grid_points));
+    quoted(
+        &r,
+        &format!(
+            "Tune evaluated {points} points ({sims} simulations) for the three strategies, \
+             where the exhaustive grid has {} points per strategy ({} simulations with 3 seeds)",
+            thousands(w.grid_points as f64),
+            thousands(w.grid_simulations as f64)
+        ),
+        path,
+    );
+    // The CSV beside it holds every evaluated point.
+    let csv = read("results/sizing-tune.csv");
+    assert_eq!(
+        csv.lines().count() as u64 - 1,
+        points,
+        "results/sizing-tune.csv"
+    );
+}

@@ -599,6 +599,7 @@ pub(crate) mod tests {
             },
             faults: Vec::new(),
             policy: Policies::default(),
+            cost: CostConfig::default(),
         }
     }
 

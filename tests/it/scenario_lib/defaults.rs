@@ -98,6 +98,9 @@ fn defaults_resolve_to_ddia_twitter() {
     };
     assert_eq!((&s.policy.store, &s.policy.cache), (&off, &off));
     assert!(!s.has_resilience());
+    // Unit prices: the keys' defaults and CostConfig::default agree.
+    assert_eq!(s.cost, fanout::model::config::CostConfig::default());
+    assert_eq!(s.cost.store_machine_hour, 1.0);
 }
 
 #[test]

@@ -649,6 +649,26 @@ fn key_cases() -> Vec<(&'static str, &'static str, Box<dyn Fn(&Scenario) -> bool
             "true",
             c(|s| s.policy.cache.failover),
         ),
+        (
+            "cost.store_machine_hour",
+            "0.5",
+            c(|s| s.cost.store_machine_hour == 0.5),
+        ),
+        (
+            "cost.cache_machine_hour",
+            "2",
+            c(|s| s.cost.cache_machine_hour == 2.0),
+        ),
+        (
+            "cost.worker_machine_hour",
+            "0",
+            c(|s| s.cost.worker_machine_hour == 0.0),
+        ),
+        (
+            "cost.memory_gb_hour",
+            "3.5",
+            c(|s| s.cost.memory_gb_hour == 3.5),
+        ),
     ]
 }
 
