@@ -8,15 +8,17 @@
 //!   `shards x replicas`), one single-threaded process each;
 //! - fan-out workers: one worker is one machine.
 //!
-//! The cache's memory is the full timelines it would hold (see
-//! [`cache_memory_bytes`]). The cost depends on the configuration only, not
-//! on what the run measured, so it is computed once per run.
+//! The cache's memory is what it is provisioned for (see
+//! [`cache_memory_bytes`]): a machine is paid for whether or not it is full,
+//! so the cost depends on the configuration and the strategy only, not on
+//! what the run measured, and `fanout tune` can price a point before it
+//! simulates it. The measured memory is the `cache_memory_bytes` column. A
+//! strategy that keeps no timelines (fan-out-on-read,
+//! [`StrategyKind::uses_cache`]) needs no timeline cache: neither its
+//! machines nor its memory are priced.
 
 use crate::model::config::Scenario;
-
-/// Bytes of one timeline-cache entry: tweet id 8 + user id 8 + flags 4
-/// (docs/references.md, Krikorian 2012).
-pub const BYTES_PER_ENTRY: f64 = 20.0;
+use crate::model::strategy::StrategyKind;
 
 /// Bytes in the GB of `memory_gb_hour` (decimal, as cloud prices count).
 const GB: f64 = 1e9;
@@ -60,32 +62,42 @@ pub struct Usage {
     pub cache_memory_bytes: f64,
 }
 
-/// Bytes the timeline cache holds when every home timeline is full:
-/// users x max_entries x 20 bytes x replicas. The one place the memory is
-/// counted, so a measured figure can replace this estimate in one edit.
+/// Bytes the timeline cache is provisioned for, every timeline full
+/// (`max_entries` x `bytes_per_entry`, Krikorian 2012: 20 bytes): every
+/// user's timeline on each replica, or, when
+/// `cluster.timeline_cache.capacity` bounds each machine, `capacity`
+/// timelines per machine (never more than every user on every replica).
 pub fn cache_memory_bytes(s: &Scenario) -> f64 {
     let c = &s.cluster.timeline_cache;
-    f64::from(s.population.users)
-        * f64::from(c.max_entries)
-        * BYTES_PER_ENTRY
-        * f64::from(c.replicas)
+    let all = f64::from(s.population.users) * f64::from(c.replicas);
+    let timelines = c
+        .residency
+        .capacity
+        .map_or(all, |cap| all.min(f64::from(cap) * f64::from(c.machines)));
+    timelines * f64::from(c.max_entries) * f64::from(c.residency.bytes_per_entry)
 }
 
-/// What the scenario's cluster uses.
-pub fn usage(s: &Scenario) -> Usage {
+/// What the scenario's cluster uses under `kind`.
+pub fn usage(s: &Scenario, kind: StrategyKind) -> Usage {
     let c = &s.cluster;
+    let cache = kind.uses_cache();
     Usage {
         store_machines: f64::from(c.tweet_store.tier.shards)
             * f64::from(c.tweet_store.tier.servers),
-        cache_machines: f64::from(c.timeline_cache.machines),
+        cache_machines: if cache {
+            f64::from(c.timeline_cache.machines)
+        } else {
+            0.0
+        },
         worker_machines: f64::from(c.fanout_workers.workers),
-        cache_memory_bytes: cache_memory_bytes(s),
+        cache_memory_bytes: if cache { cache_memory_bytes(s) } else { 0.0 },
     }
 }
 
-/// The cluster's price for one hour under the scenario's `[cost]` prices.
-pub fn per_hour(s: &Scenario) -> f64 {
-    let u = usage(s);
+/// The cluster's price for one hour under the scenario's `[cost]` prices,
+/// running strategy `kind`.
+pub fn per_hour(s: &Scenario, kind: StrategyKind) -> f64 {
+    let u = usage(s, kind);
     let p = &s.cost;
     u.store_machines * p.store_machine_hour
         + u.cache_machines * p.cache_machine_hour
@@ -119,11 +131,29 @@ mod tests {
         };
         // 1000 users x 800 entries x 20 B x 3 replicas = 0.048 GB.
         assert_eq!(cache_memory_bytes(&s), 48_000_000.0);
+        let write = StrategyKind::FanoutOnWrite;
         let expected = 64.0 * 2.0 + 24.0 * 3.0 + 8.0 * 5.0 + 0.048 * 7.0;
-        assert!((per_hour(&s) - expected).abs() < 1e-9, "{}", per_hour(&s));
+        let cost = per_hour(&s, write);
+        assert!((cost - expected).abs() < 1e-9, "{cost}");
+        // Fan-out-on-read keeps no timelines: no cache machines, no memory.
+        let read = per_hour(&s, StrategyKind::FanoutOnRead);
+        assert!((read - (64.0 * 2.0 + 8.0 * 5.0)).abs() < 1e-9, "{read}");
         // Doubling the workers adds exactly their price.
         s.cluster.fanout_workers.workers = 16;
-        assert!((per_hour(&s) - expected - 40.0).abs() < 1e-9);
+        assert!((per_hour(&s, write) - expected - 40.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_capacity_bounds_the_provisioned_memory() {
+        let mut s = small(1_000, 10.0, 100.0);
+        let machines = f64::from(s.cluster.timeline_cache.machines);
+        // 100 timelines per machine, each 800 entries of 16 bytes.
+        s.cluster.timeline_cache.residency.capacity = Some(100);
+        s.cluster.timeline_cache.residency.bytes_per_entry = 16;
+        assert_eq!(cache_memory_bytes(&s), machines * 100.0 * 800.0 * 16.0);
+        // A capacity above every timeline on every replica changes nothing.
+        s.cluster.timeline_cache.residency.capacity = Some(1_000_000);
+        assert_eq!(cache_memory_bytes(&s), 1_000.0 * 3.0 * 800.0 * 16.0);
     }
 
     #[test]

@@ -53,15 +53,39 @@ pub fn describe(s: &Scenario) -> Vec<(String, String)> {
     }
     out.policy("policy.store", &s.policy.store);
     out.policy("policy.cache", &s.policy.cache);
-    let c = &s.cost;
+    // Each price is listed only when it is not the unit default, so the
+    // canonical text (and the `scenario_hash` of every scenario without a
+    // `[cost]` section) is what it was before the section existed.
+    let (c, unit) = (&s.cost, crate::model::cost::CostConfig::default());
     let machine = |x: f64| format!("{x} per machine-hour");
-    out.put("cost.store_machine_hour", machine(c.store_machine_hour));
-    out.put("cost.cache_machine_hour", machine(c.cache_machine_hour));
-    out.put("cost.worker_machine_hour", machine(c.worker_machine_hour));
-    out.put(
-        "cost.memory_gb_hour",
-        format!("{} per GB-hour", c.memory_gb_hour),
-    );
+    let prices = [
+        (
+            "cost.store_machine_hour",
+            c.store_machine_hour,
+            unit.store_machine_hour,
+        ),
+        (
+            "cost.cache_machine_hour",
+            c.cache_machine_hour,
+            unit.cache_machine_hour,
+        ),
+        (
+            "cost.worker_machine_hour",
+            c.worker_machine_hour,
+            unit.worker_machine_hour,
+        ),
+    ];
+    for (key, price, default) in prices {
+        if price != default {
+            out.put(key, machine(price));
+        }
+    }
+    if c.memory_gb_hour != unit.memory_gb_hour {
+        out.put(
+            "cost.memory_gb_hour",
+            format!("{} per GB-hour", c.memory_gb_hour),
+        );
+    }
     out.0
 }
 

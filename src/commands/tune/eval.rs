@@ -120,11 +120,11 @@ impl<'a> Evaluator<'a> {
         raw.resolve()
     }
 
-    /// `cost_per_hour` at a point without simulating it (NaN when it does
-    /// not resolve).
-    pub fn cost(&self, values: &Values) -> f64 {
+    /// `cost_per_hour` of `kind` at a point without simulating it (NaN
+    /// when it does not resolve).
+    pub fn cost(&self, kind: StrategyKind, values: &Values) -> f64 {
         self.scenario(values)
-            .map_or(f64::NAN, |s| crate::model::cost::per_hour(&s))
+            .map_or(f64::NAN, |s| crate::model::cost::per_hour(&s, kind))
     }
 
     /// The evaluation of a point, simulating it unless already done;
@@ -151,7 +151,12 @@ impl<'a> Evaluator<'a> {
                 if reports.iter().any(|r| r.partial) {
                     return None;
                 }
-                self.judge(kind, values, crate::model::cost::per_hour(&s), &reports)
+                self.judge(
+                    kind,
+                    values,
+                    crate::model::cost::per_hour(&s, kind),
+                    &reports,
+                )
             }
             Err(_) => Eval {
                 kind,

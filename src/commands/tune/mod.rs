@@ -146,7 +146,7 @@ impl Oracle for Sizes<'_, '_> {
         Some(feasible)
     }
     fn cost(&self, x: &[u64]) -> f64 {
-        self.ev.cost(&self.values(x))
+        self.ev.cost(self.kind, &self.values(x))
     }
 }
 

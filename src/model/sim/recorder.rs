@@ -101,7 +101,7 @@ impl Recorder {
                 series: Vec::new(),
                 events: 0,
                 wall_seconds: 0.0,
-                cost_per_hour: crate::model::cost::per_hour(scenario),
+                cost_per_hour: crate::model::cost::per_hour(scenario, kind),
             },
         }
     }

@@ -36,6 +36,7 @@ pub(super) const INFO: StrategyInfo = StrategyInfo {
     aliases: &["ff"],
     help: "per edge: push when the reader reads at least push cost / pull cost times as often as the author posts, else pull",
     palette: 3,
+    uses_cache: true,
     build: |scenario, graph| Box::new(FeedingFrenzy::new(scenario, graph)),
 };
 

@@ -19,6 +19,7 @@ pub(super) const INFO: StrategyInfo = StrategyInfo {
     aliases: &[],
     help: "push for accounts below the celebrity threshold, pull celebrities at read time",
     palette: 2,
+    uses_cache: true,
     build: |s, graph| Box::new(Hybrid::new(s.strategy.celebrity_threshold, graph)),
 };
 

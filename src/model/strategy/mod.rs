@@ -45,6 +45,11 @@ pub struct StrategyInfo {
     pub help: &'static str,
     /// Slot in the plot palette, so a strategy keeps its colour across plots.
     pub palette: usize,
+    /// Whether the strategy keeps home timelines in the cache (pushes into
+    /// them or reads them). One that does not (fan-out-on-read) needs no
+    /// timeline cache: `model::cost` prices neither its machines nor its
+    /// memory.
+    pub uses_cache: bool,
     /// The strategy object, configured from the scenario for one graph:
     /// the whole scenario, since a rule may weigh the workload's rates and
     /// the cluster's costs as well as its own keys.
@@ -132,6 +137,12 @@ impl StrategyKind {
     /// The strategy's entry in [`STRATEGIES`].
     pub fn info(self) -> &'static StrategyInfo {
         &STRATEGIES[usize::from(self.0)]
+    }
+
+    /// Whether the strategy keeps home timelines in the cache
+    /// ([`StrategyInfo::uses_cache`]).
+    pub fn uses_cache(self) -> bool {
+        self.info().uses_cache
     }
 
     /// Position in [`STRATEGIES`] (report order).

@@ -11,6 +11,7 @@ pub(super) const INFO: StrategyInfo = StrategyInfo {
     aliases: &["read"],
     help: "a post is one store insert; a read pulls and merges every followee's tweets",
     palette: 0,
+    uses_cache: false,
     build: |_, _| Box::new(FanoutOnRead),
 };
 

@@ -12,6 +12,7 @@ pub(super) const INFO: StrategyInfo = StrategyInfo {
     aliases: &["write"],
     help: "a post is pushed into every follower's cached timeline; a read is one cache lookup",
     palette: 1,
+    uses_cache: true,
     build: |_, _| Box::new(FanoutOnWrite),
 };
 
