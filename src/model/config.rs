@@ -98,12 +98,13 @@ pub struct WorkloadConfig {
 pub enum RateProfile {
     /// The configured rates throughout.
     Constant,
-    /// A raised cosine from the configured rates (at t = 0) up to
-    /// `peak_factor` times them (at half a period) and back.
+    /// A daily cycle whose average over every whole period is the
+    /// configured rate: lowest at t = 0, `peak_factor` times the average at
+    /// half a period (the shape is in `model::workload`).
     Diurnal {
         /// Length of one cycle.
         period: SimDuration,
-        /// Peak rate over the configured rate (Twitter: 12k / 4.6k = 2.6).
+        /// Peak rate over the average rate (Twitter: 12k / 4.6k = 2.6).
         peak_factor: f64,
     },
 }

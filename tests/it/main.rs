@@ -10,6 +10,7 @@ mod cli_features;
 mod cli_hostile;
 mod cli_run;
 mod cluster_ops;
+mod defects;
 mod faults;
 mod golden;
 mod hardening;

@@ -177,7 +177,7 @@ const WORKLOAD: [KeyDoc; 12] = [
         "workload.profile",
         Domain::Choice(&["constant", "diurnal"]),
         "\"constant\"",
-        "How the rates vary: constant, or a raised cosine up to peak_factor at half a period.",
+        "How the rates vary: constant, or diurnal (a daily cycle whose average over each whole period is the configured rate, lowest at t = 0 and peak_factor times the average at half a period).",
     ),
     KeyDoc::new(
         "workload.diurnal_period",
@@ -190,7 +190,7 @@ const WORKLOAD: [KeyDoc; 12] = [
         "workload.peak_factor",
         number_in(Incl(1.0), Incl(100.0)),
         "2.6",
-        "Diurnal peak rate over the average (DDIA: over 12k/s at peak over 4.6k/s = 2.6).",
+        "Diurnal peak rate over the average (DDIA: over 12k/s at peak over 4.6k/s = 2.6). Up to 2 the cycle is a cosine with trough (2 - peak_factor) x average; above 2 it is peak_factor x sin^2k, zero at the trough, k solved so the average stays the configured rate.",
     )
     .note("; only with profile = \"diurnal\""),
     KeyDoc::new(
