@@ -66,6 +66,12 @@ pub struct PopulationConfig {
     pub author_activity_exponent: f64,
     /// Read rate of a user is proportional to (1 + followees)^x; 0 is uniform.
     pub reader_activity_exponent: f64,
+    /// The target mean fan-out per tweet `author_activity_exponent` was
+    /// solved for, if one was given.
+    pub fanout_per_tweet: Option<f64>,
+    /// The largest followee count of any user (Twitter's follow limit), if
+    /// capped.
+    pub followee_max: Option<u32>,
 }
 
 /// Follower counts by Zipf's rank-size law: the r-th most followed account

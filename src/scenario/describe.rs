@@ -117,9 +117,22 @@ impl Out {
         self.put("population.users", format!("{} users", p.users));
         self.put("population.graph", p.graph.name());
         self.put("population.followee_exponent", p.followee_exponent);
+        let x = p.author_activity_exponent;
+        match p.fanout_per_tweet {
+            Some(_) => self.put(
+                "population.author_activity_exponent",
+                format!("{} (solved from population.fanout_per_tweet)", short(x)),
+            ),
+            None => self.put("population.author_activity_exponent", x),
+        }
+        let f = &p.followers;
+        let expected = crate::model::graph::activity_weighted_mean(f.exponent, f.max, p.users, x);
         self.put(
-            "population.author_activity_exponent",
-            p.author_activity_exponent,
+            "population.fanout_per_tweet",
+            match p.fanout_per_tweet {
+                Some(t) => format!("{t} followers per tweet (target); expected {expected:.1}"),
+                None => format!("none (the exponent is given); expected {expected:.1}"),
+            },
         );
         self.put(
             "population.reader_activity_exponent",
@@ -144,6 +157,13 @@ impl Out {
         self.put(
             "population.followers.max",
             format!("{} followers", p.followers.max),
+        );
+        self.put(
+            "population.followees.max",
+            match p.followee_max {
+                Some(m) => format!("{m} followees"),
+                None => "none (no follow limit)".to_string(),
+            },
         );
     }
 

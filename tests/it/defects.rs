@@ -67,3 +67,123 @@ fn diurnal_peak_factor_is_peak_over_average() {
     assert!((peak - 2.6).abs() < 1e-9, "{peak}");
     assert!(shape.multiplier(SimTime::ZERO) < 1e-9);
 }
+
+use fanout::commands::run::ExpectedFanout;
+use fanout::model::config::Scenario;
+use fanout::model::graph::activity_weighted_mean;
+use fanout::model::sim::World;
+use fanout::scenario::RawScenario;
+
+fn resolve(toml: &str, sets: &[&str]) -> Result<Scenario, String> {
+    let mut raw = RawScenario::from_str(toml, "test.toml").map_err(|e| e.to_string())?;
+    for s in sets {
+        raw.set(s).map_err(|e| e.to_string())?;
+    }
+    raw.resolve().map_err(|e| e.to_string())
+}
+
+const CAPPED: &str = "seed = 5\n[population]\nusers = 200_000\n\
+                      [population.followers]\nmean = 35.0\nmax = 40_000\n";
+
+/// `population.followees.max`: nobody follows more than the limit, in both
+/// graph modes, while the mean follower (= followee) count stays the
+/// target. Without the limit the same graph has users far above it, so the
+/// test can fail.
+#[test]
+fn followee_counts_never_exceed_the_follow_limit() {
+    for mode in ["stored", "sampled"] {
+        let graph = format!("population.graph=\"{mode}\"");
+        let free = resolve(CAPPED, &[&graph]).unwrap();
+        let free = World::build(&free).unwrap().graph.stats();
+        assert!(free.max_followees > 1000, "{mode}: {}", free.max_followees);
+        let s = resolve(CAPPED, &[&graph, "population.followees.max=1000"]).unwrap();
+        let world = World::build(&s).unwrap();
+        let st = world.graph.stats();
+        let top = (0..world.graph.users())
+            .map(|v| world.graph.followee_count(v))
+            .max()
+            .unwrap();
+        assert!(top <= 1000, "{mode}: a user follows {top}");
+        assert_eq!(st.max_followees, top);
+        assert!((st.mean_followers - 35.0).abs() < 0.01, "{mode}: {st:?}");
+        // Expected counts in sampled mode are rounded per user: within 0.5%.
+        assert!(
+            (st.mean_followees - 35.0).abs() < 0.175,
+            "{mode}: {}",
+            st.mean_followees
+        );
+        assert_eq!(st.max_followers, free.max_followers);
+    }
+}
+
+/// A follow limit at or below the mean follower count cannot hold every
+/// follow: refused in one line naming the key.
+#[test]
+fn follow_limit_below_the_mean_is_refused() {
+    let e = resolve(CAPPED, &["population.followees.max=35"]).unwrap_err();
+    assert!(
+        e.contains("population.followees.max = 35") && e.contains("mean follower count"),
+        "{e}"
+    );
+}
+
+/// `population.fanout_per_tweet` solves the author-activity exponent: the
+/// exponent it yields gives back the target through the closed form, at
+/// 1M and at 150M users; and it is refused beside an explicit exponent.
+#[test]
+fn fanout_per_tweet_solves_the_author_activity_exponent() {
+    for (users, max) in [(1_000_000u32, 200_000u32), (150_000_000, 30_000_000)] {
+        for target in [40.0, 75.0, 500.0] {
+            let toml = format!(
+                "[population]\nusers = {users}\ngraph = \"sampled\"\nfanout_per_tweet = {target:?}\n\
+                 [population.followers]\nmean = 35.0\nmax = {max}\n"
+            );
+            let s = resolve(&toml, &[]).unwrap();
+            let p = &s.population;
+            let back = activity_weighted_mean(
+                p.followers.exponent,
+                p.followers.max,
+                p.users,
+                p.author_activity_exponent,
+            );
+            assert!(
+                (back - target).abs() < 1e-6 * target,
+                "{users} users, target {target}: x {} gives {back}",
+                p.author_activity_exponent
+            );
+            assert_eq!(p.fanout_per_tweet, Some(target));
+        }
+    }
+    let both = "[population]\nfanout_per_tweet = 75.0\nauthor_activity_exponent = 0.2\n";
+    let e = resolve(both, &[]).unwrap_err();
+    assert!(e.contains("not both"), "{e}");
+    let low = "[population]\nusers = 100_000\nfanout_per_tweet = 10.0\n";
+    let e = resolve(low, &[]).unwrap_err();
+    assert!(e.contains("population.fanout_per_tweet = 10"), "{e}");
+}
+
+/// The run's note: a run too short for its mean fan-out (a 30M-follower
+/// account among 150M users posting in 10 s or not) is warned about, with
+/// the duration that would do; a run long enough is not.
+#[test]
+fn short_run_warns_that_its_mean_fanout_is_not_representative() {
+    let full = "duration = \"10s\"\n[population]\nusers = 150_000_000\ngraph = \"sampled\"\n\
+                fanout_per_tweet = 75.0\n[population.followers]\nmean = 35.0\nmax = 30_000_000\n\
+                [workload]\ntweets_per_sec = 4600\n";
+    let s = resolve(full, &[]).unwrap();
+    let f = ExpectedFanout::of(&s);
+    assert!((f.mean - 75.0).abs() < 1e-3, "{f:?}");
+    assert!(f.relative_se() > ExpectedFanout::NOISY, "{f:?}");
+    let w = f.warning().expect("a 10 s run should be warned about");
+    assert!(w.contains("not representative"), "{w}");
+    // The duration it names is long enough: no warning there.
+    let secs: f64 = w
+        .split("at least ")
+        .nth(1)
+        .and_then(|t| t.split('s').next())
+        .and_then(|t| t.parse().ok())
+        .unwrap();
+    let long = resolve(full, &[&format!("duration=\"{secs}s\"")]).unwrap();
+    assert_eq!(ExpectedFanout::of(&long).warning(), None);
+    assert!(f.note().contains("expected mean fan-out per tweet 75.0"));
+}
