@@ -125,15 +125,14 @@ impl Out {
             ),
             None => self.put("population.author_activity_exponent", x),
         }
-        let f = &p.followers;
-        let expected = crate::model::graph::activity_weighted_mean(f.exponent, f.max, p.users, x);
-        self.put(
-            "population.fanout_per_tweet",
-            match p.fanout_per_tweet {
-                Some(t) => format!("{t} followers per tweet (target); expected {expected:.1}"),
-                None => format!("none (the exponent is given); expected {expected:.1}"),
-            },
-        );
+        // Left out when not given, like every key that does not apply (the
+        // scenario hash of older scenarios stays as it was).
+        if let Some(t) = p.fanout_per_tweet {
+            self.put(
+                "population.fanout_per_tweet",
+                format!("{t} followers per tweet (target)"),
+            );
+        }
         self.put(
             "population.reader_activity_exponent",
             p.reader_activity_exponent,
@@ -158,13 +157,9 @@ impl Out {
             "population.followers.max",
             format!("{} followers", p.followers.max),
         );
-        self.put(
-            "population.followees.max",
-            match p.followee_max {
-                Some(m) => format!("{m} followees"),
-                None => "none (no follow limit)".to_string(),
-            },
-        );
+        if let Some(m) = p.followee_max {
+            self.put("population.followees.max", format!("{m} followees"));
+        }
     }
 
     /// The `workload.*` keys, events included.

@@ -187,3 +187,116 @@ fn short_run_warns_that_its_mean_fanout_is_not_representative() {
     assert_eq!(ExpectedFanout::of(&long).warning(), None);
     assert!(f.note().contains("expected mean fan-out per tweet 75.0"));
 }
+
+/// Runs the real binary from the repository root.
+fn fanout_cli(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_fanout"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("the fanout binary runs")
+}
+
+/// The shipped scenarios keep Twitter's proportions: the top account is
+/// followed by about 20% of users (30M of 150M), not by everyone, except
+/// the three that need an account everyone follows (a 1M-follower delivery;
+/// a fan-out job long enough for a crash to catch; a retry storm on the
+/// shard every pull reaches). The Twitter scenarios
+/// solve their fan-out for DDIA's 75 and apply the 5,000 follow limit.
+#[test]
+fn shipped_scenarios_keep_twitter_top_account_share() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_stem().unwrap().to_string_lossy().to_string();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let s = resolve(&text, &[]).unwrap();
+        let p = &s.population;
+        let share = f64::from(p.followers.max) / f64::from(p.users);
+        if ["celebrity", "duplicate-fanout", "retry-storm"].contains(&name.as_str()) {
+            assert!(share > 0.99, "{name}: {share}");
+        } else {
+            assert!((0.19..=0.21).contains(&share), "{name}: top share {share}");
+        }
+        if name.starts_with("twitter-2012") || name == "peak" {
+            assert_eq!(p.fanout_per_tweet, Some(75.0), "{name}");
+            assert_eq!(p.followee_max, Some(5000), "{name}");
+        }
+        seen += 1;
+    }
+    assert!(seen >= 8, "{seen} scenarios");
+}
+
+/// `fanout check` lists the shares a scale-down moves: a top account
+/// followed by everyone is marked as 5x Twitter's 20%; the shipped share
+/// is not marked.
+#[test]
+fn check_shows_what_a_scale_down_distorts() {
+    let everyone = fanout_cli(&[
+        "check",
+        "scenarios/retry-storm.toml",
+        "--set",
+        "population.users=10000",
+        "--set",
+        "population.followers.max=9999",
+    ]);
+    assert!(everyone.status.success());
+    let out = String::from_utf8_lossy(&everyone.stdout);
+    let top = out
+        .lines()
+        .find(|l| l.contains("top account's followers"))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(
+        top.contains("100.0% of users (Twitter 2012: 20.0%)") && top.contains("<- 5.00x"),
+        "{top}"
+    );
+    let shipped = fanout_cli(&["check", "scenarios/replica-crash.toml"]);
+    let out = String::from_utf8_lossy(&shipped.stdout);
+    let top = out
+        .lines()
+        .find(|l| l.contains("top account's followers"))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(
+        top.contains("20.0% of users") && !top.contains("<-"),
+        "{top}"
+    );
+    assert!(out.contains("mean followers (graph density)"), "{out}");
+}
+
+/// `fanout run` prints the expected fan-out and the too-short warning on
+/// standard error, and neither under --quiet.
+#[test]
+fn run_notes_expected_fanout_and_warns_when_too_short() {
+    let args = [
+        "run",
+        "scenarios/retry-storm.toml",
+        "--strategy",
+        "read",
+        "--duration",
+        "1s",
+        "--set",
+        "warmup=\"0s\"",
+        "--set",
+        "population.users=10000",
+        "--set",
+        "population.followers.max=2000",
+        "--set",
+        "workload.tweets_per_sec=5",
+        "--set",
+        "workload.reads_per_sec=100",
+        "--set",
+        "faults=[]",
+    ];
+    let o = fanout_cli(&args);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    assert!(err.contains("expected mean fan-out per tweet"), "{err}");
+    assert!(err.contains("is not representative"), "{err}");
+    let mut quiet = args.to_vec();
+    quiet.push("--quiet");
+    let o = fanout_cli(&quiet);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    assert!(!err.contains("fan-out per tweet"), "{err}");
+}
