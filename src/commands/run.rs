@@ -47,10 +47,13 @@ pub fn execute(cfg: &RunConfig) -> Result<()> {
     for w in scenario::warnings(scenario) {
         eprintln!("fanout: warning: {w}");
     }
-    let fanout = ExpectedFanout::of(scenario);
-    notes.say(&fanout.note());
-    if let Some(w) = fanout.warning() {
-        notes.say(&format!("fanout: warning: {w}"));
+    if !cfg.quiet {
+        // Two closed-form sums: skipped when nothing would be printed.
+        let fanout = ExpectedFanout::of(scenario);
+        notes.say(&fanout.note());
+        if let Some(w) = fanout.warning() {
+            notes.say(&format!("fanout: warning: {w}"));
+        }
     }
     notes.say(&format!(
         "simulating {} strateg{} for {} (+ {} warm-up) of simulated time, seed {}",
