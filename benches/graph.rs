@@ -20,6 +20,7 @@ fn params() -> GraphParams {
         follower_exponent: solve_exponent(75.0, max, users).expect("mean 75 is reachable"),
         follower_max: max,
         followee_exponent: 2.28,
+        followee_max: None,
         seed: 1,
     }
 }

@@ -80,6 +80,105 @@ fn describe(cfg: &CheckConfig) -> String {
     for w in scenario::warnings(scenario) {
         out.push_str(&format!("warning: {w}\n"));
     }
+    out.push_str(&proportions(scenario));
+    out
+}
+
+/// `x` with three significant digits, without an exponent down to 1e-4.
+fn significant(x: f64) -> String {
+    if x == 0.0 || !x.is_finite() {
+        return format!("{x}");
+    }
+    let digits = (2 - x.abs().log10().floor() as i32).clamp(0, 6) as usize;
+    format!("{x:.digits$}")
+}
+
+/// Twitter in 2012 (docs/references.md, Krikorian 2012; DDIA ch. 1): 150M
+/// active users, top accounts followed by over 30M, 75 followers per tweet.
+const TWITTER_USERS: f64 = 150e6;
+/// The largest accounts' followers, 2012.
+const TWITTER_TOP: f64 = 30e6;
+/// DDIA's mean fan-out per tweet.
+const DDIA_FANOUT: f64 = 75.0;
+
+/// The proportions a scaled-down population keeps or distorts against
+/// Twitter's: the top account's share of users (about 20% at Twitter: a
+/// scenario whose top account everyone follows sends every pull to its
+/// shard), the graph's density, the share the follow limit and the
+/// celebrity threshold are of the users, and the mean fan-out per tweet
+/// (expected, target, DDIA's) with how noisy a run of this length measures
+/// it. A share more than twice or under half Twitter's is marked.
+fn proportions(s: &Scenario) -> String {
+    let p = &s.population;
+    let users = f64::from(p.users);
+    let share = |x: f64| 100.0 * x / users;
+    let twitter = |x: f64| 100.0 * x / TWITTER_USERS;
+    let mark = |ours: f64, theirs: f64| {
+        let r = ours / theirs;
+        if (0.5..=2.0).contains(&r) {
+            String::new()
+        } else {
+            format!("  <- {}x Twitter's", significant(r))
+        }
+    };
+    let pct = |ours: f64, theirs: f64| {
+        format!(
+            "{}% of users (Twitter 2012: {}%){}",
+            significant(ours),
+            significant(theirs),
+            mark(ours, theirs)
+        )
+    };
+    let top = f64::from(p.followers.max);
+    let mean = p.followers.mean.unwrap_or_else(|| {
+        crate::model::graph::zipf_mean(p.followers.exponent, p.followers.max, p.users)
+    });
+    let fan = super::run::ExpectedFanout::of(s);
+    let target = p
+        .fanout_per_tweet
+        .map(|t| format!("target {t}, "))
+        .unwrap_or_default();
+    let threshold = f64::from(s.strategy.celebrity_threshold);
+    let mut rows = vec![
+        (
+            "top account's followers",
+            pct(share(top), twitter(TWITTER_TOP)),
+        ),
+        (
+            "mean followers (graph density)",
+            pct(share(mean), twitter(35.0)),
+        ),
+        (
+            "strategy.hybrid.celebrity_threshold",
+            pct(share(threshold), twitter(threshold)),
+        ),
+    ];
+    if let Some(cap) = p.followee_max {
+        rows.push((
+            "population.followees.max",
+            pct(share(f64::from(cap)), twitter(f64::from(cap))),
+        ));
+    }
+    rows.push((
+        "mean fan-out per tweet",
+        format!(
+            "expected {:.1} ({target}DDIA: {DDIA_FANOUT}); a run of {} measures it within \
+             {:.1}% (1 standard error){}",
+            fan.mean,
+            s.duration,
+            100.0 * fan.relative_se(),
+            if fan.warning().is_some() {
+                "  <- too short: see `fanout run`"
+            } else {
+                ""
+            }
+        ),
+    ));
+    let w = rows.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+    let mut out = String::from("\nproportions against Twitter 2012 (150M users):\n");
+    for (k, v) in rows {
+        out.push_str(&format!("  {k:<w$}  {v}\n"));
+    }
     out
 }
 
@@ -115,7 +214,10 @@ fn graph_statistics(scenario: &Scenario, world: &World) -> String {
         ),
         (
             "mean fan-out per tweet (activity-weighted)",
-            format!("{fanout:.1} followers"),
+            match scenario.population.fanout_per_tweet {
+                Some(t) => format!("{fanout:.1} followers (population.fanout_per_tweet = {t})"),
+                None => format!("{fanout:.1} followers"),
+            },
         ),
         (
             "celebrities (>= strategy.hybrid.celebrity_threshold)",

@@ -73,6 +73,12 @@ pub struct PopulationConfig {
     pub author_activity_exponent: f64,
     /// Read rate of a user is proportional to (1 + followees)^x; 0 is uniform.
     pub reader_activity_exponent: f64,
+    /// The target mean fan-out per tweet `author_activity_exponent` was
+    /// solved for, if one was given.
+    pub fanout_per_tweet: Option<f64>,
+    /// The largest followee count of any user (Twitter's follow limit), if
+    /// capped.
+    pub followee_max: Option<u32>,
 }
 
 /// Follower counts by Zipf's rank-size law: the r-th most followed account
@@ -105,12 +111,13 @@ pub struct WorkloadConfig {
 pub enum RateProfile {
     /// The configured rates throughout.
     Constant,
-    /// A raised cosine from the configured rates (at t = 0) up to
-    /// `peak_factor` times them (at half a period) and back.
+    /// A daily cycle whose average over every whole period is the
+    /// configured rate: lowest at t = 0, `peak_factor` times the average at
+    /// half a period (the shape is in `model::workload`).
     Diurnal {
         /// Length of one cycle.
         period: SimDuration,
-        /// Peak rate over the configured rate (Twitter: 12k / 4.6k = 2.6).
+        /// Peak rate over the average rate (Twitter: 12k / 4.6k = 2.6).
         peak_factor: f64,
     },
 }

@@ -168,10 +168,22 @@ impl Out {
         self.put("population.users", format!("{} users", p.users));
         self.put("population.graph", p.graph.name());
         self.put("population.followee_exponent", p.followee_exponent);
-        self.put(
-            "population.author_activity_exponent",
-            p.author_activity_exponent,
-        );
+        let x = p.author_activity_exponent;
+        match p.fanout_per_tweet {
+            Some(_) => self.put(
+                "population.author_activity_exponent",
+                format!("{} (solved from population.fanout_per_tweet)", short(x)),
+            ),
+            None => self.put("population.author_activity_exponent", x),
+        }
+        // Left out when not given, like every key that does not apply (the
+        // scenario hash of older scenarios stays as it was).
+        if let Some(t) = p.fanout_per_tweet {
+            self.put(
+                "population.fanout_per_tweet",
+                format!("{t} followers per tweet (target)"),
+            );
+        }
         self.put(
             "population.reader_activity_exponent",
             p.reader_activity_exponent,
@@ -196,6 +208,9 @@ impl Out {
             "population.followers.max",
             format!("{} followers", p.followers.max),
         );
+        if let Some(m) = p.followee_max {
+            self.put("population.followees.max", format!("{m} followees"));
+        }
     }
 
     /// The `population.*` keys of a graph loaded from a file: the file and

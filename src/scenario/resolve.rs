@@ -433,9 +433,11 @@ impl Reader<'_> {
         }
         let users = self.uint("population.users")? as u32;
         let followee_exponent = self.float("population.followee_exponent")?;
-        let author_activity_exponent = self.float("population.author_activity_exponent")?;
         let reader_activity_exponent = self.float("population.reader_activity_exponent")?;
         let followers = self.followers(users)?;
+        let (author_activity_exponent, fanout_per_tweet) =
+            self.author_activity(users, &followers)?;
+        let followee_max = self.followee_max(users, &followers)?;
         let graph = match self.choice("population.graph")? {
             0 => GraphMode::Stored,
             _ => GraphMode::Sampled,
@@ -448,7 +450,66 @@ impl Reader<'_> {
             followee_exponent,
             author_activity_exponent,
             reader_activity_exponent,
+            fanout_per_tweet,
+            followee_max,
         })
+    }
+
+    /// The author-activity exponent as given, or solved for
+    /// `population.fanout_per_tweet` (and that target).
+    fn author_activity(
+        &self,
+        users: u32,
+        followers: &FollowerConfig,
+    ) -> Result<(f64, Option<f64>)> {
+        const X: &str = "population.author_activity_exponent";
+        const TARGET: &str = "population.fanout_per_tweet";
+        let Some(v) = self.given(TARGET) else {
+            return Ok((self.float(X)?, None));
+        };
+        if let Some(x) = self.given(X) {
+            return Err(self.fail(
+                "population",
+                format!(
+                    "{X} = {} and {TARGET} = {}: give one or the other, not both (the exponent is solved from the target)",
+                    render(x),
+                    render(v)
+                ),
+            ));
+        }
+        let target = self.float(TARGET)?;
+        let (s, max) = (followers.exponent, followers.max);
+        let x = graph::solve_activity_exponent(target, s, max, users).map_err(|e| {
+            self.bad(
+                TARGET,
+                v,
+                format!(
+                    "{e} (with population.followers.max = {max} and population.users = {users})"
+                ),
+            )
+        })?;
+        Ok((x, Some(target)))
+    }
+
+    /// `population.followees.max`, refused at or below the mean follower
+    /// count: the follows must fit under the cap.
+    fn followee_max(&self, users: u32, followers: &FollowerConfig) -> Result<Option<u32>> {
+        const CAP: &str = "population.followees.max";
+        let Some(v) = self.given(CAP) else {
+            return Ok(None);
+        };
+        let cap = self.uint(CAP)? as u32;
+        let mean = graph::zipf_mean(followers.exponent, followers.max, users);
+        if f64::from(cap) <= mean {
+            return Err(self.bad(
+                CAP,
+                v,
+                format!(
+                    "must be above the mean follower count {mean:.2} (every follow needs a follower under the cap)"
+                ),
+            ));
+        }
+        Ok(Some(cap))
     }
 
     fn followers(&self, users: u32) -> Result<FollowerConfig> {

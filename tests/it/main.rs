@@ -11,6 +11,7 @@ mod cli_features;
 mod cli_hostile;
 mod cli_run;
 mod cluster_ops;
+mod defects;
 mod faults;
 mod feeding_frenzy;
 mod fork_columns;

@@ -760,6 +760,7 @@ fn scenario_graph(name: &str) -> Graph {
         follower_exponent: p.followers.exponent,
         follower_max: p.followers.max,
         followee_exponent: p.followee_exponent,
+        followee_max: None,
         seed: derive_seed(s.seed, "graph", 0),
     })
     .expect(name)
@@ -787,6 +788,7 @@ fn graph_figures() {
         follower_exponent: solve_exponent(75.0, users - 1, users).expect("mean 75"),
         follower_max: users - 1,
         followee_exponent: 2.28,
+        followee_max: None,
         seed: 1,
     })
     .expect("bench graph");

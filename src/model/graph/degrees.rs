@@ -84,11 +84,68 @@ pub fn activity_weighted_mean(exponent: f64, max: u32, users: u32, x: f64) -> f6
     if den > 0.0 { num / den } else { num }
 }
 
+/// The second moment of a tweet's fan-out, Σ_r d_r^2 w_r / Σ_r w_r with
+/// w_r ∝ (1 + d_r)^x, computed like [`activity_weighted_mean`]: with it, the
+/// variance of the fan-out of one tweet, and so the standard error of the
+/// mean fan-out a run of n tweets measures.
+pub fn activity_weighted_second_moment(exponent: f64, max: u32, users: u32, x: f64) -> f64 {
+    let (num, den) = rank_size_moment_sums(exponent, max, users, x, HEAD_RANKS, LOW_COUNTS, 2);
+    if den > 0.0 { num / den } else { num }
+}
+
+/// The author-activity exponent x in [0, 3] (the key's range) whose
+/// [`activity_weighted_mean`] is `target`, the mean fan-out per tweet: the
+/// mean grows with x, from the mean follower count at x = 0 towards the
+/// largest count, so bisection finds it (to 1e-9). Errs when the target is
+/// not finite or outside what x in [0, 3] reaches.
+pub fn solve_activity_exponent(
+    target: f64,
+    exponent: f64,
+    max: u32,
+    users: u32,
+) -> Result<f64, String> {
+    const TOP: f64 = 3.0;
+    let at = |x: f64| activity_weighted_mean(exponent, max, users, x);
+    let (low, high) = (at(0.0), at(TOP));
+    if !(target.is_finite() && target >= low && target <= high) {
+        return Err(format!(
+            "mean fan-out per tweet {target} is unreachable: author activity exponents 0 to {TOP} \
+             give {low:.2} to {high:.2} (the mean follower count when authors are uniform, up to \
+             nearly the largest follower count)"
+        ));
+    }
+    let (mut lo, mut hi) = (0.0f64, TOP);
+    while hi - lo > 1e-9 {
+        let mid = 0.5 * (lo + hi);
+        if at(mid) < target {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    Ok(0.5 * (lo + hi))
+}
+
 /// (Σ_r d_r w_r, Σ_r w_r) over ranks r = 1..=n, d_r = floor(max r^-s + 0.5),
 /// w_r = ((1 + d_r)/(1 + max))^x: ranks up to `head` term by term, then
 /// counts below `low` count by count, the ranks in between (counts >= `low`)
 /// by Euler-Maclaurin on the unrounded counts. (NaN, NaN) on bad input.
 fn rank_size_sums(s: f64, max: u32, n: u32, x: f64, head: u64, low: u64) -> (f64, f64) {
+    rank_size_moment_sums(s, max, n, x, head, low, 1)
+}
+
+/// (Σ_r d_r^power w_r, Σ_r w_r) for power = 1 or 2, as [`rank_size_sums`].
+fn rank_size_moment_sums(
+    s: f64,
+    max: u32,
+    n: u32,
+    x: f64,
+    head: u64,
+    low: u64,
+    power: i32,
+) -> (f64, f64) {
+    // d^power, exactly d when power = 1.
+    let dk = |d: f64| if power == 2 { d * d } else { d };
     if !(s.is_finite() && s >= 0.0 && x.is_finite()) {
         return (f64::NAN, f64::NAN);
     }
@@ -106,7 +163,7 @@ fn rank_size_sums(s: f64, max: u32, n: u32, x: f64, head: u64, low: u64) -> (f64
     };
     if s == 0.0 || max == 0 {
         // Every count is max.
-        return (nn as f64 * m * weight(m), nn as f64 * weight(m));
+        return (nn as f64 * dk(m) * weight(m), nn as f64 * weight(m));
     }
     let d = |r: u64| rank_size_count(m, s, r as f64);
     let (mut num, mut den) = (0.0, 0.0);
@@ -116,7 +173,7 @@ fn rank_size_sums(s: f64, max: u32, n: u32, x: f64, head: u64, low: u64) -> (f64
     for r in 1..=a {
         let v = d(r);
         let w = weight(v);
-        num += v * w;
+        num += dk(v) * w;
         den += w;
     }
     if a == nn {
@@ -141,7 +198,14 @@ fn rank_size_sums(s: f64, max: u32, n: u32, x: f64, head: u64, low: u64) -> (f64
         };
         let (t1, t2) = (x / m, x * (x - 1.0) / (2.0 * m * m));
         den += c * (sum(s * x) + t1 * sum(s * (x - 1.0)) + t2 * sum(s * (x - 2.0)));
-        num += m * c * (sum(s * (x + 1.0)) + t1 * sum(s * x) + t2 * sum(s * (x - 1.0)));
+        // The exponents of d^power w's three terms, x + power down to
+        // x + power - 2 (written out, so power 1 keeps its exact floats).
+        let (e0, e1, e2) = if power == 2 {
+            (x + 2.0, x + 1.0, x)
+        } else {
+            (x + 1.0, x, x - 1.0)
+        };
+        num += dk(m) * c * (sum(s * e0) + t1 * sum(s * e1) + t2 * sum(s * e2));
         done = b;
     }
 
@@ -155,7 +219,7 @@ fn rank_size_sums(s: f64, max: u32, n: u32, x: f64, head: u64, low: u64) -> (f64
             let at_least = ranks_at_least(k).saturating_sub(done);
             let c = (at_least - above) as f64;
             let w = weight(k);
-            num += c * k * w;
+            num += c * dk(k) * w;
             den += c * w;
             above = at_least;
             k -= 1.0;

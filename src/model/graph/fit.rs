@@ -376,6 +376,7 @@ impl Fit {
             follower_exponent: p.rank_exponent,
             follower_max: p.max,
             followee_exponent: p.followee_exponent,
+            followee_max: None,
             seed,
         })?;
         let out: Vec<u32> = (0..g.users())

@@ -51,6 +51,7 @@ pub mod degrees;
 pub mod edgelist;
 pub mod export;
 pub mod fit;
+pub mod followee_cap;
 pub mod idmap;
 #[cfg(test)]
 mod load_tests;
@@ -62,7 +63,10 @@ pub mod shared;
 pub mod stored;
 pub mod transpose;
 
-pub use degrees::{activity_weighted_mean, solve_exponent, zipf_mean};
+pub use degrees::{
+    activity_weighted_mean, activity_weighted_second_moment, solve_activity_exponent,
+    solve_exponent, zipf_mean,
+};
 pub use edgelist::{
     CacheMode, Direction, EdgeFormat, GraphFileError, LoadOptions, LoadStats, LoadedGraph,
     load_graph_file,
@@ -91,6 +95,9 @@ pub struct GraphParams {
     pub follower_max: u32,
     /// Exponent of the out-weight density w^-x, finite and > 1 (Kwak: 2.28).
     pub followee_exponent: f64,
+    /// The follow limit: nobody follows more than this many accounts
+    /// ([`followee_cap`]); `None` leaves followee counts unbounded.
+    pub followee_max: Option<u32>,
     /// Seed of the graph's random streams.
     pub seed: u64,
 }
@@ -381,6 +388,9 @@ fn validate(p: &GraphParams) -> Result<(), String> {
             p.follower_exponent
         ));
     }
+    if p.followee_max == Some(0) {
+        return Err("graph: the follow limit must be at least 1".to_string());
+    }
     if !(p.followee_exponent.is_finite() && p.followee_exponent > 1.0) {
         return Err(format!(
             "graph: followee exponent {} must be a finite number > 1",
@@ -447,6 +457,7 @@ mod testutil {
             follower_exponent: exponent,
             follower_max: max,
             followee_exponent: 2.28,
+            followee_max: None,
             seed,
         }
     }

@@ -12,6 +12,7 @@
 //! other.
 
 use super::degrees::{draw_followee_weights, follower_counts};
+use super::followee_cap;
 use super::stored::{SCAN_DIVISOR, bit_set, bit_test, rank_users};
 use super::{DRAW_CHUNK, Graph, GraphParams, cumulative, validate};
 use crate::sim::alias::AliasTable;
@@ -52,7 +53,9 @@ impl Graph {
     /// w_v / W)), which saturates for heavy users as stored mode's sampling
     /// without replacement does. It is tabulated on a log grid of w,
     /// scaled so the total matches the total follower count, capped at the
-    /// users with followers, and rounded stochastically (seeded per user).
+    /// users with followers and at the follow limit, if any (with the
+    /// out-weights capped first, [`super::followee_cap`]), and rounded
+    /// stochastically (seeded per user).
     ///
     /// What it approximates: each direction has the right marginal, but the
     /// two are not transposes of each other (v may be drawn among u's
@@ -70,7 +73,10 @@ impl Graph {
         } else {
             None
         };
-        let weights = draw_followee_weights(p)?;
+        let mut weights = draw_followee_weights(p)?;
+        if let Some(cap) = p.followee_max {
+            followee_cap::cap_weights(&mut weights, edges, cap);
+        }
         let follow = AliasTable::new(&weights).map_err(|e| format!("graph: {e}"))?;
         let by_rank = rank_users(&counts)?;
         let expected = expected_followees(p, &counts, &by_rank, &weights, edges, followable);
@@ -159,7 +165,7 @@ fn expected_followees(
     let scale = edges as f64 / sum_f;
     let mut out = vec![0u32; n];
     out.par_iter_mut().enumerate().for_each(|(v, e)| {
-        let cap = followable - u32::from(counts[v] > 0);
+        let cap = (followable - u32::from(counts[v] > 0)).min(p.followee_max.unwrap_or(u32::MAX));
         let x = (scale * f(weights[v])).min(f64::from(cap));
         let mut s = derive_seed(p.seed, "sampled.followee_round", v as u64);
         let u = (splitmix64(&mut s) >> 11) as f64 * (1.0 / (1u64 << 53) as f64);

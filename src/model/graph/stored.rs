@@ -34,6 +34,7 @@
 //! not an abort, when they fail); see [`super::memory`] for the sizes.
 
 use super::degrees::{draw_followee_weights, follower_counts};
+use super::followee_cap;
 use super::transpose::transpose;
 use super::{Graph, GraphParams, try_zeroed, validate};
 use crate::sim::alias::AliasTable;
@@ -64,10 +65,16 @@ impl Graph {
             .ok()
             .filter(|e| e.checked_mul(4).is_some())
             .ok_or_else(|| format!("graph: {acc} edges do not fit in memory"))?;
-        let weights = draw_followee_weights(p)?;
+        let mut weights = draw_followee_weights(p)?;
+        if let Some(cap) = p.followee_max {
+            followee_cap::cap_weights(&mut weights, acc, cap);
+        }
         let alias = AliasTable::new(&weights).map_err(|e| format!("graph: {e}"))?;
         let mut in_adj: Vec<u32> = try_zeroed(edges, "follower lists")?;
         fill_followers(p, &counts, &in_off, &mut in_adj, &alias, &weights);
+        if let Some(cap) = p.followee_max {
+            followee_cap::enforce_cap(p.seed, cap, &in_off, &mut in_adj, &alias)?;
+        }
         drop(alias);
         drop(weights);
 
@@ -429,6 +436,7 @@ mod tests {
         for x in [1.000_001, 1.5, 50.0] {
             let p = GraphParams {
                 followee_exponent: x,
+                followee_max: None,
                 ..params(2000, 1.2, 1999, 3)
             };
             let g = Graph::build(&p).unwrap();
@@ -701,7 +709,7 @@ mod tests {
             seed in any::<u64>(),
         ) {
             let max = ((f64::from(users - 1)) * max_frac) as u32;
-            let p = GraphParams { users, follower_exponent: s, follower_max: max, followee_exponent: x, seed };
+            let p = GraphParams { users, follower_exponent: s, follower_max: max, followee_exponent: x, followee_max: None, seed };
             let g = Graph::build(&p).unwrap();
             check_invariants(&g, &p);
         }

@@ -78,6 +78,7 @@ impl World {
             follower_exponent: p.followers.exponent,
             follower_max: p.followers.max,
             followee_exponent: p.followee_exponent,
+            followee_max: p.followee_max,
             seed: rng::derive_seed(scenario.seed, "graph", 0),
         };
         let graph = match p.graph {
@@ -108,15 +109,23 @@ impl World {
         let mean = p.followers.mean.unwrap_or_else(|| {
             crate::model::graph::zipf_mean(p.followers.exponent, p.followers.max, p.users)
         });
+        // The follow limit (model/graph/followee_cap.rs): in stored mode
+        // its repair keeps two u32 per user beside the lists; in sampled
+        // mode it bounds the followee lists a simulation draws.
+        let limit = p.followee_max.map_or(0, |_| 8 * users);
+        let longest = u64::from(p.followers.max.max(p.followee_max.unwrap_or(0)));
         let (graph, per_list) = match mode {
             // A loaded graph: what it holds (with its id map), exactly.
             GraphMode::Stored if p.file.is_some() => (Self::loaded_graph_bytes(scenario), 0),
-            GraphMode::Stored => (crate::model::graph::estimate_memory_bytes(users, mean), 0),
+            GraphMode::Stored => (
+                crate::model::graph::estimate_memory_bytes(users, mean) + limit,
+                0,
+            ),
             GraphMode::Sampled => (
                 crate::model::graph::estimate_sampled_memory_bytes(users),
                 // The list buffer (grown to the largest list) and the bitset
                 // of a long draw.
-                4 * u64::from(p.followers.max) + users / 8,
+                4 * longest + users / 8,
             ),
         };
         let samplers = 2 * 16 * users;
@@ -547,6 +556,8 @@ pub(crate) mod tests {
                 followee_exponent: 2.28,
                 author_activity_exponent: 0.0,
                 reader_activity_exponent: 0.0,
+                fanout_per_tweet: None,
+                followee_max: None,
             },
             workload: WorkloadConfig {
                 tweets_per_sec: tweets,

@@ -105,7 +105,7 @@ const TOP: [KeyDoc; 6] = [
     ),
 ];
 
-const POPULATION: [KeyDoc; 12] = [
+const POPULATION: [KeyDoc; 14] = [
     KeyDoc::new(
         "population.users",
         int(1, 200_000_000),
@@ -153,8 +153,17 @@ const POPULATION: [KeyDoc; 12] = [
         "population.author_activity_exponent",
         number_in(Incl(0.0), Incl(3.0)),
         "0.165",
-        "A user's tweet rate is proportional to (1 + followers)^x; 0 is uniform; 0.165 brings the mean fan-out per tweet to DDIA's 75 at mean 35 followers.",
-    ),
+        "A user's tweet rate is proportional to (1 + followers)^x; 0 is uniform; 0.165 brings the mean fan-out per tweet to DDIA's 75 at mean 35 followers and 1M users.",
+    )
+    .note("; give this or population.fanout_per_tweet, not both"),
+    KeyDoc::new(
+        "population.fanout_per_tweet",
+        finite_in(Excl(0.0), Open),
+        "(none)",
+        "Target mean fan-out per tweet (DDIA: 75): when given, author_activity_exponent is solved for it from the follower counts, whatever the scale (the exponent that gives 75 at 1M users gives 70 at 150M).",
+    )
+    .unit("followers per tweet")
+    .note(" that author activity exponents 0 to 3 reach; give this or population.author_activity_exponent, not both"),
     KeyDoc::new(
         "population.reader_activity_exponent",
         number_in(Incl(0.0), Incl(3.0)),
@@ -181,6 +190,13 @@ const POPULATION: [KeyDoc; 12] = [
         "(min(users - 1, 30000000))",
         "Largest follower count of any account (DDIA: the largest accounts have over 30 million).",
     ),
+    KeyDoc::new(
+        "population.followees.max",
+        int(1, U32),
+        "(none)",
+        "Largest followee count of any user (Twitter's follow limit: 5,000, docs/references.md, Twitter follow limits); none by default. The heaviest out-weights are capped so that no user is expected above it, and the few drawn above it give their surplus follows to others, so every follower count, and the mean, stay as they are.",
+    )
+    .note(" above the mean follower count (someone must take every follow)"),
 ];
 
 const WORKLOAD: [KeyDoc; 12] = [
@@ -202,7 +218,7 @@ const WORKLOAD: [KeyDoc; 12] = [
         "workload.profile",
         Domain::Choice(&["constant", "diurnal"]),
         "\"constant\"",
-        "How the rates vary: constant, or a raised cosine up to peak_factor at half a period.",
+        "How the rates vary: constant, or diurnal (a daily cycle whose average over each whole period is the configured rate, lowest at t = 0 and peak_factor times the average at half a period).",
     ),
     KeyDoc::new(
         "workload.diurnal_period",
@@ -215,7 +231,7 @@ const WORKLOAD: [KeyDoc; 12] = [
         "workload.peak_factor",
         number_in(Incl(1.0), Incl(100.0)),
         "2.6",
-        "Diurnal peak rate over the average (DDIA: over 12k/s at peak over 4.6k/s = 2.6).",
+        "Diurnal peak rate over the average (DDIA: over 12k/s at peak over 4.6k/s = 2.6). Up to 2 the cycle is a cosine with trough (2 - peak_factor) x average; above 2 it is peak_factor x sin^2k, zero at the trough, k solved so the average stays the configured rate.",
     )
     .note("; only with profile = \"diurnal\""),
     KeyDoc::new(

@@ -19,12 +19,16 @@ use std::path::{Path, PathBuf};
 use toml::Value;
 
 /// The keys a loaded graph replaces.
-const GENERATOR_KEYS: [&str; 5] = [
+const GENERATOR_KEYS: [&str; 7] = [
     "population.users",
     "population.followers.exponent",
     "population.followers.mean",
     "population.followers.max",
     "population.followee_exponent",
+    "population.followees.max",
+    // Solved from the generator's rank-size closed form, which a loaded
+    // graph does not follow.
+    "population.fanout_per_tweet",
 ];
 
 impl Reader<'_> {
@@ -83,6 +87,8 @@ impl Reader<'_> {
             followee_exponent: 2.28,
             author_activity_exponent,
             reader_activity_exponent,
+            fanout_per_tweet: None,
+            followee_max: None,
         })
     }
 

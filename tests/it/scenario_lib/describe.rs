@@ -31,6 +31,8 @@ dist = "pareto"
         &[
             "population.users=1000",
             "population.followers.mean=10",
+            "population.fanout_per_tweet=20",
+            "population.followees.max=100",
             "cluster.network.jitter.dist=pareto",
             "cluster.tweet_store.write.dist=pareto",
             "cluster.tweet_store.read.dist=pareto",
@@ -145,6 +147,15 @@ failover = true
         "{d:?}"
     );
     assert_eq!(d["population.followers.mean"], "10 followers");
+    assert_eq!(
+        d["population.fanout_per_tweet"],
+        "20 followers per tweet (target)"
+    );
+    assert!(
+        d["population.author_activity_exponent"]
+            .ends_with("(solved from population.fanout_per_tweet)")
+    );
+    assert_eq!(d["population.followees.max"], "100 followees");
     let d: BTreeMap<String, String> = describe(&ok("")).into_iter().collect();
     assert_eq!(d["faults"], "none");
     assert_eq!(d["policy.store"], "off");

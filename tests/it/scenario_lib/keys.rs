@@ -64,6 +64,14 @@ fn key_cases() -> Vec<(&'static str, &'static str, Box<dyn Fn(&Scenario) -> bool
             c(|s| s.population.author_activity_exponent == 0.0),
         ),
         (
+            "population.fanout_per_tweet",
+            "100.0",
+            c(|s| {
+                let p = &s.population;
+                p.fanout_per_tweet == Some(100.0) && p.author_activity_exponent > 0.165
+            }),
+        ),
+        (
             "population.reader_activity_exponent",
             "1.5",
             c(|s| s.population.reader_activity_exponent == 1.5),
@@ -85,6 +93,11 @@ fn key_cases() -> Vec<(&'static str, &'static str, Box<dyn Fn(&Scenario) -> bool
             "population.followers.max",
             "1000",
             c(|s| s.population.followers.max == 1000),
+        ),
+        (
+            "population.followees.max",
+            "5000",
+            c(|s| s.population.followee_max == Some(5000)),
         ),
         (
             "workload.tweets_per_sec",
