@@ -25,3 +25,4 @@ mod scenario_lib;
 mod scenario_limits;
 mod strategy_per_edge;
 mod support;
+mod tails;

@@ -30,9 +30,11 @@
 mod client;
 mod fanout;
 mod faults;
+mod hydration;
 mod read;
 mod recorder;
 mod resilient;
+mod tails;
 mod tier;
 mod workload;
 
@@ -174,6 +176,8 @@ enum Event {
     Client(ClientEvent),
     /// A fault that acts at a given time.
     Fault(FaultEvent),
+    /// A read's ids are back: fetch its page's tweets (`hydration.rs`).
+    Hydrate(u32),
 }
 
 /// A fault that acts at a given time (the others are asked as requests
@@ -230,6 +234,10 @@ struct Simulation<'a> {
     fanout: Fanout,
     /// The client policies' state, if any fault or policy is configured.
     clients: Option<Box<resilient::Clients>>,
+    /// Device reads and remote requests of the read path, if any is on.
+    tails: Option<Box<tails::Tails>>,
+    /// Reads waiting for their page's tweets, if hydration is on.
+    hydration: Option<Box<hydration::Hydration>>,
     env: Env,
     /// Store shards a read scatters to, reused across reads.
     groups: ShardGroups,
@@ -287,18 +295,26 @@ impl<'a> Simulation<'a> {
         let recorder = Recorder::new(scenario, world, kind, options.timeseries);
         let window = recorder.window();
         let c = &scenario.cluster;
+        let mut store = Store::new(&c.tweet_store, window, rng::stream(seed, "store-service"));
+        let mut cache = Cache::new(
+            &c.timeline_cache,
+            window,
+            rng::stream(seed, "cache-service"),
+            rng::stream(seed, "replica-choice"),
+        );
+        let t = &c.tails;
+        let pauses = |cfg, n, name| tails::Pauses::new(cfg, n, rng::stream(seed, name));
+        let store_pauses = pauses(&t.store, c.tweet_store.tier.shards, "store-pauses");
+        store.tier.set_pauses(store_pauses);
+        let cache_pauses = pauses(&t.cache, c.timeline_cache.machines, "cache-pauses");
+        cache.tier.set_pauses(cache_pauses);
         Simulation {
             scenario,
             world,
             strategy,
             workload: Workload::new(scenario, window.1),
-            store: Store::new(&c.tweet_store, window, rng::stream(seed, "store-service")),
-            cache: Cache::new(
-                &c.timeline_cache,
-                window,
-                rng::stream(seed, "cache-service"),
-                rng::stream(seed, "replica-choice"),
-            ),
+            store,
+            cache,
             fanout: Fanout::new(
                 &c.fanout_workers,
                 c.timeline_cache.tier.shards,
@@ -308,6 +324,8 @@ impl<'a> Simulation<'a> {
             clients: scenario
                 .has_resilience()
                 .then(|| Box::new(resilient::Clients::new(seed, scenario))),
+            tails: tails::Tails::new(t, seed),
+            hydration: hydration::Hydration::new(t.hydration_page, rng::stream(seed, "hydration")),
             env: Env {
                 queue: EventQueue::new(),
                 net: Network::new(&c.network, rng::stream(seed, "network")),
@@ -357,6 +375,7 @@ impl<'a> Simulation<'a> {
                 Event::Fault(FaultEvent::WorkerCrash(i)) => {
                     self.fanout.crash(now, i as usize, &mut self.env);
                 }
+                Event::Hydrate(id) => self.hydrate(now, id),
             }
             let popped = self.env.queue.popped();
             if popped & 0xF_FFFF == 0 {
@@ -537,6 +556,7 @@ pub(crate) mod tests {
                     idempotency_key: true,
                 },
                 merge_per_item: SimDuration::from_nanos(100),
+                tails: TailsConfig::default(),
             },
             strategy: StrategyConfig {
                 celebrity_threshold: 200,

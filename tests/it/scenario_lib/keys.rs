@@ -7,7 +7,7 @@ use super::*;
 #[allow(clippy::type_complexity)]
 fn key_cases() -> Vec<(&'static str, &'static str, Box<dyn Fn(&Scenario) -> bool>)> {
     let c = |f: fn(&Scenario) -> bool| -> Box<dyn Fn(&Scenario) -> bool> { Box::new(f) };
-    vec![
+    let mut cases = vec![
         ("name", "\"other\"", c(|s| s.name == "other")),
         ("description", "\"text\"", c(|_| true)),
         ("seed", "42", c(|s| s.seed == 42)),
@@ -595,7 +595,11 @@ fn key_cases() -> Vec<(&'static str, &'static str, Box<dyn Fn(&Scenario) -> bool
             "true",
             c(|s| s.policy.cache.failover),
         ),
-    ]
+    ];
+    // The tail mechanisms' keys follow the cluster's, before the faults'.
+    let at = cases.iter().position(|c| c.0 == "faults").unwrap();
+    cases.splice(at..at, super::tail_keys::cases());
+    cases
 }
 
 /// The other keys a case needs (an event to edit, the right `dist`).
