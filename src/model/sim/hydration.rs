@@ -77,7 +77,13 @@ impl Hydration {
 
 impl Simulation<'_> {
     /// Parks a read whose ids are known at `done`, to fetch its page then.
+    #[inline(never)]
     pub(super) fn hydrate_later(&mut self, mut r: ReadState, done: SimTime) {
+        // A rebuilt timeline is written back once the rebuild is merged.
+        if let Some(machine) = r.rebuild.take() {
+            let items = r.merge_items.min(u64::from(self.cache.max_entries()));
+            self.write_back_later(done, machine, items as u32);
+        }
         let Some(h) = self.hydration.as_mut() else {
             return;
         };

@@ -263,29 +263,10 @@ impl Simulation<'_> {
             service = f.service(fault, station, arrival, service);
         }
         let mut remote = SimDuration::ZERO;
-        if let Some(t) = self.tails.as_mut() {
-            // A store thread waits for its disk read (it holds the server);
-            // a timeline missing from the cache's memory is read back by
-            // the timeline service while the cache serves others (`tails.rs`).
-            match target.tier {
-                CallTier::Store => {
-                    if let Some(d) = t.store_disk.as_mut() {
-                        service = service.saturating_add(d.extra());
-                    }
-                }
-                CallTier::Cache => {
-                    if let Some(d) = t.cache_disk.as_mut() {
-                        remote = d.extra();
-                    }
-                }
-            }
-            if let Some(x) = t.cross_dc.as_mut() {
-                remote = remote.saturating_add(x.extra());
-            }
+        if self.tails.is_some() {
+            (service, remote) = self.tail_delays(target.tier, station, arrival, service);
         }
-        let tier = self.tier_mut(target.tier);
-        let service = tier.held(station, arrival, service);
-        let st = &mut tier.stations[station as usize];
+        let st = &mut self.tier_mut(target.tier).stations[station as usize];
         if let Some(cancel) = cancel_at {
             let start = st.peek_start(arrival);
             if start >= cancel {
@@ -340,16 +321,12 @@ impl Simulation<'_> {
     /// Every call of a read has settled: record it, and write a rebuilt
     /// timeline back to its cache machine.
     #[inline(always)]
-    pub(super) fn finish_read(&mut self, mut r: ReadState) {
+    pub(super) fn finish_read(&mut self, r: ReadState) {
         let merge = self.scenario.cluster.merge_per_item;
         let merge = SimDuration::from_nanos(merge.as_nanos().saturating_mul(r.merge_items));
         let done = r.done + merge;
         let outcome = r.outcome();
-        if let Some(machine) = r.rebuild.take().filter(|_| outcome != ReadOutcome::Failed) {
-            let items = r.merge_items.min(u64::from(self.cache.max_entries()));
-            self.write_back_later(done, machine, items as u32);
-        }
-        if !r.hydrated && outcome != ReadOutcome::Failed && self.hydration.is_some() {
+        if self.hydration.is_some() && !r.hydrated && outcome != ReadOutcome::Failed {
             // The ids are known at `done`: fetch the page's tweets then.
             self.hydrate_later(r, done);
             return;
@@ -358,5 +335,9 @@ impl Simulation<'_> {
         self.env
             .recorder
             .read_done(r.in_window, outcome, latency, r.dropped);
+        if let Some(machine) = r.rebuild.filter(|_| outcome != ReadOutcome::Failed) {
+            let items = r.merge_items.min(u64::from(self.cache.max_entries()));
+            self.write_back_later(done, machine, items as u32);
+        }
     }
 }

@@ -185,8 +185,10 @@ impl CrossDc {
 }
 
 /// The per-request tail mechanisms of the read path: device reads of the
-/// store and the cache, and the cross-datacentre hop (pauses belong to the
-/// stations, see `tier::Stations`).
+/// store and the cache, and the cross-datacentre hop. Pauses belong to the
+/// stations (`tier::Stations`), which every path through a tier meets; a
+/// read's calls ask them only when this is built, so that with every
+/// mechanism off a call pays one branch.
 pub(super) struct Tails {
     /// Device reads of the tweet store.
     pub(super) store_disk: Option<Disk>,
@@ -205,8 +207,48 @@ impl Tails {
             cache_disk: Disk::new(&cfg.cache, stream(seed, "cache-disk")),
             cross_dc: CrossDc::new(&cfg.cross_dc, stream(seed, "cross-dc")),
         };
-        let on = t.store_disk.is_some() || t.cache_disk.is_some() || t.cross_dc.is_some();
+        let on = cfg.store.is_active() || cfg.cache.is_active() || cfg.cross_dc.is_active();
         on.then(|| Box::new(t))
+    }
+}
+
+impl super::Simulation<'_> {
+    /// A read call's service with its device read and its station's pauses,
+    /// and the extra delay of its answer (a timeline read back from disk, a
+    /// remote datacentre), for a call to station `station` of `tier`
+    /// arriving at `arrival`. Only called when [`Tails`] is built.
+    #[inline(never)]
+    pub(super) fn tail_delays(
+        &mut self,
+        tier: super::resilient::CallTier,
+        station: u32,
+        arrival: SimTime,
+        mut service: SimDuration,
+    ) -> (SimDuration, SimDuration) {
+        use super::resilient::CallTier;
+        let mut remote = SimDuration::ZERO;
+        if let Some(t) = self.tails.as_mut() {
+            // A store thread waits for its disk read (it holds the server);
+            // a timeline missing from the cache's memory is read back by
+            // the timeline service while the cache serves others.
+            match tier {
+                CallTier::Store => {
+                    if let Some(d) = t.store_disk.as_mut() {
+                        service = service.saturating_add(d.extra());
+                    }
+                }
+                CallTier::Cache => {
+                    if let Some(d) = t.cache_disk.as_mut() {
+                        remote = d.extra();
+                    }
+                }
+            }
+            if let Some(x) = t.cross_dc.as_mut() {
+                remote = remote.saturating_add(x.extra());
+            }
+        }
+        let service = self.tier_mut(tier).held(station, arrival, service);
+        (service, remote)
     }
 }
 
@@ -230,6 +272,10 @@ mod tests {
         assert!(Pauses::new(&cfg, 4, stream(1, "t")).is_none());
         assert!(Disk::new(&cfg, stream(1, "t")).is_none());
         assert!(Tails::new(&Default::default(), 1).is_none());
+        // Pauses alone build it: a read's calls then ask the stations.
+        let mut cfg = crate::model::config::TailsConfig::default();
+        cfg.cache.pause_every = SimDuration::from_secs(1);
+        assert!(Tails::new(&cfg, 1).is_some());
     }
 
     #[test]

@@ -159,12 +159,19 @@ impl Stations {
         arrival: SimTime,
         service: SimDuration,
     ) -> SimDuration {
+        if self.pauses.is_none() {
+            return service;
+        }
+        self.paused(index, arrival, service)
+    }
+
+    /// [`Stations::held`] for a tier with pauses.
+    #[inline(never)]
+    fn paused(&mut self, index: u32, arrival: SimTime, service: SimDuration) -> SimDuration {
+        let start = self.stations[index as usize].peek_start(arrival);
         match self.pauses.as_mut() {
+            Some(p) => p.stretch(index, start, service),
             None => service,
-            Some(p) => {
-                let start = self.stations[index as usize].peek_start(arrival);
-                p.stretch(index, start, service)
-            }
         }
     }
 

@@ -42,6 +42,12 @@ fn every_literal_default_is_what_resolves() {
             "workload.diurnal_period",
             "workload.peak_factor",
             "cluster.network.jitter.cv",
+            // Log-normal only by choice: these delays default to exp or const.
+            "cluster.tweet_store.pause.length.cv",
+            "cluster.tweet_store.disk.latency.cv",
+            "cluster.timeline_cache.pause.length.cv",
+            "cluster.timeline_cache.disk.latency.cv",
+            "cluster.network.cross_dc.rtt.cv",
         ];
         // Keys of array entries exist only inside an entry.
         if kd.default.starts_with('(')
