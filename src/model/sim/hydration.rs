@@ -13,7 +13,7 @@
 //! page, so each tweet's shard is drawn uniformly: tweets are found by id,
 //! and a page's tweets come from as many authors as it has tweets in the
 //! common case, spread over the shards by the author hash. The calls are
-//! plain ones (no retry, hedge or fault check, as `read::Direct` makes
+//! plain ones (no retry, hedge or fault check, as `read::Plain` makes
 //! them) whatever client policy the timeline read went through; they pass
 //! through the store's tail mechanisms like any other store read.
 //!
@@ -22,7 +22,7 @@
 //! and only when hydration is on): a station must see its arrivals in time
 //! order.
 
-use super::read::{Direct, Policy, ReadState, Target};
+use super::read::{Policy, ReadState, Tailed, Target};
 use super::resilient::CallTier;
 use super::{Event, Simulation};
 use crate::sim::rng::SimRng;
@@ -76,6 +76,14 @@ impl Hydration {
 }
 
 impl Simulation<'_> {
+    /// A read by `reader` at `now` in a run with tail mechanisms or
+    /// hydration, out of line so the loop's plain reads stay as compact as
+    /// in a run without them.
+    #[inline(never)]
+    pub(super) fn read_tailed(&mut self, now: SimTime, reader: u32) {
+        self.read::<Tailed>(now, reader);
+    }
+
     /// Parks a read whose ids are known at `done`, to fetch its page then.
     #[inline(never)]
     pub(super) fn hydrate_later(&mut self, mut r: ReadState, done: SimTime) {
@@ -114,7 +122,7 @@ impl Simulation<'_> {
                 replica: 0,
                 items,
             };
-            Direct::call(self, &mut r, now, target);
+            Tailed::call(self, &mut r, now, target);
         }
         self.groups.clear();
         self.finish_read(r);

@@ -411,9 +411,12 @@ impl<'a> Simulation<'a> {
             }
             WorkloadEvent::Read => {
                 let reader = self.workload.reader(self.world);
-                // The one branch between the plain and the resilient client.
+                // The branches between the plain and the resilient client,
+                // and between plain reads with and without tail mechanisms.
                 if self.clients.is_some() {
                     self.read::<Resilient>(now, reader);
+                } else if self.tails.is_some() || self.hydration.is_some() {
+                    self.read_tailed(now, reader);
                 } else {
                     self.read::<Direct>(now, reader);
                 }
