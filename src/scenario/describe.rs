@@ -245,7 +245,12 @@ impl Out {
         );
         self.service("cluster.fanout_workers.service", &f.service);
         self.put("cluster.client.merge_per_item", c.merge_per_item);
-        self.tails(&c.tails);
+        // Listed only when some key differs from its default, so that the
+        // scenario hash of a run without them is what it was before they
+        // existed.
+        if c.tails != TailsConfig::default() {
+            self.tails(&c.tails);
+        }
     }
 
     /// The tail mechanisms and hydration (`TailsConfig`), in key order.
