@@ -29,6 +29,9 @@ extra_args() {
     # 150M users take 30 s and 10 GB to build: the golden run pins scale
     # mode on 1M users (the same code path, the rest of the file as shipped).
     twitter-2012-full) printf '%s\n' --set population.users=1_000_000 --set population.followers.max=200_000 ;;
+    # The 1M-follower tweet (10 s as shipped) is moved into the measured
+    # window [5 s, 7 s), so the calibrated delivery is covered.
+    twitter-2012-production) printf '%s\n' --set 'workload.events[0].at=5500ms' ;;
     # Faults are moved into the measured window [2 s, 4 s).
     retry-storm) printf '%s\n' --set 'faults[0].at=2500ms' --set 'faults[0].duration=1s' ;;
     replica-crash) printf '%s\n' --set 'faults[0].at=2200ms' --set 'faults[0].duration=1s' ;;

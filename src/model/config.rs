@@ -166,6 +166,93 @@ pub struct ClusterConfig {
     pub fanout_workers: WorkerConfig,
     /// Cost at the client of merging pulled tweets, per tweet merged.
     pub merge_per_item: SimDuration,
+    /// Where slow requests come from, and the fetch of a page's tweets;
+    /// all off by default.
+    pub tails: TailsConfig,
+}
+
+/// The mechanisms that make a few requests much slower than the rest
+/// (docs/references.md, Dean and Barroso 2013), and hydration, which
+/// sends every read through them once more. Each is off by default.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TailsConfig {
+    /// Pauses and device reads of the tweet store's shards.
+    pub store: TierTails,
+    /// Pauses and device reads of the timeline cache's machines.
+    pub cache: TierTails,
+    /// Requests served from another datacentre.
+    pub cross_dc: CrossDc,
+    /// Tweets of the page a read returns, fetched by id from the tweet
+    /// store after the timeline (0: no hydration, a read returns ids).
+    pub hydration_page: u32,
+}
+
+impl TailsConfig {
+    /// Whether any tail mechanism or hydration is switched on.
+    pub fn is_active(&self) -> bool {
+        self.store.is_active()
+            || self.cache.is_active()
+            || self.cross_dc.is_active()
+            || self.hydration_page > 0
+    }
+}
+
+/// Where one tier's slow requests come from: whole-process pauses
+/// (garbage collection, compaction) and reads that go to the device.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TierTails {
+    /// Mean time between the end of one pause of a station and the start
+    /// of its next (exponential); zero: no pauses.
+    pub pause_every: SimDuration,
+    /// Length of one pause; every server of the station stops.
+    pub pause_length: ServiceDist,
+    /// Fraction of reads that miss memory and wait for the device.
+    pub disk_fraction: f64,
+    /// Device time of such a read, holding its server.
+    pub disk_latency: ServiceDist,
+}
+
+impl Default for TierTails {
+    fn default() -> TierTails {
+        TierTails {
+            pause_every: SimDuration::ZERO,
+            pause_length: ServiceDist::exp(SimDuration::from_millis(50)),
+            disk_fraction: 0.0,
+            disk_latency: ServiceDist::exp(SimDuration::from_millis(5)),
+        }
+    }
+}
+
+impl TierTails {
+    /// Whether pauses or device reads are switched on.
+    pub fn is_active(&self) -> bool {
+        self.pause_every > SimDuration::ZERO || self.disk_fraction > 0.0
+    }
+}
+
+/// Requests answered by another datacentre, which pay its round trip.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CrossDc {
+    /// Fraction of read requests served remotely (each leg draws its own).
+    pub fraction: f64,
+    /// The extra round trip such a request pays.
+    pub rtt: ServiceDist,
+}
+
+impl Default for CrossDc {
+    fn default() -> CrossDc {
+        CrossDc {
+            fraction: 0.0,
+            rtt: ServiceDist::constant(SimDuration::from_millis(70)),
+        }
+    }
+}
+
+impl CrossDc {
+    /// Whether any request goes to another datacentre.
+    pub fn is_active(&self) -> bool {
+        self.fraction > 0.0
+    }
 }
 
 /// Network delay model: every request travels `one_way` to a tier and

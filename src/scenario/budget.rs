@@ -190,6 +190,7 @@ pub fn estimate_events(s: &Scenario) -> Vec<EventEstimate> {
     // Each batch inserts into at most every cache station once.
     let stations = f64::from(c.timeline_cache.tier.shards) * f64::from(c.timeline_cache.replicas);
     let inserts = (fanout * f64::from(c.timeline_cache.replicas)).min(stations * batches.max(1.0));
+    let per_read = if c.tails.hydration_page > 0 { 2.0 } else { 1.0 };
     s.strategies
         .iter()
         .map(|&strategy| {
@@ -201,7 +202,8 @@ pub fn estimate_events(s: &Scenario) -> Vec<EventEstimate> {
                 posts,
                 reads,
                 fanout_batches,
-                events: posts * per_post + reads,
+                // Hydration gives every read a second event.
+                events: posts * per_post + reads * per_read,
             }
         })
         .collect()

@@ -3,9 +3,10 @@
 use crate::model::config::{
     AccountRef, ClientPolicy, ClusterConfig, Fault, FaultKind, FaultTarget, Hedge,
     PopulationConfig, RateProfile, Residency, Scenario, ScheduledEvent, ServiceConfig,
-    StrategyKind, TierConfig, WorkloadConfig,
+    StrategyKind, TailsConfig, TierConfig, WorkloadConfig,
 };
 use crate::sim::dist::{ServiceDist, Shape};
+use crate::sim::time::SimDuration;
 
 /// Resolved parameters as (dotted key, value with unit) pairs, in the order
 /// of docs/scenario.md, for `fanout check` and reports. Keys are those of
@@ -392,6 +393,36 @@ impl Out {
         }
         self.service("cluster.fanout_workers.service", &f.service);
         self.put("cluster.client.merge_per_item", c.merge_per_item);
+        // Listed only when some key differs from its default, so that the
+        // scenario hash of a run without them is what it was before they
+        // existed.
+        if c.tails != TailsConfig::default() {
+            self.tails(&c.tails);
+        }
+    }
+
+    /// The tail mechanisms and hydration (`TailsConfig`), in key order.
+    fn tails(&mut self, t: &TailsConfig) {
+        for (base, tier) in [
+            ("cluster.tweet_store", &t.store),
+            ("cluster.timeline_cache", &t.cache),
+        ] {
+            let every = match tier.pause_every {
+                SimDuration::ZERO => "0s (no pauses)".to_string(),
+                d => d.to_string(),
+            };
+            self.put(&format!("{base}.pause.every"), every);
+            self.shape(&format!("{base}.pause.length"), &tier.pause_length, true);
+            self.put(&format!("{base}.disk.fraction"), tier.disk_fraction);
+            self.shape(&format!("{base}.disk.latency"), &tier.disk_latency, true);
+        }
+        self.put("cluster.network.cross_dc.fraction", t.cross_dc.fraction);
+        self.shape("cluster.network.cross_dc.rtt", &t.cross_dc.rtt, true);
+        let page = match t.hydration_page {
+            0 => "0 (no hydration)".to_string(),
+            n => format!("{n} tweets"),
+        };
+        self.put("cluster.hydration.page", page);
     }
 
     fn put(&mut self, key: &str, value: impl ToString) {

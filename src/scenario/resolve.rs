@@ -9,10 +9,10 @@ use super::path::{self, render};
 use super::{RawScenario, keys};
 use crate::error::{FanoutError, Result};
 use crate::model::config::{
-    AccountRef, CacheConfig, ClusterConfig, FeedingFrenzyConfig, FollowerConfig, GraphMode,
-    NetworkConfig, PopulationConfig, RateProfile, Residency, Scenario, ScheduledEvent,
-    ServiceConfig, StoreConfig, StrategyConfig, StrategyKind, TierConfig, WorkerConfig,
-    WorkloadConfig,
+    AccountRef, CacheConfig, ClusterConfig, CrossDc, FeedingFrenzyConfig, FollowerConfig,
+    GraphMode, NetworkConfig, PopulationConfig, RateProfile, Residency, Scenario, ScheduledEvent,
+    ServiceConfig, StoreConfig, StrategyConfig, StrategyKind, TailsConfig, TierConfig, TierTails,
+    WorkerConfig, WorkloadConfig,
 };
 use crate::model::graph;
 use crate::sim::dist::{ServiceDist, Shape};
@@ -737,7 +737,38 @@ impl Reader<'_> {
             timeline_cache,
             fanout_workers,
             merge_per_item: self.duration("cluster.client.merge_per_item")?,
+            tails: self.tails()?,
         })
+    }
+
+    /// The tail mechanisms of the store and the cache, the cross-datacentre
+    /// hop and hydration (each off by default).
+    fn tails(&self) -> Result<TailsConfig> {
+        Ok(TailsConfig {
+            store: self.tier_tails("cluster.tweet_store")?,
+            cache: self.tier_tails("cluster.timeline_cache")?,
+            cross_dc: CrossDc {
+                fraction: self.float("cluster.network.cross_dc.fraction")?,
+                rtt: self.delay_dist("cluster.network.cross_dc.rtt")?,
+            },
+            hydration_page: self.uint("cluster.hydration.page")? as u32,
+        })
+    }
+
+    fn tier_tails(&self, base: &str) -> Result<TierTails> {
+        Ok(TierTails {
+            pause_every: self.duration(&format!("{base}.pause.every"))?,
+            pause_length: self.delay_dist(&format!("{base}.pause.length"))?,
+            disk_fraction: self.float(&format!("{base}.disk.fraction"))?,
+            disk_latency: self.delay_dist(&format!("{base}.disk.latency"))?,
+        })
+    }
+
+    /// A random delay: `mean` and the shape at `base`.
+    fn delay_dist(&self, base: &str) -> Result<ServiceDist> {
+        let mean = self.duration(&format!("{base}.mean"))?;
+        let shape = self.shape(base)?;
+        self.dist(base, mean, shape)
     }
 
     fn queue_limit(&self, path: &str) -> Result<Option<u32>> {

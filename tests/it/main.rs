@@ -30,4 +30,5 @@ mod scenario_lib;
 mod scenario_limits;
 mod strategy_per_edge;
 mod support;
+mod tails;
 mod tune;

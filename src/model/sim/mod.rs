@@ -31,9 +31,11 @@ mod cache_set;
 mod client;
 mod fanout;
 mod faults;
+mod hydration;
 mod read;
 mod recorder;
 mod resilient;
+mod tails;
 mod tier;
 mod workload;
 
@@ -213,6 +215,8 @@ enum Event {
     Client(ClientEvent),
     /// A fault that acts at a given time.
     Fault(FaultEvent),
+    /// A read's ids are back: fetch its page's tweets (`hydration.rs`).
+    Hydrate(u32),
 }
 
 /// A fault that acts at a given time (the others are asked as requests
@@ -273,6 +277,10 @@ struct Simulation<'a> {
     /// Every read goes through the client policies (a fault or policy is
     /// configured); else only a read whose timeline is not held does.
     resilient_reads: bool,
+    /// Device reads and remote requests of the read path, if any is on.
+    tails: Option<Box<tails::Tails>>,
+    /// Reads waiting for their page's tweets, if hydration is on.
+    hydration: Option<Box<hydration::Hydration>>,
     env: Env,
     /// Store shards a read scatters to, reused across reads.
     groups: ShardGroups,
@@ -330,19 +338,27 @@ impl<'a> Simulation<'a> {
         let recorder = Recorder::new(scenario, world, kind, options.timeseries);
         let window = recorder.window();
         let c = &scenario.cluster;
+        let mut store = Store::new(&c.tweet_store, window, rng::stream(seed, "store-service"));
+        let mut cache = Cache::new(
+            &c.timeline_cache,
+            window,
+            rng::stream(seed, "cache-service"),
+            rng::stream(seed, "replica-choice"),
+            cache_set::for_run(scenario, &world.graph, seed),
+        );
+        let t = &c.tails;
+        let pauses = |cfg, n, name| tails::Pauses::new(cfg, n, rng::stream(seed, name));
+        let store_pauses = pauses(&t.store, c.tweet_store.tier.shards, "store-pauses");
+        store.tier.set_pauses(store_pauses);
+        let cache_pauses = pauses(&t.cache, c.timeline_cache.machines, "cache-pauses");
+        cache.tier.set_pauses(cache_pauses);
         Simulation {
             scenario,
             world,
             strategy,
             workload: Workload::new(scenario, window.1),
-            store: Store::new(&c.tweet_store, window, rng::stream(seed, "store-service")),
-            cache: Cache::new(
-                &c.timeline_cache,
-                window,
-                rng::stream(seed, "cache-service"),
-                rng::stream(seed, "replica-choice"),
-                cache_set::for_run(scenario, &world.graph, seed),
-            ),
+            store,
+            cache,
             fanout: Fanout::new(
                 &c.fanout_workers,
                 c.timeline_cache.tier.shards,
@@ -352,6 +368,8 @@ impl<'a> Simulation<'a> {
             clients: (scenario.has_resilience() || c.timeline_cache.residency.is_active())
                 .then(|| Box::new(resilient::Clients::new(seed, scenario))),
             resilient_reads: scenario.has_resilience(),
+            tails: tails::Tails::new(t, seed),
+            hydration: hydration::Hydration::new(t.hydration_page, rng::stream(seed, "hydration")),
             env: Env {
                 queue: EventQueue::new(),
                 net: Network::new(&c.network, rng::stream(seed, "network")),
@@ -401,6 +419,7 @@ impl<'a> Simulation<'a> {
                 Event::Fault(FaultEvent::WorkerCrash(i)) => {
                     self.fanout.crash(now, i as usize, &mut self.env);
                 }
+                Event::Hydrate(id) => self.hydrate(now, id),
             }
             let popped = self.env.queue.popped();
             if popped & 0xF_FFFF == 0 {
@@ -436,11 +455,14 @@ impl<'a> Simulation<'a> {
             }
             WorkloadEvent::Read => {
                 let reader = self.workload.reader(self.world);
-                // The one branch between the plain and the resilient client;
+                // The branches between the plain and the resilient client,
+                // and between plain reads with and without tail mechanisms;
                 // a read of a timeline not held takes the resilient path,
                 // whose rebuild step fetches it from the store.
                 if self.clients.is_some() && (self.misses(reader) || self.resilient_reads) {
                     self.read::<Resilient>(now, reader);
+                } else if self.tails.is_some() || self.hydration.is_some() {
+                    self.read_tailed(now, reader);
                 } else {
                     self.read::<Direct>(now, reader);
                 }
@@ -603,6 +625,7 @@ pub(crate) mod tests {
                     parallelism: 1,
                 },
                 merge_per_item: SimDuration::from_nanos(100),
+                tails: TailsConfig::default(),
             },
             strategy: StrategyConfig {
                 celebrity_threshold: 200,

@@ -47,6 +47,8 @@ pub(super) struct ReadState {
     pub(super) dropped: bool,
     /// The cache machine whose lost timeline this read rebuilds.
     pub(super) rebuild: Option<u32>,
+    /// The page's tweets have been fetched (or hydration is off).
+    pub(super) hydrated: bool,
 }
 
 impl ReadState {
@@ -108,6 +110,10 @@ pub(super) trait Policy {
     /// Whether faults and client policies may be configured: errors are
     /// then timed (the client may act on them) and faults consulted.
     const RESILIENT: bool;
+    /// Whether the calls may meet the tail mechanisms (`tails.rs`), which
+    /// are then asked whether they are on; a plain read of a run without
+    /// them does not even ask.
+    const TAILS: bool = true;
     /// Starts holding a read.
     fn open(sim: &mut Simulation<'_>, state: ReadState) -> Self::Read;
     /// The state of a read in flight.
@@ -119,12 +125,20 @@ pub(super) trait Policy {
 }
 
 /// No faults and no client policy: each request is sent once and the read
-/// settles as soon as it is issued, in the event that issues it.
-pub(super) struct Direct;
+/// settles as soon as it is issued, in the event that issues it. `TAILS`:
+/// the run has tail mechanisms or hydration on ([`Direct`] when not).
+pub(super) struct Plain<const TAILS: bool>;
 
-impl Policy for Direct {
+/// A plain read of a run without tail mechanisms or hydration.
+pub(super) type Direct = Plain<false>;
+
+/// A plain read of a run with tail mechanisms or hydration on.
+pub(super) type Tailed = Plain<true>;
+
+impl<const T: bool> Policy for Plain<T> {
     type Read = ReadState;
     const RESILIENT: bool = false;
+    const TAILS: bool = T;
 
     #[inline]
     fn open(_: &mut Simulation<'_>, state: ReadState) -> ReadState {
@@ -139,7 +153,7 @@ impl Policy for Direct {
     #[inline(always)]
     fn call(sim: &mut Simulation<'_>, read: &mut ReadState, now: SimTime, target: Target) {
         let station = sim.station_of(target);
-        let (answer, _, dropped) = sim.send_copy::<Direct>(now, target, station, read.reader, None);
+        let (answer, _, dropped) = sim.send_copy::<Self>(now, target, station, read.reader, None);
         read.dropped |= dropped;
         match answer {
             Answer::Ok { at, .. } => read.answered(at),
@@ -149,7 +163,10 @@ impl Policy for Direct {
 
     #[inline(always)]
     fn close(sim: &mut Simulation<'_>, read: ReadState) {
-        sim.finish_read(read);
+        match T {
+            true => sim.finish_read(read),
+            false => sim.record_read(read),
+        }
     }
 }
 
@@ -265,6 +282,10 @@ impl Simulation<'_> {
         {
             service = f.service(fault, station, arrival, service);
         }
+        let mut remote = SimDuration::ZERO;
+        if P::TAILS && self.tails.is_some() {
+            (service, remote) = self.tail_delays(target.tier, station, arrival, service);
+        }
         let st = &mut self.tier_mut(target.tier).stations[station as usize];
         if let Some(cancel) = cancel_at {
             let start = st.peek_start(arrival);
@@ -294,10 +315,13 @@ impl Simulation<'_> {
         {
             return (Answer::Hang, Some(v), false);
         }
-        let back = match P::RESILIENT {
+        let mut back = match P::RESILIENT {
             true => self.env.back_at(v.depart),
             false => self.env.net.back(),
         };
+        if P::TAILS {
+            back = back.saturating_add(remote);
+        }
         (
             Answer::Ok {
                 at: v.depart + back,
@@ -320,6 +344,20 @@ impl Simulation<'_> {
     /// timeline back to its cache machine.
     #[inline(always)]
     pub(super) fn finish_read(&mut self, r: ReadState) {
+        if self.hydration.is_some() && !r.hydrated && r.outcome() != ReadOutcome::Failed {
+            // The ids are known once merged: fetch the page's tweets then.
+            let merge = self.scenario.cluster.merge_per_item;
+            let merge = SimDuration::from_nanos(merge.as_nanos().saturating_mul(r.merge_items));
+            self.hydrate_later(r, r.done + merge);
+            return;
+        }
+        self.record_read(r);
+    }
+
+    /// [`Simulation::finish_read`] for a read with nothing left to fetch:
+    /// record it, and write a rebuilt timeline back to its cache machine.
+    #[inline(always)]
+    pub(super) fn record_read(&mut self, r: ReadState) {
         let merge = self.scenario.cluster.merge_per_item;
         let merge = SimDuration::from_nanos(merge.as_nanos().saturating_mul(r.merge_items));
         let done = r.done + merge;

@@ -11,6 +11,7 @@
 
 use super::cache_set::CacheSet;
 use super::faults::Faults;
+use super::tails::Pauses;
 use crate::metrics::TierReport;
 use crate::model::config::{CacheConfig, FaultTarget, NetworkConfig, ServiceConfig, StoreConfig};
 use crate::sim::dist::ServiceDist;
@@ -118,6 +119,8 @@ impl ShardGroups {
 pub(super) struct Stations {
     pub(super) stations: Vec<Station>,
     pub(super) rng: SimRng,
+    /// The stations' pauses, if the tier has any (`tails.rs`).
+    pauses: Option<Box<Pauses>>,
 }
 
 impl Stations {
@@ -135,7 +138,42 @@ impl Stations {
                 s
             })
             .collect();
-        Stations { stations, rng }
+        Stations {
+            stations,
+            rng,
+            pauses: None,
+        }
+    }
+
+    /// Gives the stations pauses (garbage collection, compaction).
+    pub(super) fn set_pauses(&mut self, pauses: Option<Box<Pauses>>) {
+        self.pauses = pauses;
+    }
+
+    /// How long a request arriving at station `index` at `arrival` with
+    /// `service` of work holds its server: the work, stretched by the
+    /// station's pauses if it has any.
+    #[inline]
+    pub(super) fn held(
+        &mut self,
+        index: u32,
+        arrival: SimTime,
+        service: SimDuration,
+    ) -> SimDuration {
+        if self.pauses.is_none() {
+            return service;
+        }
+        self.paused(index, arrival, service)
+    }
+
+    /// [`Stations::held`] for a tier with pauses.
+    #[inline(never)]
+    fn paused(&mut self, index: u32, arrival: SimTime, service: SimDuration) -> SimDuration {
+        let start = self.stations[index as usize].peek_start(arrival);
+        match self.pauses.as_mut() {
+            Some(p) => p.stretch(index, start, service),
+            None => service,
+        }
     }
 
     /// The tier's statistics over the window, its stations merged.
@@ -190,6 +228,7 @@ impl Stations {
         if down {
             return None;
         }
+        let service = self.held(index, arrival, service);
         self.stations[index as usize].submit(arrival, service)
     }
 }
@@ -384,6 +423,7 @@ impl Cache {
             return;
         }
         let service = sample(&self.cfg.write, u64::from(items), &mut self.tier.rng);
+        let service = self.tier.held(station, arrival, service);
         let _ = self.tier.stations[station as usize].submit(arrival, service);
     }
 }

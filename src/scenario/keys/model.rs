@@ -59,6 +59,76 @@ macro_rules! service_keys {
     };
 }
 
+/// The four keys of a random delay at `$base`: its mean and its shape
+/// (`dist`, with `cv` for lognormal and `alpha` for pareto).
+macro_rules! delay_dist_keys {
+    ($base:expr, $mean:literal, $dist:literal, $what:literal) => {
+        [
+            KeyDoc::new(
+                concat!($base, ".mean"),
+                delay(Positive, "50ms"),
+                $mean,
+                concat!("Mean ", $what, "."),
+            ),
+            KeyDoc::new(
+                concat!($base, ".dist"),
+                Domain::Choice(DISTS),
+                $dist,
+                concat!("Shape of the ", $what, " around its mean."),
+            ),
+            KeyDoc::new(
+                concat!($base, ".cv"),
+                CV,
+                "1.0",
+                concat!("Coefficient of variation of a log-normal ", $what, "."),
+            )
+            .note("; only with dist = \"lognormal\""),
+            KeyDoc::new(
+                concat!($base, ".alpha"),
+                ALPHA,
+                "2.5",
+                concat!("Tail index of a Pareto ", $what, "."),
+            )
+            .note("; only with dist = \"pareto\""),
+        ]
+    };
+}
+
+/// The keys of one tier's tail mechanisms at `$base`: pauses of a whole
+/// station, and reads that wait for the device (docs/references.md,
+/// Dean and Barroso 2013).
+macro_rules! tier_tail_keys {
+    ($base:literal, $every_doc:literal, $disk_doc:literal) => {
+        concat_all(&[
+            &[KeyDoc::new(
+                concat!($base, ".pause.every"),
+                delay(Zero, "10s"),
+                "\"0s\"",
+                $every_doc,
+            )
+            .note("; \"0s\" means no pauses")],
+            &delay_dist_keys!(
+                concat!($base, ".pause.length"),
+                "\"50ms\"",
+                "\"exp\"",
+                "pause (every server of the station stops)"
+            ),
+            &[KeyDoc::new(
+                concat!($base, ".disk.fraction"),
+                number_in(Incl(0.0), Incl(1.0)),
+                "0.0",
+                $disk_doc,
+            )],
+            &delay_dist_keys!(
+                concat!($base, ".disk.latency"),
+                "\"5ms\"",
+                "\"exp\"",
+                "device time of a read that misses memory (a store thread waits for it; a cache miss is read back by the timeline service)"
+            ),
+        ])
+    };
+}
+
 const TOP: [KeyDoc; 6] = [
     KeyDoc::new(
         "name",
@@ -514,6 +584,37 @@ const REST: [KeyDoc; 4] = [
     ),
 ];
 
+const STORE_TAILS: [KeyDoc; 10] = tier_tail_keys!(
+    "cluster.tweet_store",
+    "Mean time between pauses of one store shard (garbage collection, compaction), from the end of one to the start of the next (exponential).",
+    "Fraction of store reads that miss memory and read the device."
+);
+const CACHE_TAILS: [KeyDoc; 10] = tier_tail_keys!(
+    "cluster.timeline_cache",
+    "Mean time between pauses of one cache machine (a fork for a snapshot, swapping), from the end of one to the start of the next (exponential).",
+    "Fraction of timeline reads that miss memory and read the device."
+);
+const CROSS_DC: [KeyDoc; 5] = concat_all(&[
+    &[KeyDoc::new(
+        "cluster.network.cross_dc.fraction",
+        number_in(Incl(0.0), Incl(1.0)),
+        "0.0",
+        "Fraction of read requests (each leg of a scatter draws its own) served from another datacentre.",
+    )],
+    &delay_dist_keys!(
+        "cluster.network.cross_dc.rtt",
+        "\"70ms\"",
+        "\"const\"",
+        "extra round trip of a request served from another datacentre"
+    ),
+]);
+const HYDRATION: [KeyDoc; 1] = [KeyDoc::new(
+    "cluster.hydration.page",
+    int0("no hydration", 10_000),
+    "0",
+    "Tweets of the page a read returns, whose bodies are then fetched by id from the tweet store (one multi-get per shard); 0 = a read returns ids only.",
+)];
+
 /// How many keys this part has.
 const COUNT: usize = TOP.len()
     + POPULATION.len()
@@ -529,7 +630,11 @@ const COUNT: usize = TOP.len()
     + CACHE_WRITE.len()
     + WORKERS.len()
     + WORKER_SERVICE.len()
-    + REST.len();
+    + REST.len()
+    + STORE_TAILS.len()
+    + CACHE_TAILS.len()
+    + CROSS_DC.len()
+    + HYDRATION.len();
 
 /// The run, population, workload and cluster keys, in documentation order.
 pub(super) const KEYS: [KeyDoc; COUNT] = concat_all(&[
@@ -548,4 +653,8 @@ pub(super) const KEYS: [KeyDoc; COUNT] = concat_all(&[
     &WORKERS,
     &WORKER_SERVICE,
     &REST,
+    &STORE_TAILS,
+    &CACHE_TAILS,
+    &CROSS_DC,
+    &HYDRATION,
 ]);

@@ -25,6 +25,14 @@ id = 5
 dist = "lognormal"
 [cluster.tweet_store.read]
 dist = "pareto"
+[cluster.tweet_store]
+pause.length = { dist = "lognormal" }
+disk.latency = { dist = "lognormal" }
+[cluster.timeline_cache]
+pause.length = { dist = "lognormal" }
+disk.latency = { dist = "lognormal" }
+[cluster.network.cross_dc.rtt]
+dist = "lognormal"
 "#);
     let mean = with_sets(
         "",
@@ -39,6 +47,11 @@ dist = "pareto"
             "cluster.timeline_cache.read.dist=pareto",
             "cluster.timeline_cache.write.dist=pareto",
             "cluster.fanout_workers.service.dist=pareto",
+            "cluster.tweet_store.pause.length.dist=pareto",
+            "cluster.tweet_store.disk.latency.dist=pareto",
+            "cluster.timeline_cache.pause.length.dist=pareto",
+            "cluster.timeline_cache.disk.latency.dist=pareto",
+            "cluster.network.cross_dc.rtt.dist=pareto",
         ],
     )
     .unwrap();

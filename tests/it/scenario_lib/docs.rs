@@ -45,6 +45,12 @@ fn every_literal_default_is_what_resolves() {
             // Only inside a population.graph table, which needs a file.
             "population.graph.format",
             "population.graph.direction",
+            // Log-normal only by choice: these delays default to exp or const.
+            "cluster.tweet_store.pause.length.cv",
+            "cluster.tweet_store.disk.latency.cv",
+            "cluster.timeline_cache.pause.length.cv",
+            "cluster.timeline_cache.disk.latency.cv",
+            "cluster.network.cross_dc.rtt.cv",
         ];
         // Keys of array entries exist only inside an entry.
         if kd.default.starts_with('(')

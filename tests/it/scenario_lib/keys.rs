@@ -8,7 +8,7 @@ use fanout::model::graph::{CacheMode, Direction, EdgeFormat};
 #[allow(clippy::type_complexity)]
 fn key_cases() -> Vec<(&'static str, &'static str, Box<dyn Fn(&Scenario) -> bool>)> {
     let c = |f: fn(&Scenario) -> bool| -> Box<dyn Fn(&Scenario) -> bool> { Box::new(f) };
-    vec![
+    let mut cases = vec![
         ("name", "\"other\"", c(|s| s.name == "other")),
         ("description", "\"text\"", c(|_| true)),
         ("seed", "42", c(|s| s.seed == 42)),
@@ -682,7 +682,11 @@ fn key_cases() -> Vec<(&'static str, &'static str, Box<dyn Fn(&Scenario) -> bool
             "3.5",
             c(|s| s.cost.memory_gb_hour == 3.5),
         ),
-    ]
+    ];
+    // The tail mechanisms' keys follow the cluster's, before the faults'.
+    let at = cases.iter().position(|c| c.0 == "faults").unwrap();
+    cases.splice(at..at, super::tail_keys::cases());
+    cases
 }
 
 /// The shipped edge list, by absolute path (a `--set` path is relative to

@@ -74,5 +74,6 @@ mod docs;
 mod keys;
 mod no_panic;
 mod set;
+mod tail_keys;
 mod unknown;
 mod validation;
