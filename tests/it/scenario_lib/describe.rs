@@ -58,6 +58,13 @@ dist = "lognormal"
     let resilient = ok(r#"
 cluster.fanout_workers.idempotency_key = false
 cluster.fanout_workers.parallelism = 4
+cluster.timeline_cache.active_window = "720h"
+cluster.timeline_cache.capacity = 1000
+cluster.timeline_cache.bytes_per_entry = 16
+cost.store_machine_hour = 0.5
+cost.cache_machine_hour = 2
+cost.worker_machine_hour = 0.25
+cost.memory_gb_hour = 0.01
 [[faults]]
 kind = "crash"
 target = "cache"
