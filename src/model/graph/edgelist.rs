@@ -14,7 +14,8 @@
 //!   [`super::idmap`]).
 //! - **Two passes** otherwise (an id past u32, or ids too sparse for a
 //!   bitmap): pass 1 collects the distinct ids (sorted runs), pass 2 parses
-//!   again and remaps through a bucket index into the same array, reserved
+//!   again and remaps through a hash table of the ids (about one cache miss
+//!   per id, see [`super::idmap`]) into the same array, reserved
 //!   exactly from pass 1's count. This costs a second parse (and a second
 //!   gzip decode) but never holds u64 pairs (16 bytes per edge).
 //!
