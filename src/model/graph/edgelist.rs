@@ -14,7 +14,8 @@
 //!   [`super::idmap`]).
 //! - **Two passes** otherwise (an id past u32, or ids too sparse for a
 //!   bitmap): pass 1 collects the distinct ids (sorted runs), pass 2 parses
-//!   again and remaps through a bucket index into the same array, reserved
+//!   again and remaps through a hash table of the ids (about one cache miss
+//!   per id, see [`super::idmap`]) into the same array, reserved
 //!   exactly from pass 1's count. This costs a second parse (and a second
 //!   gzip decode) but never holds u64 pairs (16 bytes per edge).
 //!
@@ -528,21 +529,17 @@ fn second_pass(
         text_stream(path)?,
         block,
         |chunk, first| {
-            let mut out: Vec<[u32; 2]> = Vec::with_capacity(chunk.len() / 8);
-            let mut missing = false;
+            // Parse the whole piece first, then look the ids up in a loop
+            // of independent lookups, so the processor overlaps their cache
+            // misses instead of waiting for each between two lines' parsing.
+            let mut raw: Vec<[u64; 2]> = Vec::with_capacity(chunk.len() / 8);
             let c = parse_chunk(chunk, first, |a, b| {
-                if a == b {
-                    return;
-                }
-                match (remap.get(a), remap.get(b)) {
-                    (Some(x), Some(y)) => out.push(if swap { [y, x] } else { [x, y] }),
-                    _ => missing = true,
+                if a != b {
+                    raw.push([a, b]);
                 }
             })
             .map_err(PieceError::Bad)?;
-            if missing {
-                return Err(PieceError::Changed);
-            }
+            let out = remap_pairs(&remap, &raw, swap).ok_or(PieceError::Changed)?;
             Ok((c, out))
         },
         |pieces| {
@@ -559,6 +556,28 @@ fn second_pass(
         return Err(GraphFileError::Changed { path: name() });
     }
     Ok(edges)
+}
+
+/// The dense pairs of `raw` (swapped if `swap`), None if an id is unknown
+/// (the file changed since pass 1). The last id of each column is
+/// remembered: files listed by follower (SNAP's) repeat it line after line,
+/// and a repeat needs no lookup.
+fn remap_pairs(remap: &Remap, raw: &[[u64; 2]], swap: bool) -> Option<Vec<[u32; 2]>> {
+    let mut out: Vec<[u32; 2]> = Vec::with_capacity(raw.len());
+    // Seeded with a real lookup, so no id is mistaken for the seed.
+    let seed = (u64::MAX, remap.get(u64::MAX));
+    let mut last = [seed; 2];
+    let mut look = |col: usize, x: u64| {
+        if last[col].0 != x {
+            last[col] = (x, remap.get(x));
+        }
+        last[col].1
+    };
+    for &[a, b] in raw {
+        let (x, y) = (look(0, a)?, look(1, b)?);
+        out.push(if swap { [y, x] } else { [x, y] });
+    }
+    Some(out)
 }
 
 /// Streams `src` in blocks of whole lines, parses each block's pieces in
