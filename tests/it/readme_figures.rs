@@ -256,13 +256,13 @@ fn peak_prose() {
     let c = Csv::open("peak.csv");
     let base = Csv::open("twitter-2012.csv");
     let (before, after) = (base.get(WRITE, "read_p99_ms"), c.get(WRITE, "read_p99_ms"));
-    assert!((1.8..2.0).contains(&(after / before)), "nearly doubles");
-    assert!(after > c.get(READ, "read_p99_ms"));
+    assert!((1.3..1.6).contains(&(after / before)), "grows by about half");
+    assert!(after < c.get(READ, "read_p99_ms"));
     quoted(
         &r,
         &format!(
             "timeline writes grow with the post rate ({}/s), its cache shards get busier and \
-             its read p99 nearly doubles ({before:.2} ms to {after:.2} ms, now above \
+             its read p99 grows by about half ({before:.2} ms to {after:.2} ms, still below \
              fan-out-on-read's {:.2} ms)",
             mega(c.get(WRITE, "timeline_writes_per_sec"), 1),
             c.get(READ, "read_p99_ms")
@@ -372,36 +372,38 @@ fn threshold_sweep_prose() {
             "timeline_writes_per_sec, store_reads_per_sec (mean of 2 seeds)",
         ),
     );
+    // Above the largest account (200,000 followers) nobody is pulled, so
+    // the last points are the same configuration: p99 never rises.
     assert!(
-        p99.windows(2).all(|w| w[1].1 < w[0].1),
+        p99.windows(2).all(|w| w[1].1 <= w[0].1),
         "p99 falls the whole way: {p99:?}"
     );
     quoted(
         &r,
         &format!(
-            "{:.2} ms at 1,000, {:.2} ms at 100,000, {:.2} ms at 1,000,000, where nobody is pulled",
+            "{:.2} ms at 1,000, {:.2} ms at 100,000, {:.2} ms at 316,228, above the largest \
+             account, where nobody is pulled",
             at(&p99, 1e3),
             at(&p99, 1e5),
-            at(&p99, 1e6)
+            at(&p99, 316_228.0)
         ),
         &c.src(HYBRID, "read_p99_ms (mean of 2 seeds)"),
     );
     let turn = p999.iter().position(|p| p.0 == 1e5).expect("100,000");
     assert!(
-        p999[..=turn].windows(2).all(|w| w[1].1 < w[0].1),
+        p999[..=turn].windows(2).all(|w| w[1].1 <= w[0].1),
         "{p999:?}"
     );
-    assert!(p999[turn..].windows(2).all(|w| w[1].1 > w[0].1), "{p999:?}");
-    let (mid, last) = (p999[turn + 1], p999[p999.len() - 1]);
+    assert!(p999[turn..].windows(2).all(|w| w[1].1 >= w[0].1), "{p999:?}");
+    let mid = p999[turn + 1];
+    assert!(mid.1 > p999[turn].1, "{p999:?}");
     quoted(
         &r,
         &format!(
-            "p99.9 falls to {:.2} ms at 100,000, then rises again ({:.2} ms at {}, {:.2} ms at {})",
+            "p99.9 falls to {:.2} ms at 100,000, then rises again ({:.2} ms at {})",
             p999[turn].1,
             mid.1,
             thousands(mid.0),
-            last.1,
-            thousands(last.0)
         ),
         &c.src(HYBRID, "read_p999_ms (mean of 2 seeds)"),
     );
@@ -421,11 +423,12 @@ fn threshold_sweep_prose() {
         &format!("{ci} ms at 1,000,000)"),
         "results/hybrid-threshold-sweep.txt, read p99.9 ms",
     );
-    // Every point on the Pareto front: more writes always buy a lower p99.
-    assert!(writes.windows(2).all(|w| w[1].1 > w[0].1), "{writes:?}");
+    // Every point up to the largest account on the Pareto front: more
+    // writes always buy a lower p99.
+    assert!(writes.windows(2).all(|w| w[1].1 >= w[0].1), "{writes:?}");
     quoted(
         &r,
-        "Every threshold is on the timeline-writes/p99 Pareto front",
+        "Every threshold up to the largest account is on the timeline-writes/p99 Pareto front",
         &c.path,
     );
 }
@@ -635,8 +638,8 @@ fn replica_crash_prose() {
     let fetches = ts.series(WRITE, "store_reads_per_sec");
     let p999 = ts.series(WRITE, "read_p999_ms");
     let restart = t[fetches.iter().position(|&f| f > 0.0).expect("rebuilds")];
-    assert!(p999.iter().fold(0.0f64, |a, &b| a.max(b)) > 1100.0);
-    assert!(on.get(WRITE, "post_p99_ms") > 1100.0);
+    assert!(p999.iter().fold(0.0f64, |a, &b| a.max(b)) > 500.0);
+    assert!(on.get(WRITE, "post_p99_ms") > 500.0);
     let settled = t
         .iter()
         .zip(&p999)
@@ -648,7 +651,7 @@ fn replica_crash_prose() {
         &format!(
             "store fetches jump from 0 to {}/s, the store's queues reach {} requests, and \
              everything that uses the store slows with it: read p99.9 and post p99 go past \
-             1.1 s until the rebuilds thin out at ~{settled:.0} s",
+             0.5 s until the rebuilds thin out at ~{settled:.0} s",
             kilo(fetches.iter().fold(0.0f64, |a, &b| a.max(b)), 0),
             thousands(on.get(WRITE, "store_peak_queue"))
         ),
