@@ -52,4 +52,18 @@ fault_pair retry-storm backoff --set policy.store.backoff=20ms \
 fault_pair replica-crash no-failover --set policy.cache.failover=false
 fault_pair duplicate-fanout keyed --set cluster.fanout_workers.idempotency_key=true
 
+echo "== twitter-2012-production (README, Calibrated against Twitter's production figures)"
+"$fanout" run scenarios/twitter-2012-production.toml --quiet \
+  --csv results/twitter-2012-production.csv \
+  --json results/twitter-2012-production.json \
+  > results/twitter-2012-production.txt
+"$fanout" plot results/twitter-2012-production.csv -o results/twitter-2012-production-latency.svg
+
+echo "== fanout tune on sizing (README, fanout tune)"
+"$fanout" tune scenarios/sizing.toml --quiet --slo 'read_p99<=3ms' --slo 'delivery_p99<=50ms' \
+  --search cluster.tweet_store.shards=1..8 --search cluster.tweet_store.servers=1..16 \
+  --search cluster.timeline_cache.machines=3..12 --search cluster.fanout_workers.workers=1..8 \
+  --csv results/sizing-tune.csv > results/sizing-tune.txt
+"$fanout" plot results/sizing-tune.csv -o results/sizing-tune.svg
+
 echo "done: $(ls results | wc -l) files in results/"

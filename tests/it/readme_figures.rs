@@ -256,7 +256,10 @@ fn peak_prose() {
     let c = Csv::open("peak.csv");
     let base = Csv::open("twitter-2012.csv");
     let (before, after) = (base.get(WRITE, "read_p99_ms"), c.get(WRITE, "read_p99_ms"));
-    assert!((1.3..1.6).contains(&(after / before)), "grows by about half");
+    assert!(
+        (1.3..1.6).contains(&(after / before)),
+        "grows by about half"
+    );
     assert!(after < c.get(READ, "read_p99_ms"));
     quoted(
         &r,
@@ -394,7 +397,10 @@ fn threshold_sweep_prose() {
         p999[..=turn].windows(2).all(|w| w[1].1 <= w[0].1),
         "{p999:?}"
     );
-    assert!(p999[turn..].windows(2).all(|w| w[1].1 >= w[0].1), "{p999:?}");
+    assert!(
+        p999[turn..].windows(2).all(|w| w[1].1 >= w[0].1),
+        "{p999:?}"
+    );
     let mid = p999[turn + 1];
     assert!(mid.1 > p999[turn].1, "{p999:?}");
     quoted(
@@ -902,5 +908,48 @@ fn sizing_tune_prose() {
         csv.lines().count() as u64 - 1,
         points,
         "results/sizing-tune.csv"
+    );
+}
+
+/// The calibration table: each strategy's read percentiles and the
+/// slowest delivery, from the shipped run of the calibrated scenario.
+#[test]
+fn production_calibration_table() {
+    let r = readme();
+    let c = Csv::open("twitter-2012-production.csv");
+    let cells = |col: &str, d: usize, unit: &str| -> String {
+        [WRITE, READ, HYBRID]
+            .iter()
+            .map(|s| format!("{:.d$} {unit}", c.get(s, col)))
+            .collect::<Vec<_>>()
+            .join(" | ")
+    };
+    let rows = [
+        format!(
+            "| home-timeline read p50 | 5 ms | {} |",
+            cells("read_p50_ms", 1, "ms")
+        ),
+        format!("| read p99 | 100 ms | {} |", cells("read_p99_ms", 0, "ms")),
+        format!(
+            "| read p99.9 | \"a couple of hundred\" ms | {} |",
+            cells("read_p999_ms", 0, "ms")
+        ),
+    ];
+    for row in rows {
+        quoted(
+            &r,
+            &row,
+            &c.src("each", "read_p50_ms, read_p99_ms, read_p999_ms"),
+        );
+    }
+    let secs = [WRITE, READ, HYBRID]
+        .iter()
+        .map(|s| format!("{:.1} s", c.get(s, "delivery_max_ms") / 1000.0))
+        .collect::<Vec<_>>()
+        .join(" | ");
+    quoted(
+        &r,
+        &format!("| delivery of the 1M-follower account's tweet | about 3.5 s (p50) | {secs} |"),
+        &c.src("each", "delivery_max_ms"),
     );
 }
