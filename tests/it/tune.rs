@@ -284,3 +284,34 @@ fn bad_slos_and_ranges_are_refused_in_one_line() {
         assert!(!csv.exists(), "nothing is written for a refusal");
     }
 }
+
+/// Ctrl-C keeps what tune found: the table is printed with its header
+/// marked PARTIAL, every point evaluated so far is in the CSV, and the exit
+/// status is 130, as for the other commands.
+#[test]
+fn tune_interrupted_prints_the_best_so_far_marked_partial() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("tune.csv");
+    let stdout = dir.path().join("stdout.txt");
+    // The default search space of the sizing example takes minutes.
+    let child = Command::new(env!("CARGO_BIN_EXE_fanout"))
+        .args(["tune", "scenarios/sizing.toml", "--quiet"])
+        .args(["--slo", "read_p99<=3ms", "--slo", "delivery_p99<=50ms"])
+        .arg("--csv")
+        .arg(&csv)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(std::fs::File::create(&stdout).unwrap())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (code, err) =
+        crate::support::signal_and_wait(child, "INT", std::time::Duration::from_millis(3000));
+    assert_eq!(code, Some(130), "{err}");
+    let out = std::fs::read_to_string(&stdout).unwrap();
+    assert!(
+        out.starts_with("tune sizing (PARTIAL: interrupted)"),
+        "{out}"
+    );
+    let rows = std::fs::read_to_string(&csv).unwrap();
+    assert!(rows.starts_with("strategy,"), "{rows}");
+}

@@ -592,6 +592,13 @@ impl Fanout {
     }
 }
 
+/// The held destinations among the first `done` of a shard's `total`, when
+/// `held` of them are held: spread evenly over its batches (which ones are
+/// held is not tracked, only how many).
+fn spread(held: u32, total: u32, done: u32) -> u32 {
+    (u64::from(held) * u64::from(done) / u64::from(total.max(1))) as u32
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::tests::small;
@@ -659,11 +666,4 @@ mod tests {
         let ended = r.delivery_latency.count() + r.dropped_fanouts + r.pending_deliveries;
         assert!(ended <= r.posts, "{ended} jobs ended for {} posts", r.posts);
     }
-}
-
-/// The held destinations among the first `done` of a shard's `total`, when
-/// `held` of them are held: spread evenly over its batches (which ones are
-/// held is not tracked, only how many).
-fn spread(held: u32, total: u32, done: u32) -> u32 {
-    (u64::from(held) * u64::from(done) / u64::from(total.max(1))) as u32
 }

@@ -637,7 +637,7 @@ const COUNT: usize = TOP.len()
     + HYDRATION.len();
 
 /// The run, population, workload and cluster keys, in documentation order.
-pub(super) const KEYS: [KeyDoc; COUNT] = concat_all(&[
+pub(super) static KEYS: [KeyDoc; COUNT] = concat_all(&[
     &TOP,
     &POPULATION,
     &WORKLOAD,
