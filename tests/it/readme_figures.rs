@@ -13,7 +13,7 @@
 //! memory (they depend on the machine and the load at the time: the
 //! Performance section and the table's last lines); the `fanout queue` table
 //! and the scale-mode build figures (not in `results/`: the commands that
-//! produce them are quoted beside them, and `src/queuecmd.rs` tests the
+//! produce them are quoted beside them, and `src/commands/queue/` tests the
 //! closed forms); the tail-at-scale test's 63.3%/62.1% (computed by
 //! `tests/it/faults.rs` at test time); and the retry-storm figures for budgets
 //! of 0.1 and 0.05 (runs by hand, not shipped). The graph figures (median,
