@@ -22,6 +22,7 @@
 //! self-loops and duplicates occur naturally.
 
 use fanout::model::graph::cache::write_binary;
+use fanout::model::graph::export::push_u64;
 use fanout::model::graph::{CacheMode, Direction, EdgeFormat, LoadOptions, load_graph_file};
 use fanout::sim::rng::substream;
 use rand::RngExt;
@@ -33,20 +34,6 @@ use std::time::Instant;
 
 /// Lines generated per parallel task.
 const TASK_LINES: u64 = 1 << 20;
-
-fn push_u64(out: &mut Vec<u8>, mut v: u64) {
-    let mut buf = [0u8; 20];
-    let mut i = buf.len();
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (v % 10) as u8;
-        v /= 10;
-        if v == 0 {
-            break;
-        }
-    }
-    out.extend_from_slice(&buf[i..]);
-}
 
 /// A sparse, non-contiguous id for dense index `x` (a bijection of u32),
 /// or `x` itself with `FANOUT_BENCH_DENSE` set (SNAP-like small ids).

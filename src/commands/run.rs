@@ -120,7 +120,7 @@ impl ExpectedFanout {
         let x = p.author_activity_exponent;
         let (mean, second) = match &p.file {
             // A loaded graph follows no closed form: weigh its own counts.
-            Some(file) => loaded_moments(&file.graph, x),
+            Some(file) => file.graph.weighted_follower_moments(x),
             None => (
                 graph::activity_weighted_mean(f.exponent, f.max, p.users, x),
                 graph::activity_weighted_second_moment(f.exponent, f.max, p.users, x),
@@ -180,24 +180,5 @@ impl ExpectedFanout {
             needed.ceil(),
             100.0 * Self::NOISY
         ))
-    }
-}
-
-/// The first two moments of the follower count of a tweet's author on a
-/// loaded graph, authors weighted by (1 + followers)^x as the workload
-/// draws them.
-fn loaded_moments(g: &graph::Graph, x: f64) -> (f64, f64) {
-    let (mut w, mut m1, mut m2) = (0.0, 0.0, 0.0);
-    for u in 0..g.users() {
-        let f = f64::from(g.follower_count(u));
-        let wu = (1.0 + f).powf(x);
-        w += wu;
-        m1 += wu * f;
-        m2 += wu * f * f;
-    }
-    if w > 0.0 {
-        (m1 / w, m2 / w)
-    } else {
-        (0.0, 0.0)
     }
 }

@@ -34,6 +34,9 @@
 //! short `draw` that reads rows, fits axes, lays out panels and draws them.
 
 mod axis;
+/// How a point's value is labelled (about three significant digits), so a
+/// test can look for the label a figure must carry.
+pub use axis::fmt_sig;
 mod colors;
 mod legend;
 mod panel;

@@ -63,11 +63,7 @@ fn summary_keeps_two_runs_of_one_scenario_apart() {
             .map(|rec| rec[col("read_p99_ms")].parse().unwrap())
             .unwrap()
     };
-    let label = |v: f64| match v {
-        v if v >= 10.0 => format!("{v:.1}"),
-        v if v >= 1.0 => format!("{v:.2}"),
-        v => format!("{v:.3}"),
-    };
+    let label = fanout::plot::fmt_sig;
     let (plain, hedged) = (p99("tail-at-scale.csv"), p99("tail-at-scale-hedged.csv"));
     assert!(values.contains(&label(plain)), "{values:?}");
     assert!(values.contains(&label(hedged)), "{values:?}");

@@ -325,28 +325,41 @@ impl Graph {
     /// counts: the mean fan-out per tweet when authors post at rates
     /// ∝ (1 + followers)^x (x = 0: the plain mean). Deterministic.
     pub fn weighted_mean_followers(&self, author_activity_exponent: f64) -> f64 {
+        self.weighted_follower_moments(author_activity_exponent).0
+    }
+
+    /// The first two moments of a tweet's author's follower count, authors
+    /// weighted by (1 + followers)^x as the workload draws them:
+    /// (sum f_i w_i, sum f_i^2 w_i) / sum w_i, or zeros without users.
+    /// Deterministic, whatever the thread count (fixed chunks, in order).
+    pub fn weighted_follower_moments(&self, author_activity_exponent: f64) -> (f64, f64) {
         let x = author_activity_exponent;
         // Scale by the largest weight so large x cannot overflow.
         let top = self.by_rank(1).map_or(0, |u| self.follower_count(u));
         let scale = if x > 0.0 { 1.0 + f64::from(top) } else { 1.0 };
         let n = self.by_rank.len();
-        let parts: Vec<(f64, f64)> = (0..n.div_ceil(DRAW_CHUNK))
+        let parts: Vec<(f64, f64, f64)> = (0..n.div_ceil(DRAW_CHUNK))
             .into_par_iter()
             .map(|c| {
-                let (mut num, mut den) = (0.0, 0.0);
+                let (mut m1, mut m2, mut den) = (0.0, 0.0, 0.0);
                 for u in c * DRAW_CHUNK..n.min((c + 1) * DRAW_CHUNK) {
                     let f = f64::from(self.follower_count(u as u32));
                     let w = ((1.0 + f) / scale).powf(x);
-                    num += f * w;
+                    m1 += f * w;
+                    m2 += f * f * w;
                     den += w;
                 }
-                (num, den)
+                (m1, m2, den)
             })
             .collect();
-        let (num, den) = parts
-            .iter()
-            .fold((0.0, 0.0), |(a, b), &(n, d)| (a + n, b + d));
-        if den > 0.0 { num / den } else { 0.0 }
+        let (m1, m2, den) = parts.iter().fold((0.0, 0.0, 0.0), |(a, b, c), &(x, y, z)| {
+            (a + x, b + y, c + z)
+        });
+        if den > 0.0 {
+            (m1 / den, m2 / den)
+        } else {
+            (0.0, 0.0)
+        }
     }
 
     /// (1 + followers)^x per user: the relative posting rate of each author.
